@@ -1,0 +1,106 @@
+// The differentiable op API. Each op checks shapes and devices (errors name the op and
+// the shapes), computes its output with a kernel from kernels/, and records its
+// backward on the tape when an input requires a gradient. Index tensors are I32.
+// Implementations: engine/ops/<family>.cpp.
+#pragma once
+#include <vector>
+
+#include "engine/autograd.h"
+#include "kernels/elementwise.h"
+
+namespace ws {
+
+// ---- linear algebra (ops/linear.cpp) --------------------------------------------------
+// a [M,K] (or [K,M] with trans_a) x b [K,N] (or [N,K] with trans_b) -> [M,N]
+Var matmul(const Var& a, const Var& b, bool trans_a = false, bool trans_b = false);
+// x [M,K], w [N,K] (PyTorch layout), optional b [N] -> [M,N] = x w^T + b
+Var linear(const Var& x, const Var& w, const Var& b = Var());
+
+// ---- element-wise (ops/elementwise.cpp) ---------------------------------------------
+Var unary(Unary op, const Var& x);
+inline Var relu(const Var& x) { return unary(Unary::Relu, x); }
+inline Var silu(const Var& x) { return unary(Unary::Silu, x); }
+inline Var sin(const Var& x) { return unary(Unary::Sin, x); }
+inline Var cos(const Var& x) { return unary(Unary::Cos, x); }
+inline Var sigmoid(const Var& x) { return unary(Unary::Sigmoid, x); }
+inline Var exp(const Var& x) { return unary(Unary::Exp, x); }
+// exp(x) whose gradient uses exp(min(x, 15)) (tcnn's truncated exponential for densities)
+inline Var trunc_exp(const Var& x) { return unary(Unary::TruncExp, x); }
+inline Var softplus(const Var& x) { return unary(Unary::Softplus, x); }
+inline Var log_sigmoid(const Var& x) { return unary(Unary::LogSigmoid, x); }
+inline Var tanh(const Var& x) { return unary(Unary::Tanh, x); }
+inline Var square(const Var& x) { return unary(Unary::Square, x); }
+inline Var neg(const Var& x) { return unary(Unary::Neg, x); }
+
+// Binary arithmetic. Shapes: equal, or b broadcast over the leading dims of a (b's shape
+// is a suffix of a's, e.g. [N,C] + [C]), or either side has one element.
+Var binary(Binary op, const Var& a, const Var& b);
+inline Var add(const Var& a, const Var& b) { return binary(Binary::Add, a, b); }
+inline Var sub(const Var& a, const Var& b) { return binary(Binary::Sub, a, b); }
+inline Var mul(const Var& a, const Var& b) { return binary(Binary::Mul, a, b); }
+inline Var div(const Var& a, const Var& b) { return binary(Binary::Div, a, b); }
+// scale * x + shift
+Var affine(const Var& x, float scale, float shift);
+inline Var mul_scalar(const Var& x, float s) { return affine(x, s, 0.0f); }
+inline Var add_scalar(const Var& x, float s) { return affine(x, 1.0f, s); }
+
+// ---- shape (ops/shape.cpp) ------------------------------------------------------------
+Var reshape(const Var& x, Shape s);  // a view; the gradient flows back reshaped
+// Along the last dim: parts [..., C_i] with equal leading dims -> [..., sum C_i]
+Var concat_last(const std::vector<Var>& parts);
+std::vector<Var> split_last(const Var& x, const std::vector<int64_t>& sizes);
+
+// ---- reductions (ops/reduce.cpp) ------------------------------------------------------
+Var sum(const Var& x);       // all elements -> [1]
+Var mean(const Var& x);      // all elements -> [1]
+Var sum_rows(const Var& x);  // [R,C] -> [C]: sum over rows
+Var row_sum(const Var& x);   // [R,C] -> [R]: sum over the last dim
+Var row_mean(const Var& x);  // [R,C] -> [R]
+
+// ---- indexing and segments (ops/index.cpp) ---------------------------------------------
+// Compressed rows: segment s is rows offsets[s] .. offsets[s+1]-1 of the segment order.
+// perm (optional, I32 [E]) maps segment order to row indices of the data (for grouping
+// edges by source while they are stored sorted by destination); absent = identity.
+struct Csr {
+  Tensor offsets;  // I32 [S+1], offsets[0] = 0, non-decreasing
+  Tensor perm;     // I32 [E] or undefined
+  int64_t segments() const { return offsets.numel() - 1; }
+};
+// x [N,C], idx [M] -> [M,C], out[i] = x[idx[i]]. Backward: an atomic scatter-add, or a
+// deterministic segment sum when `grouped` is the CSR of idx (rows with idx == s form segment s).
+Var gather_rows(const Var& x, const Tensor& idx, const Csr* grouped = nullptr);
+// table [V,C], idx [N] -> [N,C] (ids checked against V)
+Var embedding(const Var& table, const Tensor& idx);
+// x [M,C], idx [M] -> [n_out,C], out[idx[i]] += x[i] (atomic on the GPU: for data-dependent targets)
+Var scatter_add_rows(const Var& x, const Tensor& idx, int64_t n_out);
+// x [E,C] -> [S,C]: sum / mean of each segment's rows (0 for an empty segment). Deterministic.
+Var segment_sum(const Var& x, const Csr& seg);
+Var segment_mean(const Var& x, const Csr& seg);
+// x [E] or [E,C] -> same shape: exclusive prefix sum within each segment (volume rendering).
+Var segment_exclusive_cumsum(const Var& x, const Csr& seg);
+
+// ---- normalisation and regularisation (ops/norm.cpp) ----------------------------------
+// Over the last dim: x [R,C], gamma [C], beta [C] -> [R,C]
+Var layer_norm(const Var& x, const Var& gamma, const Var& beta, float eps = 1e-5f);
+// Per column of x [R,C] with batch statistics in training (running stats updated with
+// `momentum`, unbiased variance as PyTorch), running stats in evaluation.
+Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_mean, Tensor& running_var,
+               bool training, float momentum = 0.1f, float eps = 1e-5f);
+// Inverted dropout with a Philox mask from (seed, offset); identity when !training or p == 0.
+Var dropout(const Var& x, float p, bool training, uint64_t seed, uint64_t offset);
+// Rows of x [R,C] scaled to unit L2 norm: x / max(|x|, eps)
+Var l2_normalize(const Var& x, float eps = 1e-12f);
+
+// ---- losses (ops/loss.cpp) -------------------------------------------------------------
+// mean over elements of Huber(pred - target) with beta (PyTorch's smooth_l1_loss);
+// optional per-row weights w [R] (rows = leading dims) give sum(w_r * l_r) / (R * C).
+Var smooth_l1(const Var& pred, const Var& target, float beta = 1.0f, const Tensor* row_weights = nullptr);
+// logits [N,K], labels I32 [N] -> mean negative log-likelihood (log-softmax inside)
+Var cross_entropy(const Var& logits, const Tensor& labels);
+
+// ---- helpers for op implementations ----------------------------------------------------
+// Checks that all tensors live on one device and returns it; `op` names the caller.
+Device common_device(const char* op, std::initializer_list<const Tensor*> ts);
+void check_f32(const char* op, const Tensor& t, const char* what);
+
+}  // namespace ws

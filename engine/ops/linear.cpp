@@ -1,0 +1,83 @@
+// matmul and linear: forward and backward are GEMMs (kernels/gemm.h).
+#include "engine/ops.h"
+#include "kernels/gemm.h"
+#include "kernels/reduce.h"
+
+namespace ws {
+
+Var matmul(const Var& a, const Var& b, bool ta, bool tb) {
+  const Tensor &A = a.value(), &B = b.value();
+  check_f32("matmul", A, "a");
+  check_f32("matmul", B, "b");
+  Device d = common_device("matmul", {&A, &B});
+  WS_CHECK(A.ndim() == 2 && B.ndim() == 2, "matmul: 2-d operands expected, got ", A.shape().str(), " and ",
+           B.shape().str());
+  int64_t M = ta ? A.size(1) : A.size(0), K = ta ? A.size(0) : A.size(1);
+  int64_t Kb = tb ? B.size(1) : B.size(0), N = tb ? B.size(0) : B.size(1);
+  WS_CHECK(K == Kb, "matmul: inner sizes differ: a ", A.shape().str(), (ta ? "^T" : ""), " x b ", B.shape().str(),
+           (tb ? "^T" : ""));
+  Var out(Tensor::empty({M, N}, DType::F32, d), needs_grad({&a, &b}));
+  gemm(ta, tb, M, N, K, 1.0f, A.f32(), A.size(1), B.f32(), B.size(1), 0.0f, out.value().f32(), N, d);
+  if (out.requires_grad())
+    record([a, b, out, ta, tb, M, N, K, d] {
+      if (!out.has_grad()) return;
+      const float* G = out.grad().f32();
+      const Tensor &A = a.value(), &B = b.value();
+      int64_t lda = A.size(1), ldb = B.size(1);
+      if (a.requires_grad()) {
+        GradSlot s = a.grad_slot();
+        float beta = s.accumulate ? 1.0f : 0.0f;
+        if (!ta)  // dA[M,K] = G op(B)^T
+          gemm(false, !tb, M, K, N, 1.0f, G, N, B.f32(), ldb, beta, s.t.f32(), K, d);
+        else  // dA stored [K,M] = op(B) G^T
+          gemm(tb, true, K, M, N, 1.0f, B.f32(), ldb, G, N, beta, s.t.f32(), M, d);
+      }
+      if (b.requires_grad()) {
+        GradSlot s = b.grad_slot();
+        float beta = s.accumulate ? 1.0f : 0.0f;
+        if (!tb)  // dB[K,N] = op(A)^T G
+          gemm(!ta, false, K, N, M, 1.0f, A.f32(), lda, G, N, beta, s.t.f32(), N, d);
+        else  // dB stored [N,K] = G^T op(A)
+          gemm(true, ta, N, K, M, 1.0f, G, N, A.f32(), lda, beta, s.t.f32(), K, d);
+      }
+    });
+  return out;
+}
+
+Var linear(const Var& x, const Var& w, const Var& b) {
+  const Tensor &X = x.value(), &W = w.value();
+  check_f32("linear", X, "x");
+  check_f32("linear", W, "weight");
+  Device d = common_device("linear", {&X, &W, b.defined() ? &b.value() : nullptr});
+  WS_CHECK(W.ndim() == 2 && X.ndim() >= 1 && X.cols() == W.size(1), "linear: x ", X.shape().str(),
+           " does not match weight ", W.shape().str(), " (expected [..., ", W.ndim() == 2 ? W.size(1) : -1, "])");
+  int64_t M = X.rows(), K = W.size(1), N = W.size(0);
+  if (b.defined())
+    WS_CHECK(b.value().numel() == N, "linear: bias ", b.value().shape().str(), " for ", N, " outputs");
+  Shape os = X.shape();
+  os.dims[os.ndim - 1] = N;
+  Var out(Tensor::empty(os, DType::F32, d), needs_grad({&x, &w, &b}));
+  float* Y = out.value().f32();
+  if (b.defined()) broadcast_rows(b.value().f32(), Y, M, N, false, d);
+  gemm(false, true, M, N, K, 1.0f, X.f32(), K, W.f32(), K, b.defined() ? 1.0f : 0.0f, Y, N, d);
+  if (out.requires_grad())
+    record([x, w, b, out, M, N, K, d] {
+      if (!out.has_grad()) return;
+      const float* G = out.grad().f32();
+      if (x.requires_grad()) {  // dX[M,K] = G W
+        GradSlot s = x.grad_slot();
+        gemm(false, false, M, K, N, 1.0f, G, N, w.value().f32(), K, s.accumulate ? 1.0f : 0.0f, s.t.f32(), K, d);
+      }
+      if (w.requires_grad()) {  // dW[N,K] = G^T X
+        GradSlot s = w.grad_slot();
+        gemm(true, false, N, K, M, 1.0f, G, N, x.value().f32(), K, s.accumulate ? 1.0f : 0.0f, s.t.f32(), K, d);
+      }
+      if (b.requires_grad()) {
+        GradSlot s = b.grad_slot();
+        sum_rows(G, s.t.f32(), M, N, s.accumulate, d);
+      }
+    });
+  return out;
+}
+
+}  // namespace ws

@@ -1,0 +1,118 @@
+#include "engine/tensor.h"
+
+#include <cstring>
+
+#include "kernels/fill.h"
+
+namespace ws {
+
+Tensor Tensor::empty(Shape s, DType t, Device d) {
+  Tensor x;
+  x.shape_ = s;
+  x.dtype_ = t;
+  x.device_ = d;
+  x.storage_ = std::make_shared<Storage>(size_t(s.numel()) * dtype_size(t), d);
+  return x;
+}
+
+Tensor Tensor::zeros(Shape s, DType t, Device d) {
+  Tensor x = empty(s, t, d);
+  x.zero_();
+  return x;
+}
+
+Tensor Tensor::full(Shape s, float value, Device d) {
+  Tensor x = empty(s, DType::F32, d);
+  x.fill_(value);
+  return x;
+}
+
+namespace {
+template <class T>
+Tensor from_host(const std::vector<T>& v, Shape s, Device d) {
+  WS_CHECK(int64_t(v.size()) == s.numel(), "Tensor::from: ", v.size(), " values for shape ", s.str());
+  Tensor x = Tensor::empty(s, dtype_of<T>(), d);
+  copy_bytes(x.raw(), d, v.data(), Device::cpu(), v.size() * sizeof(T));
+  return x;
+}
+}  // namespace
+
+Tensor Tensor::from(const std::vector<float>& v, Shape s, Device d) { return from_host(v, s, d); }
+Tensor Tensor::from(const std::vector<int32_t>& v, Shape s, Device d) { return from_host(v, s, d); }
+Tensor Tensor::from(const std::vector<uint8_t>& v, Shape s, Device d) { return from_host(v, s, d); }
+
+Tensor Tensor::slice_rows(int64_t begin, int64_t end) const {
+  WS_CHECK(ndim() >= 1 && 0 <= begin && begin <= end && end <= shape_.dims[0],
+           "slice_rows [", begin, ", ", end, ") of ", describe(*this));
+  Tensor v = *this;
+  int64_t row = shape_.dims[0] ? numel() / shape_.dims[0] : 0;
+  v.offset_ += size_t(begin * row) * dtype_size(dtype_);
+  v.shape_.dims[0] = end - begin;
+  return v;
+}
+
+Tensor Tensor::reshape(Shape s) const {
+  WS_CHECK(s.numel() == numel(), "reshape of ", describe(*this), " to ", s.str());
+  Tensor v = *this;
+  v.shape_ = s;
+  return v;
+}
+
+Tensor Tensor::view_at(int64_t offset, Shape s) const {
+  WS_CHECK(offset >= 0 && offset + s.numel() <= numel(), "view_at(", offset, ", ", s.str(), ") of ",
+           describe(*this));
+  Tensor v = *this;
+  v.offset_ += size_t(offset) * dtype_size(dtype_);
+  v.shape_ = s;
+  return v;
+}
+
+Tensor Tensor::to(Device d) const {
+  if (d == device_) return *this;
+  Tensor x = empty(shape_, dtype_, d);
+  x.copy_from(*this);
+  return x;
+}
+
+Tensor Tensor::clone() const {
+  Tensor x = empty(shape_, dtype_, device_);
+  x.copy_from(*this);
+  return x;
+}
+
+void Tensor::copy_from(const Tensor& src) {
+  WS_CHECK(src.shape_ == shape_ && src.dtype_ == dtype_, "copy_from: ", describe(src), " into ",
+           describe(*this));
+  copy_bytes(raw(), device_, src.raw(), src.device_, nbytes());
+}
+
+void Tensor::zero_() { zero_bytes(raw(), device_, nbytes()); }
+
+void Tensor::fill_(float v) {
+  WS_CHECK(dtype_ == DType::F32, "fill_ on ", describe(*this));
+  fill(f32(), numel(), v, device_);
+}
+
+std::vector<float> Tensor::to_vector() const {
+  std::vector<float> v(static_cast<size_t>(numel()));
+  copy_bytes(v.data(), Device::cpu(), data<float>(), device_, nbytes());
+  return v;
+}
+
+std::vector<int32_t> Tensor::to_vector_i32() const {
+  std::vector<int32_t> v(static_cast<size_t>(numel()));
+  copy_bytes(v.data(), Device::cpu(), data<int32_t>(), device_, nbytes());
+  return v;
+}
+
+float Tensor::item() const {
+  WS_CHECK(numel() == 1, "item() of ", describe(*this));
+  return to_vector()[0];
+}
+
+std::string describe(const Tensor& t) {
+  if (!t.defined()) return "undefined tensor";
+  return str_cat(dtype_name(t.dtype()), t.shape().str(), " on ", t.device().str());
+}
+
+}  // namespace ws

@@ -1,0 +1,26 @@
+// Strided 2-D block copies: the data movement behind concat/split along the last dim.
+#pragma once
+#include "kernels/launch.h"
+
+namespace ws {
+
+// dst[r, c] (+)= src[r, c] for r < R, c < C; rows are ld_src / ld_dst floats apart.
+void copy_block(const float* src, int64_t ld_src, float* dst, int64_t ld_dst, int64_t R, int64_t C,
+                bool accumulate, Device d);
+
+#ifdef WS_CUDA
+namespace cuda {
+void copy_block(const float* src, int64_t ld_src, float* dst, int64_t ld_dst, int64_t R, int64_t C, bool accumulate);
+}
+#endif
+
+template <class Exec>
+void copy_block_impl(const float* src, int64_t ls, float* dst, int64_t ld, int64_t R, int64_t C, bool acc) {
+  Exec::for_n(R * C, [=] WS_HD(int64_t i) {
+    int64_t r = i / C, c = i % C;
+    float v = src[r * ls + c];
+    dst[r * ld + c] = acc ? dst[r * ld + c] + v : v;
+  });
+}
+
+}  // namespace ws

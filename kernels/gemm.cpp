@@ -1,0 +1,89 @@
+#include "kernels/gemm.h"
+
+#include <algorithm>
+#include <vector>
+
+#ifdef WS_HAVE_CBLAS
+#include <cblas.h>
+#endif
+
+namespace ws {
+
+bool have_cblas() {
+#ifdef WS_HAVE_CBLAS
+  return true;
+#else
+  return false;
+#endif
+}
+
+namespace {
+void check_gemm_args(int64_t M, int64_t N, int64_t K, bool ta, bool tb, int64_t lda, int64_t ldb, int64_t ldc) {
+  WS_CHECK(M >= 0 && N >= 0 && K >= 0, "gemm: negative size M=", M, " N=", N, " K=", K);
+  WS_CHECK(lda >= std::max<int64_t>(1, ta ? M : K) && ldb >= std::max<int64_t>(1, tb ? K : N) &&
+               ldc >= std::max<int64_t>(1, N),
+           "gemm: leading dimensions lda=", lda, " ldb=", ldb, " ldc=", ldc, " too small for M=", M,
+           " N=", N, " K=", K);
+}
+}  // namespace
+
+// Blocked loop: C rows are split over threads; within a tile, B is packed row-major
+// [kc, nc] so the inner loop streams contiguous memory and vectorises.
+void gemm_blocked_cpu(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+                      int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  constexpr int64_t kc = 256, nc = 512;
+  for (int64_t n0 = 0; n0 < N; n0 += nc) {
+    int64_t nn = std::min(nc, N - n0);
+    for (int64_t k0 = 0; k0 < K || k0 == 0; k0 += kc) {
+      int64_t kk = std::min(kc, K - k0);
+      std::vector<float> pack(size_t(std::max<int64_t>(kk, 0) * nn));
+      for (int64_t k = 0; k < kk; ++k)
+        for (int64_t j = 0; j < nn; ++j)
+          pack[size_t(k * nn + j)] = tb ? B[(n0 + j) * ldb + k0 + k] : B[(k0 + k) * ldb + n0 + j];
+      bool first = k0 == 0;
+#pragma omp parallel for schedule(static) if (M * nn * kk > 1 << 16)
+      for (int64_t i = 0; i < M; ++i) {
+        float* c = C + i * ldc + n0;
+        if (first) {
+          if (beta == 0.0f)
+            std::fill(c, c + nn, 0.0f);
+          else
+            for (int64_t j = 0; j < nn; ++j) c[j] *= beta;
+        }
+        for (int64_t k = 0; k < kk; ++k) {
+          float a = alpha * (ta ? A[(k0 + k) * lda + i] : A[i * lda + k0 + k]);
+          const float* p = pack.data() + k * nn;
+          for (int64_t j = 0; j < nn; ++j) c[j] += a * p[j];
+        }
+      }
+      if (K == 0) break;
+    }
+  }
+}
+
+void gemm_batched(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+                  int64_t sa, const float* B, int64_t ldb, int64_t sb, float beta, float* C, int64_t ldc,
+                  int64_t sc, int64_t batch, Device d) {
+  check_gemm_args(M, N, K, ta, tb, lda, ldb, ldc);
+  if (M == 0 || N == 0 || batch == 0) return;
+  WS_DISPATCH_CUDA(d, cuda::gemm_batched(ta, tb, M, N, K, alpha, A, lda, sa, B, ldb, sb, beta, C, ldc, sc, batch));
+  for (int64_t b = 0; b < batch; ++b) {
+#ifdef WS_HAVE_CBLAS
+    if (K == 0) {  // CBLAS leaves C untouched when K == 0 only for beta == 1
+      gemm_blocked_cpu(ta, tb, M, N, K, alpha, A + b * sa, lda, B + b * sb, ldb, beta, C + b * sc, ldc);
+      continue;
+    }
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(M), int(N),
+                int(K), alpha, A + b * sa, int(lda), B + b * sb, int(ldb), beta, C + b * sc, int(ldc));
+#else
+    gemm_blocked_cpu(ta, tb, M, N, K, alpha, A + b * sa, lda, B + b * sb, ldb, beta, C + b * sc, ldc);
+#endif
+  }
+}
+
+void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+          const float* B, int64_t ldb, float beta, float* C, int64_t ldc, Device d) {
+  gemm_batched(ta, tb, M, N, K, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1, d);
+}
+
+}  // namespace ws

@@ -1,0 +1,34 @@
+// GEMM behind one entry point: CBLAS (OpenBLAS) or the built-in blocked loop on the
+// CPU, cuBLAS on CUDA. All matrices are row-major.
+#pragma once
+#include "kernels/launch.h"
+
+namespace ws {
+
+// C[M,N] = alpha * op(A)[M,K] * op(B)[K,N] + beta * C.
+// A is stored [M,K] (lda >= K), or [K,M] when trans_a (lda >= M); B likewise [K,N] or
+// [N,K] when trans_b. beta == 0 overwrites C without reading it.
+void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+          int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc, Device d);
+
+// `batch` independent GEMMs, matrix i at A + i*stride_a (etc.).
+void gemm_batched(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+                  int64_t lda, int64_t stride_a, const float* B, int64_t ldb, int64_t stride_b, float beta,
+                  float* C, int64_t ldc, int64_t stride_c, int64_t batch, Device d);
+
+// The built-in blocked CPU GEMM (used when no CBLAS is found; tested against CBLAS).
+void gemm_blocked_cpu(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha,
+                      const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C,
+                      int64_t ldc);
+
+bool have_cblas();
+
+#ifdef WS_CUDA
+namespace cuda {
+void gemm_batched(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+                  int64_t lda, int64_t stride_a, const float* B, int64_t ldb, int64_t stride_b, float beta,
+                  float* C, int64_t ldc, int64_t stride_c, int64_t batch);
+}
+#endif
+
+}  // namespace ws

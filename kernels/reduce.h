@@ -1,0 +1,77 @@
+// Deterministic sums: over the rows of a matrix (column sums, e.g. bias gradients and
+// broadcast backward) and over the last dimension (row sums). Fixed row blocks make the
+// summation order independent of the thread count and identical on both devices.
+#pragma once
+#include "kernels/launch.h"
+
+namespace ws {
+
+constexpr int64_t kReduceBlockRows = 1024;
+
+// out[C] (+)= sum_r x[r, C]   (x: [R, C])
+void sum_rows(const float* x, float* out, int64_t R, int64_t C, bool accumulate, Device d);
+// out[R] (+)= scale * sum_c x[r, c]   (x: [R, C])
+void sum_cols(const float* x, float* out, int64_t R, int64_t C, float scale, bool accumulate, Device d);
+// x[R, C] (+)= scale * g[r]: the backward of sum_cols.
+void broadcast_cols(const float* g, float* x, int64_t R, int64_t C, float scale, bool accumulate, Device d);
+
+#ifdef WS_CUDA
+namespace cuda {
+void sum_rows(const float* x, float* out, int64_t R, int64_t C, bool accumulate);
+void sum_cols(const float* x, float* out, int64_t R, int64_t C, float scale, bool accumulate);
+void broadcast_cols(const float* g, float* x, int64_t R, int64_t C, float scale, bool accumulate);
+}  // namespace cuda
+#endif
+
+// ---- shared bodies ----------------------------------------------------------------
+// Phase 1: partial[b, c] = sum of rows [b*B, (b+1)*B) of column c.
+template <class Exec>
+void sum_rows_partials(const float* x, float* partial, int64_t R, int64_t C) {
+  int64_t nb = (R + kReduceBlockRows - 1) / kReduceBlockRows;
+  Exec::for_n(nb * C, [=] WS_HD(int64_t i) {
+    int64_t b = i / C, c = i % C, r1 = (b + 1) * kReduceBlockRows < R ? (b + 1) * kReduceBlockRows : R;
+    float s = 0.0f;
+    for (int64_t r = b * kReduceBlockRows; r < r1; ++r) s += x[r * C + c];
+    partial[i] = s;
+  });
+}
+// Phase 2: out[c] (+)= sum over blocks in order.
+template <class Exec>
+void sum_rows_finish(const float* partial, float* out, int64_t nb, int64_t C, bool acc) {
+  Exec::for_n(C, [=] WS_HD(int64_t c) {
+    float s = 0.0f;
+    for (int64_t b = 0; b < nb; ++b) s += partial[b * C + c];
+    out[c] = acc ? out[c] + s : s;
+  });
+}
+
+template <class Exec>
+void sum_cols_impl(const float* x, float* out, int64_t R, int64_t C, float scale, bool acc) {
+  Exec::for_n(R, [=] WS_HD(int64_t r) {
+    float s = 0.0f;
+    for (int64_t c = 0; c < C; ++c) s += x[r * C + c];
+    out[r] = acc ? out[r] + scale * s : scale * s;
+  });
+}
+
+template <class Exec>
+void broadcast_cols_impl(const float* g, float* x, int64_t R, int64_t C, float scale, bool acc) {
+  Exec::for_n(R * C, [=] WS_HD(int64_t i) {
+    float v = scale * g[i / C];
+    x[i] = acc ? x[i] + v : v;
+  });
+}
+
+}  // namespace ws
+
+namespace ws {
+// x[R, C] (+)= g[c]: the backward of sum_rows (g: [C]).
+void broadcast_rows(const float* g, float* x, int64_t R, int64_t C, bool accumulate, Device d);
+#ifdef WS_CUDA
+namespace cuda { void broadcast_rows(const float* g, float* x, int64_t R, int64_t C, bool accumulate); }
+#endif
+template <class Exec>
+void broadcast_rows_impl(const float* g, float* x, int64_t R, int64_t C, bool acc) {
+  Exec::for_n(R * C, [=] WS_HD(int64_t i) { x[i] = acc ? x[i] + g[i % C] : g[i % C]; });
+}
+}  // namespace ws

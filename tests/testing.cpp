@@ -1,0 +1,143 @@
+#include "tests/testing.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "engine/rng.h"
+
+namespace ws::test {
+
+namespace {
+int g_parity_skips = 0;
+}
+
+Tensor random_tensor(Shape s, uint64_t seed, float lo, float hi, Device d) {
+  std::vector<float> v(static_cast<size_t>(s.numel()));
+  for (size_t i = 0; i < v.size(); ++i) v[i] = lo + (hi - lo) * philox_uniform(seed, i);
+  return Tensor::from(v, s, d);
+}
+
+Tensor random_indices(int64_t count, int32_t n, uint64_t seed, Device d) {
+  std::vector<int32_t> v(static_cast<size_t>(count));
+  for (size_t i = 0; i < v.size(); ++i) v[i] = int32_t(philox_uniform(seed, i) * float(n)) % n;
+  return Tensor::from(v, {count}, d);
+}
+
+void check_close(const std::vector<float>& a, const std::vector<float>& b, double atol, double rtol,
+                 const std::string& what) {
+  REQUIRE_MESSAGE(a.size() == b.size(), what, ": sizes ", a.size(), " vs ", b.size());
+  int bad = 0;
+  std::string report;
+  for (size_t i = 0; i < a.size(); ++i) {
+    double diff = std::fabs(double(a[i]) - double(b[i]));
+    bool ok = diff <= atol + rtol * std::fabs(double(b[i])) && !std::isnan(a[i]) && !std::isnan(b[i]);
+    if (!ok && bad++ < 5) report += str_cat("\n  [", i, "] got ", a[i], " expected ", b[i], " (|diff| ", diff, ")");
+  }
+  CHECK_MESSAGE(bad == 0, what, ": ", bad, " of ", a.size(), " values differ (atol ", atol, ", rtol ", rtol, ")",
+                report);
+}
+
+namespace {
+std::vector<Var> make_vars(const std::vector<Tensor>& inputs, const std::vector<int>& constant) {
+  std::vector<Var> vars;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    bool c = std::find(constant.begin(), constant.end(), int(i)) != constant.end();
+    vars.emplace_back(inputs[i], !c);
+  }
+  return vars;
+}
+
+// sum(w * y) in double, w in [-1, 1) from a fixed seed: the scalar the checks differentiate.
+double weighted_sum(const Tensor& y) {
+  std::vector<float> v = y.to_vector();
+  double s = 0;
+  for (size_t i = 0; i < v.size(); ++i) s += double(2.0f * philox_uniform(777, i) - 1.0f) * double(v[i]);
+  return s;
+}
+
+Tensor weights_like(const Tensor& y) {
+  std::vector<float> w(size_t(y.numel()));
+  for (size_t i = 0; i < w.size(); ++i) w[i] = 2.0f * philox_uniform(777, i) - 1.0f;
+  return Tensor::from(w, y.shape(), y.device());
+}
+
+// Runs f, then backward with dL/dy = w; returns y (the input Vars hold the gradients).
+Tensor run_with_backward(const VarFn& f, std::vector<Var>& vars) {
+  clear_tape();
+  Var y = f(vars);
+  REQUIRE_MESSAGE(y.requires_grad(), "the function's output does not require a gradient");
+  Var w(weights_like(y.value()));
+  backward(sum(mul(y, w)));
+  return y.value();
+}
+}  // namespace
+
+void check_gradients(const std::string& name, const VarFn& f, const std::vector<Tensor>& inputs,
+                     const GradCheck& opt) {
+  std::vector<Tensor> xs;
+  for (const Tensor& t : inputs) xs.push_back(t.clone());
+  std::vector<Var> vars = make_vars(xs, opt.constant);
+  run_with_backward(f, vars);
+
+  int checked = 0, kinks = 0;
+  for (size_t k = 0; k < xs.size(); ++k) {
+    if (!vars[k].requires_grad()) continue;
+    REQUIRE_MESSAGE(vars[k].has_grad(), name, ": input ", k, " got no gradient");
+    std::vector<float> analytic = vars[k].grad().to_vector();
+    int64_t n = xs[k].numel();
+    int64_t stride = std::max<int64_t>(1, n / opt.max_checks);
+    for (int64_t i = 0; i < n; i += stride) {
+      auto eval = [&](float delta) {
+        std::vector<float> v = xs[k].to_vector();
+        float orig = v[size_t(i)];
+        v[size_t(i)] = orig + delta;
+        Tensor perturbed = Tensor::from(v, xs[k].shape(), xs[k].device());
+        std::vector<Var> pv;
+        for (size_t j = 0; j < xs.size(); ++j) pv.emplace_back(j == k ? perturbed : xs[j], false);
+        NoGradGuard ng;
+        return weighted_sum(f(pv).value());
+      };
+      float e = float(opt.eps);
+      double lp = eval(e), lm = eval(-e), l0 = eval(0.0f);
+      double fwd = (lp - l0) / e, bwd = (l0 - lm) / e, numeric = (lp - lm) / (2 * e);
+      if (std::fabs(fwd - bwd) > 0.1 * (std::fabs(fwd) + std::fabs(bwd)) + 20 * opt.atol) {
+        ++kinks;
+        continue;
+      }
+      double a = analytic[size_t(i)];
+      CHECK_MESSAGE(std::fabs(a - numeric) <= opt.atol + opt.rtol * std::fabs(numeric), name, ": d/d input ", k,
+                    "[", i, "] analytic ", a, " numeric ", numeric);
+      ++checked;
+    }
+  }
+  CHECK_MESSAGE(checked > 0, name, ": no element could be checked (", kinks, " kinks)");
+  CHECK_MESSAGE(kinks <= checked / 4 + 1, name, ": too many kinks skipped: ", kinks, " vs ", checked, " checked");
+}
+
+bool gpu_or_skip(const std::string& name) {
+  if (cuda_available()) return true;
+  ++g_parity_skips;
+  MESSAGE("no GPU: parity test '", name, "' skipped");
+  return false;
+}
+
+int parity_skips() { return g_parity_skips; }
+
+void check_parity(const std::string& name, const VarFn& f, const std::vector<Tensor>& inputs, double atol,
+                  double rtol, const std::vector<int>& constant) {
+  if (!gpu_or_skip(name)) return;
+  std::vector<Tensor> cpu_in, gpu_in;
+  for (const Tensor& t : inputs) {
+    cpu_in.push_back(t.to(Device::cpu()).clone());
+    gpu_in.push_back(t.to(Device::cuda()));
+  }
+  std::vector<Var> cv = make_vars(cpu_in, constant), gv = make_vars(gpu_in, constant);
+  Tensor yc = run_with_backward(f, cv), yg = run_with_backward(f, gv);
+  check_close(yg.to(Device::cpu()), yc, atol, rtol, name + " (output)");
+  for (size_t k = 0; k < cv.size(); ++k)
+    if (cv[k].has_grad()) check_close(gv[k].grad().to(Device::cpu()), cv[k].grad(), atol, rtol,
+                                      str_cat(name, " (gradient of input ", k, ")"));
+}
+
+}  // namespace ws::test

@@ -1,0 +1,51 @@
+// Shared test helpers: random tensors, closeness checks that print the first
+// mismatches, finite-difference gradient checks and CPU-vs-CUDA parity checks.
+#pragma once
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/ops.h"
+
+namespace ws::test {
+
+// Uniform values in [lo, hi) from a fixed seed (host-side; deterministic).
+Tensor random_tensor(Shape s, uint64_t seed, float lo = -1.0f, float hi = 1.0f, Device d = Device::cpu());
+// Uniform integers in [0, n).
+Tensor random_indices(int64_t count, int32_t n, uint64_t seed, Device d = Device::cpu());
+
+// Checks |a - b| <= atol + rtol |b| element-wise; on failure reports the first mismatches.
+void check_close(const std::vector<float>& a, const std::vector<float>& b, double atol, double rtol,
+                 const std::string& what);
+inline void check_close(const Tensor& a, const Tensor& b, double atol, double rtol, const std::string& what) {
+  REQUIRE_MESSAGE(a.shape() == b.shape(), what, ": shapes ", a.shape().str(), " vs ", b.shape().str());
+  check_close(a.to_vector(), b.to_vector(), atol, rtol, what);
+}
+
+// f builds an output from Vars made of `inputs` (all F32; each requires a gradient
+// unless listed in `constant`). The check compares d(sum(w * f))/d(input) from backward
+// with central differences on up to `max_checks` elements per input. Elements where
+// the one-sided differences disagree (a kink, e.g. ReLU at 0) are skipped and counted.
+struct GradCheck {
+  double eps = 1e-3;
+  double atol = 2e-3;
+  double rtol = 2e-2;
+  int max_checks = 48;
+  std::vector<int> constant;  // input indices that get no gradient
+};
+using VarFn = std::function<Var(const std::vector<Var>&)>;
+void check_gradients(const std::string& name, const VarFn& f, const std::vector<Tensor>& inputs,
+                     const GradCheck& opt = GradCheck());
+
+// Runs f on the CPU and on CUDA (inputs copied over), comparing outputs and input
+// gradients. Without a GPU it records a skip (the test binary then reports it, and a
+// test case that only skipped exits with ctest's skip code 77).
+void check_parity(const std::string& name, const VarFn& f, const std::vector<Tensor>& inputs,
+                  double atol = 1e-4, double rtol = 1e-4, const std::vector<int>& constant = {});
+// True when a GPU is present; otherwise records one skipped parity test.
+bool gpu_or_skip(const std::string& name);
+int parity_skips();
+
+}  // namespace ws::test

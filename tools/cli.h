@@ -1,0 +1,46 @@
+// Command-line parsing for the wsnerf subcommands: each declares its options once and
+// gets parsing, validation and its --help text from that declaration.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ws::cli {
+
+struct Option {
+  std::string name;          // "--out"
+  std::string value;         // placeholder shown in help ("DIR"); empty for a flag
+  std::string help;
+  std::string default_value; // used when absent; "" with required = no default
+  bool required = false;
+};
+
+class Args {
+ public:
+  Args(std::string command, std::string summary, std::vector<Option> options, std::string positional_help = "");
+
+  // Parses argv[first..argc). Unknown options and missing values throw ws::Error.
+  // Returns false when --help was asked for (the help text is then printed).
+  bool parse(int argc, char** argv, int first = 2);
+  std::string help() const;
+
+  bool has(const std::string& name) const;  // given on the command line
+  std::string str(const std::string& name) const;
+  int64_t i64(const std::string& name) const;
+  double f64(const std::string& name) const;
+  bool flag(const std::string& name) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  const Option& find(const std::string& name) const;
+  std::string command_, summary_, positional_help_;
+  std::vector<Option> options_;
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> positional_;
+};
+
+// Splits "a,b,c" into its parts (empty parts dropped).
+std::vector<std::string> split_list(const std::string& s, char sep = ',');
+
+}  // namespace ws::cli

@@ -1,0 +1,10 @@
+// The wsnerf subcommands: one file each (tools/cmd_<name>.cpp), listed in main.cpp.
+#pragma once
+
+namespace ws::cli {
+
+// Each takes the whole argv (argv[1] is the subcommand) and returns the exit status.
+int cmd_version(int argc, char** argv);
+int cmd_bench(int argc, char** argv);
+
+}  // namespace ws::cli

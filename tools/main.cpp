@@ -1,0 +1,55 @@
+// wsnerf: one binary, subcommands dispatched by name.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "engine/build_info.h"
+#include "engine/error.h"
+#include "tools/commands.h"
+
+namespace {
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(int, char**);
+};
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> all = {
+      {"version", "what this binary was built with (CUDA, BLAS, OpenMP threads)", ws::cli::cmd_version},
+      {"bench", "engine benchmarks as JSON (GEMM, segment mean, MLP training step)", ws::cli::cmd_bench},
+  };
+  return all;
+}
+
+void usage() {
+  std::printf("usage: wsnerf <command> [options]   (wsnerf <command> --help for its options)\n\ncommands:\n");
+  for (const Command& c : commands()) std::printf("  %-16s %s\n", c.name, c.summary);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    usage();
+    return argc < 2 ? 2 : 0;
+  }
+  std::string name = argv[1];
+  for (const Command& c : commands()) {
+    if (name != c.name) continue;
+    // What the binary was built with, on stderr so JSON on stdout stays clean.
+    if (name != "version") std::fprintf(stderr, "%s\n", ws::build_summary().c_str());
+    try {
+      return c.run(argc, argv);
+    } catch (const ws::Error& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 1;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 1;
+    }
+  }
+  std::fprintf(stderr, "wsnerf: unknown command '%s'\n\n", name.c_str());
+  usage();
+  return 2;
+}
