@@ -1,0 +1,38 @@
+// A batch of parameter graphs on one device: templates concatenated with node offsets,
+// edge values from each NeRF's flat parameters. Edges stay sorted by destination, so
+// the CSRs below serve the encoder's segment means and deterministic backward passes.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "engine/ops.h"
+#include "models/graph/param_graph.h"
+
+namespace ws {
+
+struct GraphBatch {
+  int64_t graphs = 0, nodes = 0, edges = 0, statics = 0;
+  Device device;
+  std::vector<std::string> arch_names;  // per graph
+
+  // Nodes: layer and order as F32 [N,1] (they feed sin features), type I32 [N].
+  Tensor node_layer, node_order, node_type;
+  // Edges: value F32 [E,1]; static_id I32 [E] into the distinct static tuples below.
+  Tensor edge_value, static_id;
+  // Distinct [layer, type, p0, p1, p2] of the templates in the batch: layer F32 [U,1],
+  // type I32 [U], pos F32 [U,3].
+  Tensor static_layer, static_type, static_pos;
+  Tensor src, dst;       // I32 [E], global node ids
+  Csr by_dst;            // offsets [N+1] over the edges (identity order)
+  Csr by_src;            // offsets [N+1], perm [E]
+  Csr by_static;         // offsets [U+1], perm [E]
+  Csr edges_of_graph;    // offsets [G+1]
+  Csr nodes_of_graph;    // offsets [G+1]
+};
+
+// One graph per (template, params) pair; params in the template's order [encoding; mlp]
+// (template.edges floats each).
+GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates,
+                            const std::vector<const float*>& params, Device d);
+
+}  // namespace ws
