@@ -49,3 +49,19 @@ void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, size
 void zero_bytes(void* dst, Device dev, size_t bytes);
 
 }  // namespace ws
+
+namespace ws {
+// Scratch memory from the caching allocator, returned when the object goes out of scope.
+class ScratchBuffer {
+ public:
+  ScratchBuffer(size_t bytes, Device d) : dev_(d), ptr_(Allocator::of(d).allocate(bytes)) {}
+  ~ScratchBuffer() { Allocator::of(dev_).release(ptr_); }
+  ScratchBuffer(const ScratchBuffer&) = delete;
+  ScratchBuffer& operator=(const ScratchBuffer&) = delete;
+  template <class T> T* as() const { return static_cast<T*>(ptr_); }
+
+ private:
+  Device dev_;
+  void* ptr_;
+};
+}  // namespace ws

@@ -1,4 +1,5 @@
 #include "kernels/gemm.h"
+#include "kernels/gemm_tall.h"
 
 #include <algorithm>
 #include <vector>
@@ -68,6 +69,7 @@ void gemm_batched(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
   if (M == 0 || N == 0 || batch == 0) return;
   WS_DISPATCH_CUDA(d, cuda::gemm_batched(ta, tb, M, N, K, alpha, A, lda, sa, B, ldb, sb, beta, C, ldc, sc, batch));
   for (int64_t b = 0; b < batch; ++b) {
+    if (gemm_tall_cpu(ta, tb, M, N, K, alpha, A + b * sa, lda, B + b * sb, ldb, beta, C + b * sc, ldc)) continue;
 #ifdef WS_HAVE_CBLAS
     if (K == 0) {  // CBLAS leaves C untouched when K == 0 only for beta == 1
       gemm_blocked_cpu(ta, tb, M, N, K, alpha, A + b * sa, lda, B + b * sb, ldb, beta, C + b * sc, ldc);

@@ -1,0 +1,175 @@
+#include "kernels/gemm_tall.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "engine/allocator.h"
+#include "kernels/launch.h"
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define WS_GEMM_AVX2 1
+#endif
+
+namespace ws {
+
+namespace {
+
+constexpr int kRows = 6, kCols = 16;           // register tile
+constexpr int64_t kRowChunk = 512;             // rows per reduction chunk (fixed: determinism)
+
+// acc[6x16] = sum_k a(i, k) * b[k, j]; a(i, k) = A[i * a_rs + k * a_cs]; b rows ldb apart.
+// Rows i >= rows read nothing; the caller stores what it needs.
+inline void tile_6x16(const float* A, int64_t a_rs, int64_t a_cs, int rows, const float* B, int64_t ldb, int64_t K,
+                      float acc[kRows][kCols]) {
+#ifdef WS_GEMM_AVX2
+  __m256 c[kRows][2];
+  for (int i = 0; i < kRows; ++i) c[i][0] = c[i][1] = _mm256_setzero_ps();
+  if (rows == kRows) {
+    for (int64_t k = 0; k < K; ++k) {
+      const float* b = B + k * ldb;
+      __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+      const float* a = A + k * a_cs;
+      for (int i = 0; i < kRows; ++i) {  // fully unrolled by the compiler: 12 live accumulators
+        __m256 ai = _mm256_broadcast_ss(a + i * a_rs);
+        c[i][0] = _mm256_fmadd_ps(ai, b0, c[i][0]);
+        c[i][1] = _mm256_fmadd_ps(ai, b1, c[i][1]);
+      }
+    }
+  } else {
+    for (int64_t k = 0; k < K; ++k) {
+      const float* b = B + k * ldb;
+      __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+      for (int i = 0; i < rows; ++i) {
+        __m256 ai = _mm256_broadcast_ss(A + i * a_rs + k * a_cs);
+        c[i][0] = _mm256_fmadd_ps(ai, b0, c[i][0]);
+        c[i][1] = _mm256_fmadd_ps(ai, b1, c[i][1]);
+      }
+    }
+  }
+  for (int i = 0; i < kRows; ++i) {
+    _mm256_storeu_ps(acc[i], c[i][0]);
+    _mm256_storeu_ps(acc[i] + 8, c[i][1]);
+  }
+#else
+  for (int i = 0; i < kRows; ++i)
+    for (int j = 0; j < kCols; ++j) acc[i][j] = 0.0f;
+  for (int64_t k = 0; k < K; ++k)
+    for (int i = 0; i < rows; ++i) {
+      float a = A[i * a_rs + k * a_cs];
+      for (int j = 0; j < kCols; ++j) acc[i][j] += a * B[k * ldb + j];
+    }
+#endif
+}
+
+inline void store_tile(float acc[kRows][kCols], int rows, int cols, float alpha, float beta, float* C, int64_t ldc) {
+  for (int i = 0; i < rows; ++i)
+    for (int j = 0; j < cols; ++j) {
+      float v = alpha * acc[i][j];
+      C[i * ldc + j] = beta == 0.0f ? v : v + beta * C[i * ldc + j];
+    }
+}
+
+// op(B) as a dense [K, Np] block (Np = N rounded up to 16, zero-padded).
+void pack_b(bool tb, int64_t N, int64_t K, const float* B, int64_t ldb, int64_t Np, float* p) {
+  for (int64_t k = 0; k < K; ++k)
+    for (int64_t j = 0; j < Np; ++j) p[k * Np + j] = j >= N ? 0.0f : tb ? B[j * ldb + k] : B[k * ldb + j];
+}
+
+// Many rows: C[M,N] = alpha op(A) op(B) + beta C with op(A) = A (rows of A contiguous).
+void tall_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
+               int64_t ldb, float beta, float* C, int64_t ldc) {
+  int64_t Np = (N + kCols - 1) / kCols * kCols;
+  ScratchBuffer packed(size_t(K * Np) * sizeof(float), Device::cpu());
+  const float* P = packed.as<float>();
+  pack_b(tb, N, K, B, ldb, Np, packed.as<float>());
+  constexpr int64_t kTask = 96;  // rows per task: 16 tiles of 6
+  int64_t tasks = (M + kTask - 1) / kTask;
+#pragma omp parallel for schedule(static)
+  for (int64_t t = 0; t < tasks; ++t) {
+    float acc[kRows][kCols];
+    int64_t r1 = std::min(M, (t + 1) * kTask);
+    for (int64_t j = 0; j < Np; j += kCols) {
+      int cols = int(std::min<int64_t>(kCols, N - j));
+      for (int64_t r = t * kTask; r < r1; r += kRows) {
+        int rows = int(std::min<int64_t>(kRows, r1 - r));
+        tile_6x16(A + r * lda, lda, 1, rows, P + j, Np, K, acc);
+        store_tile(acc, rows, cols, alpha, beta, C + r * ldc + j, ldc);
+      }
+    }
+  }
+}
+
+// Long reduction: C[M,N] = alpha A^T B + beta C with A stored [K, M], B stored [K, N]
+// (K huge: weight gradients). Chunk c of K rows goes to lane c % kLanes; each lane sums
+// its chunks in order, then the lanes are summed in order: the same result for any
+// number of threads.
+void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
+                    int64_t ldb, float beta, float* C, int64_t ldc) {
+  constexpr int64_t kLanes = 16;
+  int64_t Np = (N + kCols - 1) / kCols * kCols, chunks = (K + kRowChunk - 1) / kRowChunk;
+  ScratchBuffer partial(size_t(kLanes * M * Np) * sizeof(float), Device::cpu());
+  ScratchBuffer bpad_all(Np != N ? size_t(kLanes * kRowChunk * Np) * sizeof(float) : 0, Device::cpu());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t lane = 0; lane < kLanes; ++lane) {
+    float* out = partial.as<float>() + lane * M * Np;
+    std::fill(out, out + M * Np, 0.0f);
+    float* bpad = Np != N ? bpad_all.as<float>() + lane * kRowChunk * Np : nullptr;
+    float acc[kRows][kCols];
+    for (int64_t c = lane; c < chunks; c += kLanes) {
+      int64_t k0 = c * kRowChunk, kk = std::min(kRowChunk, K - k0);
+      const float* Bc = B + k0 * ldb;
+      int64_t ldbc = ldb;
+      if (bpad) {  // N not a multiple of 16: a zero-padded copy of this chunk of B
+        pack_b(false, N, kk, Bc, ldb, Np, bpad);
+        Bc = bpad;
+        ldbc = Np;
+      }
+      for (int64_t i = 0; i < M; i += kRows) {
+        int rows = int(std::min<int64_t>(kRows, M - i));
+        for (int64_t j = 0; j < Np; j += kCols) {
+          tile_6x16(A + k0 * lda + i, 1, lda, rows, Bc + j, ldbc, kk, acc);
+          store_tile(acc, rows, kCols, 1.0f, 1.0f, out + i * Np + j, Np);
+        }
+      }
+    }
+  }
+  const float* P = partial.as<float>();
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      float s = 0.0f;
+      for (int64_t lane = 0; lane < kLanes; ++lane) s += P[(lane * M + i) * Np + j];
+      float v = alpha * s;
+      C[i * ldc + j] = beta == 0.0f ? v : v + beta * C[i * ldc + j];
+    }
+}
+
+}  // namespace
+
+void gemm_tall_cpu_forced(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+                          int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (!ta)
+    tall_rows(tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  else if (!tb)
+    long_reduction(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  else
+    fail("gemm_tall_cpu_forced: A^T B^T is not a shape this kernel handles");
+}
+
+bool gemm_tall_cpu(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+                   const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  constexpr int64_t kMinRows = 4096, kMaxSmall = 1024;
+  if (!ta && M >= kMinRows && N <= kMaxSmall && K <= kMaxSmall && N >= 8) {
+    tall_rows(tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return true;
+  }
+  // Weight gradients G^T X: K (rows of both operands) huge, M and N small, B not transposed.
+  if (ta && !tb && K >= kMinRows && M <= kMaxSmall && N <= kMaxSmall && N >= 8) {
+    long_reduction(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace ws

@@ -1,0 +1,22 @@
+// CPU GEMM for the shapes that dominate graph networks and decoders: very many rows
+// against small weight matrices (M = 10^5..10^6, N and K <= 1024). BLAS libraries tile
+// for square problems and run these at a fraction of the machine's speed; here each
+// thread streams rows through a register-blocked 6x16 kernel with the packed weights in
+// cache. Reductions over the long dimension (weight gradients) use fixed row chunks
+// summed in order, so results do not depend on the thread count.
+#pragma once
+#include <cstdint>
+
+namespace ws {
+
+// Tries C[M,N] = alpha op(A) op(B) + beta C (row-major, same contract as gemm()).
+// Returns false, doing nothing, when the shape is not one this kernel is for.
+bool gemm_tall_cpu(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+                   int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
+
+// Forces the kernel (tests compare it with the naive loop at small shapes).
+void gemm_tall_cpu_forced(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha,
+                          const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C,
+                          int64_t ldc);
+
+}  // namespace ws
