@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "kernels/launch.h"
+#include "kernels/sincos.h"
 
 namespace ws {
 
@@ -31,8 +32,8 @@ template <Unary op>
 WS_HD inline float unary_fwd(float x) {
   if constexpr (op == Unary::Relu) return x > 0.0f ? x : 0.0f;
   if constexpr (op == Unary::Silu) return x * sigmoidf_(x);
-  if constexpr (op == Unary::Sin) return sinf(x);
-  if constexpr (op == Unary::Cos) return cosf(x);
+  if constexpr (op == Unary::Sin) return ws_sinf(x);
+  if constexpr (op == Unary::Cos) return ws_cosf(x);
   if constexpr (op == Unary::Sigmoid) return sigmoidf_(x);
   if constexpr (op == Unary::Exp || op == Unary::TruncExp) return expf(x);
   if constexpr (op == Unary::Softplus) return softplusf_(x);
@@ -51,8 +52,8 @@ WS_HD inline float unary_bwd(float x, float y, float g) {
     float s = sigmoidf_(x);
     return g * s * (1.0f + x * (1.0f - s));
   }
-  if constexpr (op == Unary::Sin) return g * cosf(x);
-  if constexpr (op == Unary::Cos) return -g * sinf(x);
+  if constexpr (op == Unary::Sin) return g * ws_cosf(x);
+  if constexpr (op == Unary::Cos) return -g * ws_sinf(x);
   if constexpr (op == Unary::Sigmoid) return g * y * (1.0f - y);
   if constexpr (op == Unary::Exp) return g * y;
   if constexpr (op == Unary::TruncExp) return g * expf(fminf(x, kTruncExpClamp));

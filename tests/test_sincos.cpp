@@ -1,0 +1,42 @@
+#include <cmath>
+#include <cstring>
+
+#include "engine/rng.h"
+#include "kernels/sincos.h"
+#include "tests/testing.h"
+
+using namespace ws;
+
+namespace {
+// Distance in units in the last place of the float result.
+double ulps(float got, double want) {
+  float w = float(want);
+  double ulp = std::nextafter(std::fabs(w), INFINITY) - std::fabs(w);
+  if (ulp == 0 || std::isinf(ulp)) ulp = 1e-45;
+  return std::fabs(double(got) - want) / ulp;
+}
+}  // namespace
+
+TEST_CASE("ws_sincosf is within one ulp of the exact value, small and huge arguments") {
+  Rng rng(5);
+  double worst = 0;
+  for (int i = 0; i < 200000; ++i) {
+    // exponents from 2^-20 to 2^48, as the frequency encoding produces
+    float x = std::ldexp(rng.uniform(1.0f, 2.0f), int(rng.below(69)) - 20) * (rng.uniform() < 0.5f ? -1.0f : 1.0f);
+    float s, c;
+    ws_sincosf(x, &s, &c);
+    // long double reference: x is exact, and libm's sinl reduces accurately
+    double ws_ = double(sinl((long double)x)), wc = double(cosl((long double)x));
+    worst = std::max({worst, ulps(s, ws_), ulps(c, wc)});
+    if (ulps(s, ws_) > 1.0 || ulps(c, wc) > 1.0) {
+      FAIL("ws_sincosf(", x, ") = ", s, ", ", c, " vs ", ws_, ", ", wc);
+    }
+  }
+  MESSAGE("worst error ", worst, " ulp");
+  // exact cases
+  float s, c;
+  ws_sincosf(0.0f, &s, &c);
+  CHECK(s == 0.0f);
+  CHECK(c == 1.0f);
+  CHECK(ws_sinf(-0.5f) == -ws_sinf(0.5f));
+}
