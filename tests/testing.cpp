@@ -141,3 +141,18 @@ void check_parity(const std::string& name, const VarFn& f, const std::vector<Ten
 }
 
 }  // namespace ws::test
+
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace ws::test {
+std::string temp_path(const std::string& name) {
+  static const std::filesystem::path dir = [] {
+    auto d = std::filesystem::temp_directory_path() / str_cat("wsnerf_tests_", ::getpid());
+    std::filesystem::create_directories(d);
+    return d;
+  }();
+  return (dir / name).string();
+}
+}  // namespace ws::test
