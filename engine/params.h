@@ -30,8 +30,8 @@ class ParamSet {
   bool materialized() const { return values_.defined(); }
 
   const std::vector<Param>& params() const { return params_; }
-  const Tensor& values() const { return values_; }  // F32 [P]: every parameter, in declaration order
-  const Tensor& grads() const { return grads_; }    // F32 [P]
+  Tensor values() const { return values_; }  // F32 [P] (a handle): every parameter, in declaration order
+  Tensor grads() const { return grads_; }    // F32 [P]
   int64_t numel() const { return numel_; }
   Device device() const { return values_.device(); }
   void zero_grad();
