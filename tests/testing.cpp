@@ -141,3 +141,26 @@ void check_parity(const std::string& name, const VarFn& f, const std::vector<Ten
 }
 
 }  // namespace ws::test
+
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace ws::test {
+namespace {
+// Created on first use, removed with everything in it when the test binary exits.
+struct TempDir {
+  std::filesystem::path path = std::filesystem::temp_directory_path() / str_cat("wsnerf_tests_", ::getpid());
+  TempDir() { std::filesystem::create_directories(path); }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+}  // namespace
+
+std::string temp_path(const std::string& name) {
+  static const TempDir dir;
+  return (dir.path / name).string();
+}
+}  // namespace ws::test

@@ -49,3 +49,8 @@ bool gpu_or_skip(const std::string& name);
 int parity_skips();
 
 }  // namespace ws::test
+
+namespace ws::test {
+// A fresh path under a per-process temporary folder (created on first use), for tests that write files.
+std::string temp_path(const std::string& name);
+}  // namespace ws::test

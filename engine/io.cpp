@@ -1,0 +1,55 @@
+#include "engine/io.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/error.h"
+
+namespace ws {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  WS_CHECK(in, "cannot open '", path, "' for reading: ", std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  WS_CHECK(!in.bad(), "error reading '", path, "'");
+  return ss.str();
+}
+
+void write_file_atomic(const std::string& path, const std::string& bytes) {
+  std::string tmp = str_cat(path, ".tmp.", ::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  WS_CHECK(fd >= 0, "cannot create '", tmp, "' (writing '", path, "'): ", std::strerror(errno));
+  const char* p = bytes.data();
+  size_t left = bytes.size();
+  std::string err;
+  while (left > 0 && err.empty()) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) err = str_cat("write failed: ", std::strerror(errno));
+    else p += n, left -= size_t(n);
+  }
+  if (err.empty() && ::fsync(fd) != 0) err = str_cat("fsync failed: ", std::strerror(errno));
+  if (::close(fd) != 0 && err.empty()) err = str_cat("close failed: ", std::strerror(errno));
+  if (err.empty() && std::rename(tmp.c_str(), path.c_str()) != 0)
+    err = str_cat("rename to the target failed: ", std::strerror(errno));
+  if (!err.empty()) {
+    ::unlink(tmp.c_str());
+    fail(str_cat("cannot write '", path, "': ", err));
+  }
+}
+
+void make_dirs(const std::string& path) {
+  if (path.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  WS_CHECK(!ec, "cannot create folder '", path, "': ", ec.message());
+}
+
+}  // namespace ws
