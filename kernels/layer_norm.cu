@@ -77,8 +77,7 @@ void layer_norm_forward(const float* x, const float* gamma, const float* beta, f
 
 void layer_norm_backward(const float* x, const float* gamma, const float* mean, const float* rstd, const float* dy,
                          GradOut dx, GradOut dgamma, GradOut dbeta, int64_t R, int64_t C) {
-  if (R <= 0) return;
-  if (dx.ptr) {
+  if (dx.ptr && R > 0) {
     layer_norm_dx_kernel<<<row_blocks(R), kCudaThreads>>>(x, gamma, mean, rstd, dy, dx, R, C);
     WS_CUDA_CHECK_LAUNCH("layer_norm_backward (dx)");
   }

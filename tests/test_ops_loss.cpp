@@ -72,22 +72,26 @@ TEST_CASE("smooth_l1 matches a naive double loop") {
   Tensor p = random_tensor({700, 3}, 1, -2, 2), t = random_tensor({700, 3}, 2, -2, 2),  // > 1024 elements
       w = random_tensor({700}, 3, 0, 2);
   for (float beta : {1.0f, 0.1f, 0.0f}) {
-    CHECK(smooth_l1(Var(p), Var(t), beta).value().item() == doctest::Approx(naive_smooth_l1(p, t, beta, nullptr)).epsilon(1e-5));
-    CHECK(smooth_l1(Var(p), Var(t), beta, &w).value().item() == doctest::Approx(naive_smooth_l1(p, t, beta, &w)).epsilon(1e-5));
+    CHECK(smooth_l1(Var(p), Var(t), beta).value().item() ==
+          doctest::Approx(naive_smooth_l1(p, t, beta, nullptr)).epsilon(1e-5));
+    CHECK(smooth_l1(Var(p), Var(t), beta, &w).value().item() ==
+          doctest::Approx(naive_smooth_l1(p, t, beta, &w)).epsilon(1e-5));
   }
   Tensor p3 = random_tensor({2, 5, 4}, 4), t3 = random_tensor({2, 5, 4}, 5), w3 = random_tensor({2, 5}, 6);
-  CHECK(smooth_l1(Var(p3), Var(t3), 0.5f, &w3).value().item() == doctest::Approx(naive_smooth_l1(p3, t3, 0.5, &w3)).epsilon(1e-5));
+  CHECK(smooth_l1(Var(p3), Var(t3), 0.5f, &w3).value().item() ==
+        doctest::Approx(naive_smooth_l1(p3, t3, 0.5, &w3)).epsilon(1e-5));
 }
 
 TEST_CASE("smooth_l1: finite-difference gradients for pred and target") {
   Tensor p = random_tensor({6, 4}, 7, -2, 2), t = random_tensor({6, 4}, 8, -2, 2), w = random_tensor({6}, 9, 0, 2);
   for (float beta : {1.0f, 0.3f, 0.0f}) {
     check_gradients("smooth_l1", [beta](const std::vector<Var>& v) { return smooth_l1(v[0], v[1], beta); }, {p, t});
-    check_gradients("smooth_l1 weighted", [beta, w](const std::vector<Var>& v) { return smooth_l1(v[0], v[1], beta, &w); },
-                    {p, t});
+    check_gradients("smooth_l1 weighted",
+                    [beta, w](const std::vector<Var>& v) { return smooth_l1(v[0], v[1], beta, &w); }, {p, t});
   }
-  check_gradients("smooth_l1 target constant", [](const std::vector<Var>& v) { return smooth_l1(v[0], v[1]); }, {p, t},
-                  GradCheck{1e-3, 2e-3, 2e-2, 48, {1}});
+  check_gradients(
+      "smooth_l1 target constant", [](const std::vector<Var>& v) { return smooth_l1(v[0], v[1]); }, {p, t},
+      GradCheck{1e-3, 2e-3, 2e-2, 48, {1}});
   check_gradients("smooth_l1 used twice",
                   [](const std::vector<Var>& v) { return add(smooth_l1(v[0], v[1]), smooth_l1(v[1], v[0], 0.5f)); },
                   {p, t});
@@ -98,9 +102,9 @@ TEST_CASE("smooth_l1: errors name the op and the shapes") {
   CHECK_THROWS_WITH_AS(smooth_l1(p, Var(random_tensor({3, 4}, 3))),
                        doctest::Contains("smooth_l1: pred [4, 3] and target [3, 4] differ in shape"), Error);
   Tensor w = Tensor::full({3}, 1.0f);
-  CHECK_THROWS_WITH_AS(smooth_l1(p, t, 1.0f, &w),
-                       doctest::Contains("smooth_l1: row_weights [3] must have one weight per row of pred [4, 3] (4 rows)"),
-                       Error);
+  CHECK_THROWS_WITH_AS(
+      smooth_l1(p, t, 1.0f, &w),
+      doctest::Contains("smooth_l1: row_weights [3] must have one weight per row of pred [4, 3] (4 rows)"), Error);
   CHECK_THROWS_WITH_AS(smooth_l1(p, t, -1.0f), doctest::Contains("smooth_l1: beta must be >= 0"), Error);
 }
 
@@ -167,16 +171,19 @@ TEST_CASE("cross_entropy: labels are checked with a clear error") {
 }
 
 TEST_CASE("parity: losses on CUDA match the CPU") {
-  Tensor p = random_tensor({3000, 3}, 20, -2, 2), t = random_tensor({3000, 3}, 21, -2, 2), w = random_tensor({3000}, 22, 0, 2);
-  check_parity("smooth_l1", [](const std::vector<Var>& v) { return smooth_l1(v[0], v[1], 0.5f); }, {p, t}, 1e-5, 1e-4);
-  check_parity("smooth_l1 weighted",
-               [w](const std::vector<Var>& v) {
-                 Tensor wd = w.to(v[0].device());
-                 return smooth_l1(v[0], v[1], 1.0f, &wd);
-               },
-               {p, t}, 1e-5, 1e-4);
+  Tensor p = random_tensor({3000, 3}, 20, -2, 2), t = random_tensor({3000, 3}, 21, -2, 2),
+         w = random_tensor({3000}, 22, 0, 2);
+  check_parity(
+      "smooth_l1", [](const std::vector<Var>& v) { return smooth_l1(v[0], v[1], 0.5f); }, {p, t}, 1e-5, 1e-4);
+  check_parity(
+      "smooth_l1 weighted",
+      [w](const std::vector<Var>& v) {
+        Tensor wd = w.to(v[0].device());
+        return smooth_l1(v[0], v[1], 1.0f, &wd);
+      },
+      {p, t}, 1e-5, 1e-4);
   Tensor x = random_tensor({2000, 10}, 23, -5, 5), labels = random_indices(2000, 10, 24);
-  check_parity("cross_entropy",
-               [labels](const std::vector<Var>& v) { return cross_entropy(v[0], labels.to(v[0].device())); }, {x},
-               1e-5, 1e-4);
+  check_parity(
+      "cross_entropy", [labels](const std::vector<Var>& v) { return cross_entropy(v[0], labels.to(v[0].device())); },
+      {x}, 1e-5, 1e-4);
 }

@@ -153,7 +153,8 @@ TEST_CASE("layer_norm: errors name the op and the shapes") {
   Var x(random_tensor({4, 7}, 1)), g(Tensor::full({7}, 1.0f)), b(Tensor::zeros({7}));
   CHECK_THROWS_WITH_AS(layer_norm(x, Var(Tensor::full({5}, 1.0f)), b),
                        doctest::Contains("layer_norm: gamma [5] and beta [7] must be [7] for x [4, 7]"), Error);
-  CHECK_THROWS_WITH_AS(layer_norm(x, g, Var()), doctest::Contains("layer_norm: gamma and beta are required (got gamma, no beta)"), Error);
+  CHECK_THROWS_WITH_AS(layer_norm(x, g, Var()),
+                       doctest::Contains("layer_norm: gamma and beta are required (got gamma, no beta)"), Error);
   CHECK_THROWS_WITH_AS(layer_norm(Var(Tensor::zeros({4, 7}, DType::I32)), g, b),
                        doctest::Contains("layer_norm: x must be F32"), Error);
 }
@@ -182,7 +183,8 @@ TEST_CASE("batch_norm matches naive loops in training and evaluation") {
   naive_column_stats(x, mean, var);
   float momentum = 0.25f, eps = 1e-3f;
 
-  std::vector<float> y = batch_norm(Var(x), Var(g), Var(b), rm, rv, true, momentum, eps).value().to_vector(), want(y.size());
+  std::vector<float> y = batch_norm(Var(x), Var(g), Var(b), rm, rv, true, momentum, eps).value().to_vector(),
+                     want(y.size());
   for (int64_t i = 0; i < R * C; ++i) {
     int64_t c = i % C;
     want[i] = float((xv[i] - mean[c]) / std::sqrt(var[c] + eps) * gv[c] + bv[c]);
@@ -215,7 +217,8 @@ TEST_CASE("batch_norm: finite-difference gradients in training and evaluation") 
     auto f = [&rm, &rv, training](const std::vector<Var>& v) {
       return batch_norm(v[0], v[1], v[2], rm, rv, training, 0.1f, 1e-5f);
     };
-    check_gradients(training ? "batch_norm training" : "batch_norm eval", f, {x, g, b}, GradCheck{1e-3, 3e-3, 2e-2, 60});
+    check_gradients(training ? "batch_norm training" : "batch_norm eval", f, {x, g, b},
+                    GradCheck{1e-3, 3e-3, 2e-2, 60});
     auto twice = [&rm, &rv, training](const std::vector<Var>& v) {
       Var y = batch_norm(v[0], v[1], v[2], rm, rv, training, 0.1f, 1e-5f);
       return add(y, batch_norm(y, v[1], v[2], rm, rv, training, 0.1f, 1e-5f));
@@ -229,7 +232,8 @@ TEST_CASE("batch_norm: errors name the op and the shapes") {
   Var x(random_tensor({4, 3}, 1)), g(Tensor::full({3}, 1.0f)), b(Tensor::zeros({3}));
   Tensor rm = Tensor::zeros({3}), rv = Tensor::full({3}, 1.0f), bad = Tensor::zeros({4});
   CHECK_THROWS_WITH_AS(batch_norm(x, g, b, bad, rv, true),
-                       doctest::Contains("batch_norm: running_mean [4] and running_var [3] must have 3 elements"), Error);
+                       doctest::Contains("batch_norm: running_mean [4] and running_var [3] must have 3 elements"),
+                       Error);
   CHECK_THROWS_WITH_AS(batch_norm(Var(random_tensor({1, 3}, 2)), g, b, rm, rv, true),
                        doctest::Contains("batch_norm: training needs more than one row"), Error);
   CHECK_THROWS_WITH_AS(batch_norm(Var(random_tensor({2, 3, 4}, 2)), g, b, rm, rv, true),
@@ -279,8 +283,7 @@ TEST_CASE("dropout: identity when not training or p = 0, zeros for p = 1") {
   CHECK(dropout(x, 0.0f, true, 1, 0).same_node(x));
   std::vector<float> y = dropout(x, 1.0f, true, 1, 0).value().to_vector();
   CHECK(y == std::vector<float>(100, 0.0f));
-  CHECK_THROWS_WITH_AS(dropout(x, 1.5f, true, 1, 0), doctest::Contains("dropout: p must be in [0, 1], got 1.5"),
-                       Error);
+  CHECK_THROWS_WITH_AS(dropout(x, 1.5f, true, 1, 0), doctest::Contains("dropout: p must be in [0, 1], got 1.5"), Error);
   CHECK_THROWS_WITH_AS(dropout(x, -0.1f, true, 1, 0), doctest::Contains("dropout: p must be in [0, 1]"), Error);
 }
 
@@ -292,9 +295,10 @@ TEST_CASE("dropout: the backward uses the forward's mask") {
   std::vector<float> yv = y.value().to_vector(), gx = vx.grad().to_vector();
   for (size_t i = 0; i < yv.size(); ++i) CHECK(gx[i] == (yv[i] != 0.0f ? doctest::Approx(1.0 / 0.6) : 0.0));
   check_gradients("dropout", [](const std::vector<Var>& v) { return dropout(v[0], 0.4f, true, 9, 77); }, {x});
-  check_gradients("dropout used twice",
-                  [](const std::vector<Var>& v) { return add(dropout(v[0], 0.4f, true, 9, 77), dropout(v[0], 0.4f, true, 9, 5)); },
-                  {x});
+  check_gradients(
+      "dropout used twice",
+      [](const std::vector<Var>& v) { return add(dropout(v[0], 0.4f, true, 9, 77), dropout(v[0], 0.4f, true, 9, 5)); },
+      {x});
 }
 
 // ---- l2_normalize -----------------------------------------------------------------------
@@ -302,8 +306,8 @@ TEST_CASE("dropout: the backward uses the forward's mask") {
 TEST_CASE("l2_normalize matches a naive loop, including rows below eps") {
   std::vector<float> xv = random_tensor({6, 5}, 40, -2, 2).to_vector();
   for (int c = 0; c < 5; ++c) {
-    xv[10 + c] = 0.0f;    // row 2: zero
-    xv[20 + c] = 1e-3f;   // row 4: norm ~2.2e-3 < eps
+    xv[10 + c] = 0.0f;   // row 2: zero
+    xv[20 + c] = 1e-3f;  // row 4: norm ~2.2e-3 < eps
   }
   Tensor x = Tensor::from(xv, {6, 5});
   float eps = 0.01f;
@@ -324,22 +328,25 @@ TEST_CASE("l2_normalize: finite-difference gradients above and below eps") {
   std::vector<float> xv = random_tensor({5, 8}, 41, -2, 2).to_vector();
   for (int c = 0; c < 8; ++c) xv[16 + c] *= 0.005f;  // row 2: norm < eps = 0.1, gradient dy / eps
   Tensor x = Tensor::from(xv, {5, 8});
-  check_gradients("l2_normalize", [](const std::vector<Var>& v) { return l2_normalize(v[0], 0.1f); }, {x},
-                  GradCheck{1e-3, 3e-3, 2e-2, 40});
-  check_gradients("l2_normalize used twice",
-                  [](const std::vector<Var>& v) { return add(l2_normalize(v[0]), l2_normalize(v[0], 0.1f)); }, {x},
-                  GradCheck{1e-3, 3e-3, 2e-2, 40});
-  CHECK_THROWS_WITH_AS(l2_normalize(Var(Tensor::zeros({3}, DType::I32))), doctest::Contains("l2_normalize: x must be F32"),
-                       Error);
+  check_gradients(
+      "l2_normalize", [](const std::vector<Var>& v) { return l2_normalize(v[0], 0.1f); }, {x},
+      GradCheck{1e-3, 3e-3, 2e-2, 40});
+  check_gradients(
+      "l2_normalize used twice",
+      [](const std::vector<Var>& v) { return add(l2_normalize(v[0]), l2_normalize(v[0], 0.1f)); }, {x},
+      GradCheck{1e-3, 3e-3, 2e-2, 40});
+  CHECK_THROWS_WITH_AS(l2_normalize(Var(Tensor::zeros({3}, DType::I32))),
+                       doctest::Contains("l2_normalize: x must be F32"), Error);
 }
 
 TEST_CASE("parity: normalisation and dropout on CUDA match the CPU") {
   Tensor x = random_tensor({3000, 40}, 50, -2, 3), g = random_tensor({40}, 51, 0.5f, 1.5f), b = random_tensor({40}, 52);
-  check_parity("layer_norm", [](const std::vector<Var>& v) { return layer_norm(v[0], v[1], v[2]); }, {x, g, b}, 1e-4,
-               1e-4);
+  check_parity(
+      "layer_norm", [](const std::vector<Var>& v) { return layer_norm(v[0], v[1], v[2]); }, {x, g, b}, 1e-4, 1e-4);
   Tensor xw = random_tensor({700, 130}, 53), gw = random_tensor({130}, 54), bw = random_tensor({130}, 55);
-  check_parity("layer_norm wide", [](const std::vector<Var>& v) { return layer_norm(v[0], v[1], v[2]); }, {xw, gw, bw},
-               1e-4, 1e-4);
+  check_parity(
+      "layer_norm wide", [](const std::vector<Var>& v) { return layer_norm(v[0], v[1], v[2]); }, {xw, gw, bw}, 1e-4,
+      1e-4);
   Tensor rm = random_tensor({40}, 56), rv = random_tensor({40}, 57, 0.5f, 2.0f);
   for (bool training : {true, false})
     // the output carries the running stats after the call, so their update is compared too
@@ -350,6 +357,8 @@ TEST_CASE("parity: normalisation and dropout on CUDA match the CPU") {
                    return concat_last({reshape(y, {y.numel()}), Var(m), Var(s)});
                  },
                  {x, g, b, rm, rv}, 1e-4, 1e-4, {3, 4});
-  check_parity("dropout", [](const std::vector<Var>& v) { return dropout(v[0], 0.3f, true, 5, 123); }, {x}, 1e-6, 1e-6);
-  check_parity("l2_normalize", [](const std::vector<Var>& v) { return l2_normalize(v[0]); }, {x}, 1e-5, 1e-4);
+  check_parity(
+      "dropout", [](const std::vector<Var>& v) { return dropout(v[0], 0.3f, true, 5, 123); }, {x}, 1e-6, 1e-6);
+  check_parity(
+      "l2_normalize", [](const std::vector<Var>& v) { return l2_normalize(v[0]); }, {x}, 1e-5, 1e-4);
 }
