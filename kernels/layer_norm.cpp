@@ -84,7 +84,7 @@ void layer_norm_backward(const float* x, const float* gamma, const float* mean, 
           }
       }
     }
-  }, 2);
+  }, 2);  // parallel from two row blocks on; each block is ~kReduceBlockRows * C elements
   if (!params) return;
   if (dgamma.ptr) sum_rows_finish<CpuExec>(partial, dgamma.ptr, nb, C, dgamma.accumulate);
   if (dbeta.ptr) sum_rows_finish<CpuExec>(partial + nb * C, dbeta.ptr, nb, C, dbeta.accumulate);
