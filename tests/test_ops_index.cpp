@@ -269,6 +269,26 @@ TEST_CASE("segments: finite-difference gradients") {
                   {random_tensor({13}, 28, 0, 1)});
 }
 
+TEST_CASE("every op accumulates into a gradient that already holds one") {
+  // x feeds the op twice: the second backward closure adds into the first one's gradient.
+  Ints sizes{0, 3, 1, 0, 7, 2, 0};
+  Csr plain = make_csr(sizes), permuted = make_csr(sizes, random_permutation(13, 36));
+  Tensor x = random_tensor({13, 3}, 37), idx = random_indices(20, 13, 38);
+  Csr grouped = csr_from_index(idx, 13);
+  using Op = std::function<Var(const Var&)>;
+  std::vector<std::pair<const char*, Op>> ops = {
+      {"gather_rows", [=](const Var& v) { return gather_rows(v, idx); }},
+      {"gather_rows grouped", [=](const Var& v) { return gather_rows(v, idx, &grouped); }},
+      {"scatter_add_rows", [=](const Var& v) { return scatter_add_rows(v, ints(Ints(13, 2)), 4); }},
+      {"segment_sum", [=](const Var& v) { return segment_sum(v, permuted); }},
+      {"segment_mean", [=](const Var& v) { return segment_mean(v, plain); }},
+      {"segment_exclusive_cumsum", [=](const Var& v) { return segment_exclusive_cumsum(v, plain); }},
+  };
+  for (auto& [name, op] : ops)
+    check_gradients(str_cat(name, " twice"), [op = op](const std::vector<Var>& v) { return add(op(v[0]), mul(op(v[0]), op(v[0]))); },
+                    {x});
+}
+
 // ---- errors --------------------------------------------------------------------------------
 TEST_CASE("indexing and segments: errors name the op and the problem") {
   Tensor x = random_tensor({5, 2}, 29);
