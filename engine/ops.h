@@ -59,24 +59,45 @@ Var row_mean(const Var& x);  // [R,C] -> [R]
 
 // ---- indexing and segments (ops/index.cpp) ---------------------------------------------
 // Compressed rows: segment s is rows offsets[s] .. offsets[s+1]-1 of the segment order.
-// perm (optional, I32 [E]) maps segment order to row indices of the data (for grouping
-// edges by source while they are stored sorted by destination); absent = identity.
+// perm (optional, I32 [E], a permutation of [0, E)) maps segment order to row indices of
+// the data (for grouping edges by source while they are stored sorted by destination);
+// absent = identity.
 struct Csr {
   Tensor offsets;  // I32 [S+1], offsets[0] = 0, non-decreasing
   Tensor perm;     // I32 [E] or undefined
   int64_t segments() const { return offsets.numel() - 1; }
 };
-// x [N,C], idx [M] -> [M,C], out[i] = x[idx[i]]. Backward: an atomic scatter-add, or a
-// deterministic segment sum when `grouped` is the CSR of idx (rows with idx == s form segment s).
+// idx I32 [E] with values in [0, n_segments) -> the CSR grouping positions by value:
+// segment s lists, through perm, the positions i with idx[i] == s in increasing order
+// (a stable counting sort). Built on the host; the result lives on idx's device.
+Csr csr_from_index(const Tensor& idx, int64_t n_segments);
+// Checks a CSR over `rows` data rows: offsets I32 [S+1] starting at 0, non-decreasing,
+// ending at `rows`; perm undefined or I32 [rows] with values in [0, rows), and with
+// `check_permutation` also free of repeats (a permutation). Errors name `op`. Ops call it
+// on every CSR they get, without the O(E) random-access permutation check: whoever builds
+// a perm by hand checks it once (csr_from_index builds valid ones). Values are read on
+// the host: CUDA offsets are copied over (S+1 values, a sync); a CUDA perm is read only
+// for `check_permutation`.
+void check_csr(const char* op, const Csr& seg, int64_t rows, bool check_permutation = false);
+// Row tensors below are [rows, C] or [rows] (one column). Index values are checked on the
+// host for CPU tensors (an error names the op, the position and the value); CUDA index
+// tensors are trusted, except embedding's ids, which are always checked.
+//
+// x [N,C], idx [M] -> [M,C], out[i] = x[idx[i]]. Backward: a deterministic segment sum
+// when `grouped` is the CSR of idx (csr_from_index(idx, N): segment s = the positions with
+// idx == s), else a scatter-add (deterministic on the CPU, atomic on the GPU).
 Var gather_rows(const Var& x, const Tensor& idx, const Csr* grouped = nullptr);
-// table [V,C], idx [N] -> [N,C] (ids checked against V)
+// table [V,C], idx [N] -> [N,C] (ids checked against V on the host); backward as gather_rows.
 Var embedding(const Var& table, const Tensor& idx);
-// x [M,C], idx [M] -> [n_out,C], out[idx[i]] += x[i] (atomic on the GPU: for data-dependent targets)
+// x [M,C], idx [M] -> [n_out,C], out[idx[i]] += x[i] (atomic on the GPU: for data-dependent
+// targets; deterministic on the CPU). Backward: a gather.
 Var scatter_add_rows(const Var& x, const Tensor& idx, int64_t n_out);
-// x [E,C] -> [S,C]: sum / mean of each segment's rows (0 for an empty segment). Deterministic.
+// x [E,C] -> [S,C]: sum / mean of each segment's rows (0 for an empty segment), rows taken
+// through perm when given. Deterministic on both devices. Backward: a gather (/ count).
 Var segment_sum(const Var& x, const Csr& seg);
 Var segment_mean(const Var& x, const Csr& seg);
-// x [E] or [E,C] -> same shape: exclusive prefix sum within each segment (volume rendering).
+// x [E] or [E,C] -> same shape: exclusive prefix sum within each segment in stored order
+// (volume rendering); seg.perm must be undefined. Backward: the reverse exclusive scan.
 Var segment_exclusive_cumsum(const Var& x, const Csr& seg);
 
 // ---- normalisation and regularisation (ops/norm.cpp) ----------------------------------

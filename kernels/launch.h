@@ -22,11 +22,37 @@ namespace ws {
 constexpr int64_t kParallelGrain = 16384;
 
 struct CpuExec {
+  // Widest column block a row launcher hands to one call. Item functions size their
+  // per-call scratch with it (a 4 KB stack array here, one register on CUDA); wide, so a
+  // row of up to 1024 channels is one block and a segment's rows are read once.
+  static constexpr int kColChunk = 1024;
+
   // f(i) for i in [0, n).
   template <class F>
   static void for_n(int64_t n, F f) {
 #pragma omp parallel for schedule(static) if (n >= kParallelGrain)
     for (int64_t i = 0; i < n; ++i) f(i);
+  }
+
+  // f(r, c0, nc) for rows r < R and column blocks [c0, c0 + nc) covering [0, C),
+  // nc <= kColChunk. On the CPU a thread takes whole rows and walks their columns
+  // contiguously (vectorisable); on CUDA each call is one element (nc = 1).
+  template <class F>
+  static void for_rows(int64_t R, int64_t C, F f) {
+#pragma omp parallel for schedule(static) if (R * C >= kParallelGrain)
+    for (int64_t r = 0; r < R; ++r) row_blocks(r, C, f);
+  }
+
+  // for_rows over the S segments of a CSR (offsets [S+1], host memory): each thread gets
+  // a range of segments with about equal rows + segments, so uneven segments (one of
+  // 4096 rows among thousands of 16) still split evenly. The split depends on the
+  // thread count, never the result: each call owns its segment's outputs.
+  template <class F>
+  static void for_segments(const int32_t* offsets, int64_t S, int64_t C, F f);
+
+  template <class F>
+  static void row_blocks(int64_t r, int64_t C, F& f) {
+    for (int64_t c0 = 0; c0 < C; c0 += kColChunk) f(r, c0, C - c0 < kColChunk ? C - c0 : int64_t(kColChunk));
   }
 };
 
@@ -71,5 +97,32 @@ void ws::parallel_chunks(int64_t n, F f, int64_t grain) {
     int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
     int64_t begin = n * t / nt, end = n * (t + 1) / nt;
     if (begin < end) f(begin, end);
+  }
+}
+
+template <class F>
+void ws::CpuExec::for_segments(const int32_t* offsets, int64_t S, int64_t C, F f) {
+  if (S <= 0) return;
+  // Work before segment s, counting one unit per segment for its output row.
+  auto work = [offsets](int64_t s) { return int64_t(offsets[s]) + s; };
+  int64_t total = work(S);
+  if (total * (C ? C : 1) < kParallelGrain || omp_get_max_threads() == 1) {
+    for (int64_t s = 0; s < S; ++s) row_blocks(s, C, f);
+    return;
+  }
+#pragma omp parallel
+  {
+    int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+    // First segment whose preceding work reaches the thread's share (work() is increasing).
+    auto first_at = [&](int64_t target) {
+      int64_t lo = 0, hi = S;
+      while (lo < hi) {
+        int64_t mid = (lo + hi) / 2;
+        if (work(mid) < target) lo = mid + 1; else hi = mid;
+      }
+      return lo;
+    };
+    int64_t begin = t == 0 ? 0 : first_at(total * t / nt), end = t + 1 == nt ? S : first_at(total * (t + 1) / nt);
+    for (int64_t s = begin; s < end; ++s) row_blocks(s, C, f);
   }
 }
