@@ -92,6 +92,25 @@ void setup_triangle(const ClipVert (&v)[3], const PinholeCamera& cam, int S, Vec
   out.push_back(t);
 }
 
+// Narrows the sample columns [X0, X1] of a sample row at height py to those that can be
+// inside the triangle (each edge function is linear in x), widened by one sample so the
+// exact per-sample test stays the only decision. Nearly horizontal edges, whose crossing
+// point is ill-conditioned, are left to that test. False when the row surely misses.
+bool row_span(const TriSetup& t, float py, int S, int& X0, int& X1) {
+  float lo = -INFINITY, hi = INFINITY;
+  for (int k = 0; k < 3; ++k) {
+    const ScreenVert &a = t.p[(k + 1) % 3], &b = t.p[(k + 2) % 3];
+    float dy = b.y - a.y, c = -a.x * dy - (py - a.y) * (b.x - a.x);  // w(px) = px dy + c
+    if (dy > 1e-3f) lo = std::max(lo, -c / dy);
+    else if (dy < -1e-3f) hi = std::min(hi, -c / dy);
+  }
+  // Clamp in float before converting: the crossing points may be far outside the image.
+  auto to_index = [](float v, int a, int b) { return !(v > float(a)) ? a : v > float(b) ? b : int(v); };
+  if (lo > -INFINITY) X0 = std::max(X0, to_index(std::ceil(lo * S - 0.5f) - 1, X0, X1 + 1));
+  if (hi < INFINITY) X1 = std::min(X1, to_index(std::floor(hi * S - 0.5f) + 1, X0 - 1, X1));
+  return X0 <= X1;
+}
+
 // Sutherland-Hodgman against the near plane z = -kNear (3 corners in, at most 4 out).
 int clip_near(const ClipVert (&in)[3], ClipVert (&out)[4]) {
   int n = 0;
@@ -177,7 +196,9 @@ Image rasterize(const Mesh& mesh, const PinholeCamera& cam, const RasterOptions&
           float py = (Y + 0.5f) / S;
           float* drow = depth.data() + size_t(Y - y * S) * WS;
           float* crow = colour.data() + size_t(Y - y * S) * WS * 3;
-          for (int X = t.x0; X <= t.x1; ++X) {
+          int X0 = t.x0, X1 = t.x1;
+          if (!row_span(t, py, S, X0, X1)) continue;
+          for (int X = X0; X <= X1; ++X) {
             float px = (X + 0.5f) / S;
             float w0 = edge(b.x, b.y, c.x, c.y, px, py), w1 = edge(c.x, c.y, a.x, a.y, px, py),
                   w2 = edge(a.x, a.y, b.x, b.y, px, py);
