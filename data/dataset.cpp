@@ -218,7 +218,11 @@ DatasetSummary make_mesh_dataset(const MeshDatasetOptions& opt, const ProgressFn
   };
   DatasetSummary sum;
   std::vector<ObjectRef> done;
+  fs::path out_abs = fs::weakly_canonical(opt.out);
   for (const fs::path& class_dir : sorted_dirs(opt.meshes)) {
+    // The output folder may sit inside the mesh tree: never read it as a class.
+    fs::path rel = out_abs.lexically_relative(fs::weakly_canonical(class_dir));
+    if (!rel.empty() && *rel.begin() != "..") continue;
     auto t0 = std::chrono::steady_clock::now();
     std::string cls = class_dir.filename().string();
     int rendered = 0, skipped = 0, failed = 0;

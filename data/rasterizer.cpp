@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include <omp.h>
-
 #include "engine/error.h"
 
 namespace ws {
@@ -44,6 +42,7 @@ float edge(float ax, float ay, float bx, float by, float px, float py) {
 
 // Bilinear, wrap-around; (u, v) in OBJ convention (v = 0 at the bottom row).
 Vec3 sample_texture(const Image& t, float u, float v) {
+  if (!std::isfinite(u) || !std::isfinite(v)) u = v = 0;  // degenerate uvs: no undefined int conversion
   float x = (u - std::floor(u)) * t.width - 0.5f, y = (1.0f - (v - std::floor(v))) * t.height - 0.5f;
   float fx = std::floor(x), fy = std::floor(y);
   float ax = x - fx, ay = y - fy;
@@ -148,7 +147,7 @@ Image rasterize(const Mesh& mesh, const PinholeCamera& cam, const RasterOptions&
     const Material& mat = mesh.materials[tr.material];
     Vec3 a = mesh.positions[tr.v[0]], b = mesh.positions[tr.v[1]], c = mesh.positions[tr.v[2]];
     float shade = shade_factor(normalize(cross(b - a, c - a)));
-    bool textured = mat.texture && tr.t[0] >= 0;
+    bool textured = mat.texture && tr.t[0] >= 0 && tr.t[1] >= 0 && tr.t[2] >= 0;
     ClipVert v[3];
     for (int k = 0; k < 3; ++k) {
       Vec2 uv = textured ? mesh.uvs[tr.t[k]] : Vec2{};
@@ -168,13 +167,13 @@ Image rasterize(const Mesh& mesh, const PinholeCamera& cam, const RasterOptions&
   // Bin triangles by output row (CSR, triangle order kept within each row).
   std::vector<int> row_start(H + 1, 0);
   for (const TriSetup& t : tris)
-    for (int y = t.y0 / S; y <= t.y1 / S; ++y) ++row_start[y + 1];
+    for (int y = t.y0 / S, last = t.y1 / S; y <= last; ++y) ++row_start[y + 1];
   for (int y = 0; y < H; ++y) row_start[y + 1] += row_start[y];
   std::vector<int> row_tris(row_start[H]);
   {
     std::vector<int> fill(row_start.begin(), row_start.end() - 1);
     for (int i = 0; i < int(tris.size()); ++i)
-      for (int y = tris[i].y0 / S; y <= tris[i].y1 / S; ++y) row_tris[fill[y]++] = i;
+      for (int y = tris[i].y0 / S, last = tris[i].y1 / S; y <= last; ++y) row_tris[fill[y]++] = i;
   }
 
   Image img(W, H);

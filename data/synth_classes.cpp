@@ -492,7 +492,8 @@ void phone(Gen& g) {
   g.b.rounded_slab({0, 0, h / 2}, w / 2, h / 2, c, t / 2, body, face);
   float m = g.u(0.03f, 0.08f);
   bool keypad = g.chance(0.35f);
-  float sh = keypad ? h * g.u(0.35f, 0.45f) : h / 2 - m * 1.5f, sz = keypad ? h - m * 2 - sh : h / 2;
+  // Screen half height sh; with a keypad the screen takes the upper part only.
+  float sh = keypad ? h * g.u(0.17f, 0.23f) : h / 2 - m * 1.5f, sz = keypad ? h - m * 2 - sh : h / 2;
   g.b.rounded_slab({t / 2, 0, sz}, w / 2 - m, sh, std::fmax(c - m, 0.01f), 0.006f, screen, face);
   if (keypad) {
     float kx = t / 2 + 0.01f, top = h - m * 3 - 2 * sh, bw = (w - 2 * m) / 3;

@@ -128,7 +128,7 @@ TEST_CASE("dataset: synth writes objects, views and splits; a rerun skips comple
 }
 
 TEST_CASE("dataset: a ShapeNet-style mesh tree becomes the same layout; broken meshes are skipped") {
-  test::TempDir src("meshtree"), out("meshset");
+  test::TempDir src("meshtree");
   const std::string cube =
       "v -1 -1 -1\nv 1 -1 -1\nv 1 1 -1\nv -1 1 -1\nv -1 -1 1\nv 1 -1 1\nv 1 1 1\nv -1 1 1\n"
       "f 1 2 3 4\nf 5 8 7 6\nf 1 5 6 2\nf 2 6 7 3\nf 3 7 8 4\nf 4 8 5 1\n";
@@ -138,7 +138,7 @@ TEST_CASE("dataset: a ShapeNet-style mesh tree becomes the same layout; broken m
   src.write("03001627/ddd/model.obj", cube);
   MeshDatasetOptions opt;
   opt.meshes = src.path.string();
-  opt.out = out.path.string();
+  opt.out = (src.path / "rendered").string();  // inside the mesh tree: must not be read as a class
   opt.size = 10;
   opt.n_val = 0;
   opt.n_test = 1;
