@@ -6,5 +6,7 @@ namespace ws::cli {
 // Each takes the whole argv (argv[1] is the subcommand) and returns the exit status.
 int cmd_version(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
+int cmd_synth(int argc, char** argv);
+int cmd_views(int argc, char** argv);
 
 }  // namespace ws::cli

@@ -19,6 +19,8 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
       {"version", "what this binary was built with (CUDA, BLAS, OpenMP threads)", ws::cli::cmd_version},
       {"bench", "engine benchmarks as JSON (GEMM, segment mean, MLP training step)", ws::cli::cmd_bench},
+      {"synth", "procedural object dataset: 13 classes, 36 RGBA views each", ws::cli::cmd_synth},
+      {"views", "36 RGBA views of OBJ meshes (one file or a ShapeNet-style tree)", ws::cli::cmd_views},
   };
   return all;
 }
