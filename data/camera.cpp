@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "data/file_io.h"
+#include "engine/io.h"
 #include "engine/error.h"
 
 namespace ws {
@@ -93,11 +93,11 @@ void write_transforms(const std::string& path, const Transforms& t) {
     frames.push_back({{"file_path", f.file_path}, {"transform_matrix", rows}});
   }
   nlohmann::json j = {{"camera_angle_x", t.camera_angle_x}, {"frames", frames}};
-  data_io::write_file_atomic(path, j.dump(2) + "\n");
+  write_file_atomic(path, j.dump(2) + "\n");
 }
 
 Transforms read_transforms(const std::string& path) {
-  std::vector<unsigned char> bytes = data_io::read_file(path);
+  std::string bytes = read_file(path);
   nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
   WS_CHECK(!j.is_discarded(), path, ": not valid JSON");
   WS_CHECK(j.is_object(), path, ": expected a JSON object at the top level");

@@ -8,7 +8,7 @@
 #include <set>
 
 #include "data/camera.h"
-#include "data/file_io.h"
+#include "engine/io.h"
 #include "data/image.h"
 #include "data/obj_loader.h"
 #include "data/synth.h"
@@ -108,7 +108,7 @@ void write_splits(const std::string& root, const Splits& s) {
   auto write = [&](const char* name, const std::vector<ObjectRef>& v) {
     std::string text;
     for (const ObjectRef& o : v) text += o.key() + "\n";
-    data_io::write_file_atomic((fs::path(root) / "splits" / name).string(), text);
+    write_file_atomic((fs::path(root) / "splits" / name).string(), text);
   };
   write("train.txt", s.train);
   write("val.txt", s.val);
@@ -118,7 +118,7 @@ void write_splits(const std::string& root, const Splits& s) {
 Splits read_splits(const std::string& root) {
   auto read = [&](const char* name) {
     std::string path = (fs::path(root) / "splits" / name).string();
-    std::vector<unsigned char> bytes = data_io::read_file(path);
+    std::string bytes = read_file(path);
     std::vector<ObjectRef> out;
     std::string line;
     int number = 0;
@@ -145,14 +145,14 @@ Splits read_splits(const std::string& root) {
 void check_or_write_manifest(const std::string& root, const nlohmann::json& settings) {
   fs::path path = fs::path(root) / "dataset.json";
   if (fs::exists(path)) {
-    std::vector<unsigned char> bytes = data_io::read_file(path.string());
+    std::string bytes = read_file(path.string());
     nlohmann::json old = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
     WS_CHECK(!old.is_discarded(), path.string(), ": not valid JSON");
     WS_CHECK(old == settings, root, " holds a dataset made with other settings (", old.dump(),
              ") than asked for now (", settings.dump(), "); use another --out or the same settings");
     return;
   }
-  data_io::write_file_atomic(path.string(), settings.dump(2) + "\n");
+  write_file_atomic(path.string(), settings.dump(2) + "\n");
 }
 
 DatasetSummary make_synth_dataset(const SynthDatasetOptions& opt, const ProgressFn& progress) {

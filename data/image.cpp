@@ -9,7 +9,7 @@
 
 #include <climits>
 
-#include "data/file_io.h"
+#include "engine/io.h"
 #include "engine/error.h"
 
 namespace ws {
@@ -29,8 +29,8 @@ Image decode_image(const unsigned char* bytes, size_t size, const std::string& n
 }
 
 Image load_image(const std::string& path) {
-  std::vector<unsigned char> bytes = data_io::read_file(path);
-  return decode_image(bytes.data(), bytes.size(), path);
+  std::string bytes = read_file(path);
+  return decode_image(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), path);
 }
 
 std::vector<unsigned char> encode_png(const Image& img) {
@@ -48,7 +48,7 @@ std::vector<unsigned char> encode_png(const Image& img) {
 
 void save_png(const std::string& path, const Image& img) {
   std::vector<unsigned char> png = encode_png(img);
-  data_io::write_file_atomic(path, png.data(), png.size());
+  write_file_atomic(path, std::string(png.begin(), png.end()));
 }
 
 }  // namespace ws

@@ -23,6 +23,7 @@ std::string read_file(const std::string& path) {
 }
 
 void write_file_atomic(const std::string& path, const std::string& bytes) {
+  make_dirs(std::filesystem::path(path).parent_path().string());  // missing folders are created
   std::string tmp = str_cat(path, ".tmp.", ::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   WS_CHECK(fd >= 0, "cannot create '", tmp, "' (writing '", path, "'): ", std::strerror(errno));

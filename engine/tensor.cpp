@@ -80,15 +80,15 @@ Tensor Tensor::clone() const {
   return x;
 }
 
-void Tensor::copy_from(const Tensor& src) {
+void Tensor::copy_from(const Tensor& src) const {
   WS_CHECK(src.shape_ == shape_ && src.dtype_ == dtype_, "copy_from: ", describe(src), " into ",
            describe(*this));
   copy_bytes(raw(), device_, src.raw(), src.device_, nbytes());
 }
 
-void Tensor::zero_() { zero_bytes(raw(), device_, nbytes()); }
+void Tensor::zero_() const { zero_bytes(raw(), device_, nbytes()); }
 
-void Tensor::fill_(float v) {
+void Tensor::fill_(float v) const {
   WS_CHECK(dtype_ == DType::F32, "fill_ on ", describe(*this));
   fill(f32(), numel(), v, device_);
 }

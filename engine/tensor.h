@@ -62,9 +62,9 @@ class Tensor {
 
   Tensor to(Device d) const;  // a copy on d (this tensor when already there)
   Tensor clone() const;
-  void copy_from(const Tensor& src);  // same shape and dtype, any devices
-  void zero_();
-  void fill_(float v);  // F32 only
+  void copy_from(const Tensor& src) const;  // same shape and dtype, any devices (writes the data, not the handle)
+  void zero_() const;
+  void fill_(float v) const;  // F32 only
 
   std::vector<float> to_vector() const;        // F32, copied to the host
   std::vector<int32_t> to_vector_i32() const;  // I32, copied to the host

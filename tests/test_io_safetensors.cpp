@@ -58,8 +58,11 @@ TEST_CASE("io: write_file_atomic replaces the file and leaves no temporary behin
 TEST_CASE("io: errors name the file") {
   std::string missing = temp_path("no_such_file.bin");
   CHECK_THROWS_WITH_AS(read_file(missing), doctest::Contains(missing.c_str()), Error);
-  std::string in_missing_dir = temp_path("no_such_dir/x.bin");
-  CHECK_THROWS_WITH_AS(write_file_atomic(in_missing_dir, "x"), doctest::Contains(in_missing_dir.c_str()), Error);
+  std::string in_new_dir = temp_path("new_dir/x.bin");  // missing folders are created
+  write_file_atomic(in_new_dir, "x");
+  CHECK(read_file(in_new_dir) == "x");
+  std::string under_a_file = in_new_dir + "/y.bin";  // a regular file cannot hold files
+  CHECK_THROWS_WITH_AS(write_file_atomic(under_a_file, "y"), doctest::Contains(in_new_dir.c_str()), Error);
 }
 
 TEST_CASE("safetensors: every dtype and the metadata survive a round trip") {

@@ -32,6 +32,8 @@ GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates,
   }
   std::vector<float> node_layer, node_order, value(size_t(b.edges)), s_layer, s_pos;
   std::vector<int32_t> node_type, sid(size_t(b.edges)), src(size_t(b.edges)), dst(size_t(b.edges)), s_type;
+  std::vector<int32_t> edge_graph(size_t(b.edges));
+  std::vector<float> inv_count;
   std::vector<int32_t> dst_off = {0}, src_off = {0}, src_perm, edge_off = {0}, node_off = {0};
   node_layer.reserve(size_t(b.nodes));
   std::map<const GraphTemplate*, int32_t> static_base;  // templates share their statics within a batch
@@ -63,7 +65,9 @@ GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates,
       src[k] = int32_t(n0) + t.src[size_t(e)];
       dst[k] = int32_t(n0) + t.dst[size_t(e)];
       src_perm.push_back(int32_t(e0) + t.src_perm[size_t(e)]);
+      edge_graph[k] = int32_t(g);
     }
+    inv_count.push_back(t.edges ? 1.0f / float(t.edges) : 0.0f);
     n0 += t.nodes;
     e0 += t.edges;
     edge_off.push_back(int32_t(e0));
@@ -86,6 +90,8 @@ GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates,
   b.by_static = group_by(sid, b.statics, d);
   b.edges_of_graph = {to_tensor(edge_off, d), Tensor()};
   b.nodes_of_graph = {to_tensor(node_off, d), Tensor()};
+  b.edge_graph = to_tensor(edge_graph, d);
+  b.inv_edge_count = to_tensor(inv_count, {b.graphs}, d);
   return b;
 }
 

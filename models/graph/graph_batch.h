@@ -27,6 +27,8 @@ struct GraphBatch {
   Csr by_src;            // offsets [N+1], perm [E]
   Csr by_static;         // offsets [U+1], perm [E]
   Csr edges_of_graph;    // offsets [G+1]
+  Tensor edge_graph;     // I32 [E]: the graph of each edge
+  Tensor inv_edge_count; // F32 [G]: 1 / edges of the graph (the readout's mean)
   Csr nodes_of_graph;    // offsets [G+1]
 };
 

@@ -1,0 +1,118 @@
+#include "models/gmn/encoder.h"
+
+#include "models/gmn/fused_ops.h"
+
+namespace ws {
+
+GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where) {
+  GmnConfig c;
+  auto get = [&](const char* k, int& v) {
+    if (!j.contains(k)) return;
+    WS_CHECK(j[k].is_number_integer() && j[k].get<int>() > 0, where, ": encoder '", k, "' must be a positive integer");
+    v = j[k].get<int>();
+  };
+  get("hidden", c.hidden);
+  get("blocks", c.blocks);
+  get("out_dim", c.out_dim);
+  WS_CHECK(c.blocks >= 1, where, ": encoder needs at least one block");
+  return c;
+}
+
+GmnEncoder::GmnEncoder(const GmnConfig& cfg, ParamSet& ps, const std::string& p) : cfg_(cfg) {
+  const int64_t h = cfg.hidden;
+  n_layer_ = Linear::declare(ps, p + "n_layer.lin", 1, h);
+  n_order_ = Linear::declare(ps, p + "n_order.lin", 1, h);
+  n_type_ = Embedding::declare(ps, p + "n_type", kNodeTypeSlots, h);
+  n_proj_ = Linear::declare(ps, p + "n_proj", 3 * h, h);
+  n_in_ = Linear::declare(ps, p + "n_in", h, h);
+  e_val_ = Linear::declare(ps, p + "e_val.lin", 1, h);
+  e_layer_ = Linear::declare(ps, p + "e_layer.lin", 1, h);
+  e_pos_ = Linear::declare(ps, p + "e_pos.lin", 3, h);
+  e_type_ = Embedding::declare(ps, p + "e_type", kEdgeTypeSlots, h);
+  e_proj_ = Linear::declare(ps, p + "e_proj", 4 * h, h);
+  e_in_ = Linear::declare(ps, p + "e_in", h, h);
+  for (int i = 0; i < cfg.blocks; ++i) {
+    std::string b = p + "blocks." + std::to_string(i) + ".";
+    Block blk;
+    blk.last = i == cfg.blocks - 1;
+    blk.ln_e = LayerNorm::declare(ps, b + "ln_e", h);
+    blk.edge = Linear::declare(ps, b + "edge", 3 * h, h);
+    blk.res_e = Linear::declare(ps, b + "res_e", h, h);
+    if (!blk.last) {
+      blk.ln_n = LayerNorm::declare(ps, b + "ln_n", h);
+      blk.msg = Linear::declare(ps, b + "msg", 2 * h, h);
+      blk.node = Linear::declare(ps, b + "node", 2 * h, h);
+      blk.res_n = Linear::declare(ps, b + "res_n", h, h);
+    }
+    blocks_.push_back(blk);
+  }
+  ln_out_ = LayerNorm::declare(ps, p + "ln_out", h);
+  out_ = Linear::declare(ps, p + "out", h, h);
+  readout_ = Linear::declare(ps, p + "readout", h, cfg.out_dim);
+}
+
+void GmnEncoder::init(uint64_t seed) const {
+  uint64_t s = 0;
+  for (const Linear* l : {&n_layer_, &n_order_, &n_proj_, &n_in_, &e_val_, &e_layer_, &e_pos_, &e_proj_, &e_in_})
+    l->init(seed, s++);
+  n_type_.init(seed, s++);
+  e_type_.init(seed, s++);
+  for (const Block& b : blocks_) {
+    b.ln_e.init();
+    b.edge.init(seed, s++);
+    b.res_e.init(seed, s++);
+    if (!b.last) {
+      b.ln_n.init();
+      b.msg.init(seed, s++);
+      b.node.init(seed, s++);
+      b.res_n.init(seed, s++);
+    }
+  }
+  ln_out_.init();
+  out_.init(seed, s++);
+  readout_.init(seed, s++);
+}
+
+Var GmnEncoder::forward(const GraphBatch& g) const {
+  const int64_t h = cfg_.hidden;
+  // ---- pre-encoder, nodes: W_x[sin(a layer + c); sin(a' order + c'); E[type]] then Linear h->h
+  Var hn = concat_last({sin(n_layer_(Var(g.node_layer))), sin(n_order_(Var(g.node_order))), n_type_(g.node_type)});
+  Var node = n_in_(n_proj_(hn));
+
+  // ---- pre-encoder, edges. Layer, type and position parts take few distinct values (the
+  // templates' static tuples): they go through both linears once per tuple and are
+  // gathered per edge; the value part is per edge. e_in o e_proj is one matrix for it.
+  std::vector<Var> proj = split_last(e_proj_.w, {h, 3 * h});  // [W_val | W_rest]
+  Var statics = concat_last(
+      {sin(e_layer_(Var(g.static_layer))), e_type_(g.static_type), sin(e_pos_(Var(g.static_pos)))});
+  Var table = e_in_(linear(statics, proj[1], e_proj_.b));  // [U, h]
+  Var w_val = matmul(e_in_.w, proj[0]);                      // [h, h]
+  Var edge = edge_linear(sin(e_val_(Var(g.edge_value))), w_val, Var(),
+                         {EdgeGather{table, g.static_id, &g.by_static}}, Var(), false);
+
+  // ---- message-passing blocks
+  for (const Block& b : blocks_) {
+    std::vector<Var> we = split_last(b.edge.w, {h, h, h});  // over [h_src; h_dst; e]
+    Var hsrc = b.last ? node : b.ln_n(node);
+    Var e_norm = b.ln_e(edge);
+    Var ps = linear(hsrc, we[0]), pd = linear(hsrc, we[1], b.edge.b);  // [N, h] each
+    Var e2 = edge_linear(e_norm, we[2], Var(), {EdgeGather{ps, g.src, &g.by_src}, EdgeGather{pd, g.dst, &g.by_dst}},
+                         Var(), true);
+    if (!b.last) {
+      std::vector<Var> wm = split_last(b.msg.w, {h, h});  // over [h_src; e']
+      Var pm = linear(hsrc, wm[0], b.msg.b);
+      Var m = edge_linear(e2, wm[1], Var(), {EdgeGather{pm, g.src, &g.by_src}}, Var(), true);
+      Var agg = segment_mean(m, g.by_dst);  // [N, h]; 0 for nodes without incoming edges
+      Var h2 = relu(b.node(concat_last({hsrc, agg})));
+      node = add(node, b.res_n(silu(h2)));
+    }
+    edge = edge_linear(silu(e2), b.res_e.w, b.res_e.b, {}, edge, false);  // e + Lin(SiLU(e'))
+  }
+
+  // ---- output: readout(out(LN(e))) is one linear map before the ReLU
+  Var w_ro = matmul(readout_.w, out_.w);  // [out_dim, h]
+  Var b_ro = reshape(linear(reshape(out_.b, {1, h}), readout_.w, readout_.b), {int64_t(cfg_.out_dim)});
+  return readout_relu_mean(ln_out_(edge), w_ro, b_ro, g.edges_of_graph, g.edge_graph, g.inv_edge_count);
+}
+
+}  // namespace ws

@@ -1,0 +1,51 @@
+// The GMN encoder (DESIGN.md §6): pre-encoder, (blocks - 1) node+edge blocks, one
+// edge-only block, output projection and a mean-over-edges readout to out_dim.
+// Parameters carry the authors' names ("enc.blocks.0.edge.weight", ...).
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/gmn/layers.h"
+#include "models/graph/graph_batch.h"
+
+namespace ws {
+
+struct GmnConfig {
+  int hidden = 128;   // node and edge width h
+  int blocks = 4;     // message-passing blocks; the last updates edges only
+  int out_dim = 1024; // embedding size
+  nlohmann::json to_json() const { return {{"hidden", hidden}, {"blocks", blocks}, {"out_dim", out_dim}}; }
+  static GmnConfig from_json(const nlohmann::json& j, const std::string& where);
+  bool operator==(const GmnConfig& o) const { return hidden == o.hidden && blocks == o.blocks && out_dim == o.out_dim; }
+};
+
+class GmnEncoder {
+ public:
+  // Declares the parameters in `ps` under `prefix`.
+  GmnEncoder(const GmnConfig& cfg, ParamSet& ps, const std::string& prefix = "enc.");
+  // PyTorch-default initialisation (after ps.materialize()).
+  void init(uint64_t seed) const;
+  // -> z [graphs, out_dim]
+  Var forward(const GraphBatch& g) const;
+  const GmnConfig& config() const { return cfg_; }
+
+ private:
+  struct Block {
+    LayerNorm ln_e, ln_n;    // ln_n unused in the last block
+    Linear edge, res_e;      // edge: [h, 3h] over [h_src; h_dst; e]
+    Linear msg, node, res_n; // node-updating blocks only: msg [h, 2h] over [h_src; e'], node [h, 2h] over [h; a]
+    bool last = false;
+  };
+  GmnConfig cfg_;
+  Linear n_layer_, n_order_, n_proj_, n_in_;
+  Embedding n_type_;
+  Linear e_val_, e_layer_, e_pos_, e_proj_, e_in_;
+  Embedding e_type_;
+  std::vector<Block> blocks_;
+  LayerNorm ln_out_;
+  Linear out_, readout_;
+};
+
+}  // namespace ws

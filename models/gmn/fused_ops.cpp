@@ -1,0 +1,145 @@
+#include "models/gmn/fused_ops.h"
+
+#include "kernels/gemm.h"
+#include "kernels/gather.h"
+#include "kernels/gmn.h"
+#include "kernels/reduce.h"
+#include "kernels/segment.h"
+
+namespace ws {
+
+namespace {
+float beta_of(const GradSlot& s) { return s.accumulate ? 1.0f : 0.0f; }
+}  // namespace
+
+Var edge_linear(const Var& x, const Var& w, const Var& b, const std::vector<EdgeGather>& gathers,
+                const Var& residual, bool relu) {
+  const Tensor &X = x.value(), &W = w.value();
+  check_f32("edge_linear", X, "x");
+  check_f32("edge_linear", W, "weight");
+  Device d = common_device("edge_linear", {&X, &W, b.defined() ? &b.value() : nullptr,
+                                            residual.defined() ? &residual.value() : nullptr});
+  WS_CHECK(X.ndim() == 2 && W.ndim() == 2 && X.size(1) == W.size(1), "edge_linear: x ", X.shape().str(),
+           " does not match weight ", W.shape().str());
+  WS_CHECK(gathers.size() <= 2, "edge_linear: at most two gathers, got ", gathers.size());
+  const int64_t E = X.size(0), K = X.size(1), C = W.size(0);
+  if (b.defined()) WS_CHECK(b.numel() == C, "edge_linear: bias ", b.shape().str(), " for ", C, " outputs");
+  if (residual.defined())
+    WS_CHECK(residual.shape() == Shape({E, C}), "edge_linear: residual ", residual.shape().str(), ", expected [",
+             E, ", ", C, "]");
+  RowGather rg[2];
+  bool grad = needs_grad({&x, &w, &b, &residual});
+  for (size_t i = 0; i < gathers.size(); ++i) {
+    const EdgeGather& g = gathers[i];
+    WS_CHECK(g.table.value().ndim() == 2 && g.table.value().size(1) == C && g.index.numel() == E &&
+                 g.index.dtype() == DType::I32,
+             "edge_linear: gather ", i, " table ", g.table.value().shape().str(), " index ", describe(g.index),
+             " for ", E, " edges x ", C, " outputs");
+    common_device("edge_linear", {&X, &g.table.value(), &g.index});
+    rg[i] = {g.table.value().f32(), g.index.i32()};
+    grad = grad || needs_grad({&g.table});
+  }
+  Var out(Tensor::empty({E, C}, DType::F32, d), grad);
+  float* Y = out.value().f32();
+  edge_terms(Y, E, C, b.defined() ? b.value().f32() : nullptr, rg[0], rg[1],
+             residual.defined() ? residual.value().f32() : nullptr, d);
+  gemm(false, true, E, C, K, 1.0f, X.f32(), K, W.f32(), K, 1.0f, Y, C, d);
+  if (relu) unary_forward(Unary::Relu, Y, Y, E * C, d);
+  if (!grad) return out;
+  record([x, w, b, gathers, residual, out, relu, E, K, C, d] {
+    if (!out.has_grad()) return;
+    Tensor G = out.grad();
+    if (relu) {  // ReLU's gradient from the output: out > 0 exactly where the input was
+      Tensor masked = Tensor::empty({E, C}, DType::F32, d);
+      unary_backward(Unary::Relu, out.value().f32(), nullptr, G.f32(), masked.f32(), E * C, false, d);
+      G = masked;
+    }
+    const float* g = G.f32();
+    if (x.requires_grad()) {
+      GradSlot s = x.grad_slot();
+      gemm(false, false, E, K, C, 1.0f, g, C, w.value().f32(), K, beta_of(s), s.t.f32(), K, d);
+    }
+    if (w.requires_grad()) {
+      GradSlot s = w.grad_slot();
+      gemm(true, false, C, K, E, 1.0f, g, C, x.value().f32(), K, beta_of(s), s.t.f32(), K, d);
+    }
+    if (b.requires_grad()) {
+      GradSlot s = b.grad_slot();
+      sum_rows(g, s.t.f32(), E, C, s.accumulate, d);
+    }
+    for (const EdgeGather& ga : gathers) {
+      if (!ga.table.requires_grad()) continue;
+      GradSlot s = ga.table.grad_slot();
+      int64_t T = ga.table.value().size(0);
+      if (ga.grouped) {
+        WS_CHECK(ga.grouped->segments() == T, "edge_linear: grouping CSR has ", ga.grouped->segments(),
+                 " segments for a table of ", T, " rows");
+        segment_sum(g, ga.grouped->offsets.i32(), ga.grouped->perm.defined() ? ga.grouped->perm.i32() : nullptr,
+                    s.t.f32(), T, C, false, s.accumulate, d);
+      } else {
+        scatter_add_rows(g, ga.index.i32(), s.t.f32(), E, C, T, s.accumulate, d);
+      }
+    }
+    // Last: the residual may take the gradient buffer over (out is done with it).
+    if (residual.requires_grad()) residual.add_grad(G, true);
+  });
+  return out;
+}
+
+Var readout_relu_mean(const Var& x, const Var& w, const Var& b, const Csr& graphs, const Tensor& edge_graph,
+                      const Tensor& inv_count) {
+  const Tensor &X = x.value(), &W = w.value(), &B = b.value();
+  check_f32("readout_relu_mean", X, "x");
+  Device d = common_device("readout_relu_mean", {&X, &W, &B, &edge_graph, &inv_count, &graphs.offsets});
+  WS_CHECK(X.ndim() == 2 && W.ndim() == 2 && X.size(1) == W.size(1) && B.numel() == W.size(0),
+           "readout_relu_mean: x ", X.shape().str(), ", weight ", W.shape().str(), ", bias ", B.shape().str());
+  const int64_t E = X.size(0), K = X.size(1), C = W.size(0), G = graphs.segments();
+  WS_CHECK(edge_graph.numel() == E && inv_count.numel() == G, "readout_relu_mean: edge_graph ",
+           describe(edge_graph), " / inv_count ", describe(inv_count), " for ", E, " rows and ", G, " graphs");
+  std::vector<int32_t> offs = graphs.offsets.to_vector_i32();
+  WS_CHECK(offs.front() == 0 && offs.back() == E, "readout_relu_mean: graph offsets end at ", offs.back(),
+           " for ", E, " rows");
+  const int64_t nb = (C + 7) / 8, tile = d.is_cuda() ? 65536 : 4096;
+  Tensor bits = Tensor::empty({E, nb}, DType::U8, d);
+  Var z(Tensor::zeros({G, C}, DType::F32, d), needs_grad({&x, &w, &b}));
+  {
+    Tensor buf = Tensor::empty({std::min(tile, E), C}, DType::F32, d);
+    for (int64_t r0 = 0; r0 < E; r0 += tile) {
+      int64_t R = std::min(tile, E - r0);
+      float* y = buf.f32();
+      broadcast_rows(B.f32(), y, R, C, false, d);
+      gemm(false, true, R, C, K, 1.0f, X.f32() + r0 * K, K, W.f32(), K, 1.0f, y, C, d);
+      relu_mask_bits(y, bits.u8() + r0 * nb, R, C, d);
+      for (int64_t g = 0; g < G; ++g) {  // the graphs this tile overlaps, in order
+        int64_t a = std::max<int64_t>(offs[size_t(g)], r0), e = std::min<int64_t>(offs[size_t(g + 1)], r0 + R);
+        if (a < e) sum_rows(y + (a - r0) * C, z.value().f32() + g * C, e - a, C, true, d);
+      }
+    }
+    broadcast_cols(inv_count.f32(), buf.f32(), G, C, 1.0f, false, d);  // buf[:G] = inv_count per row
+    binary_forward(Binary::Mul, z.value().f32(), G * C, buf.f32(), G * C, z.value().f32(), d);
+  }
+  if (z.requires_grad())
+    record([x, w, b, z, bits, edge_graph, inv_count, E, K, C, nb, tile, d] {
+      if (!z.has_grad()) return;
+      Tensor buf = Tensor::empty({std::min(tile, E), C}, DType::F32, d);
+      GradSlot sx, sw, sb;
+      if (x.requires_grad()) sx = x.grad_slot();
+      if (w.requires_grad()) sw = w.grad_slot();
+      if (b.requires_grad()) sb = b.grad_slot();
+      for (int64_t r0 = 0; r0 < E; r0 += tile) {
+        int64_t R = std::min(tile, E - r0);
+        bool first = r0 == 0;
+        float* g = buf.f32();
+        masked_graph_rows(bits.u8() + r0 * nb, z.grad().f32(), edge_graph.i32() + r0, inv_count.f32(), g, R, C, d);
+        if (x.requires_grad())
+          gemm(false, false, R, K, C, 1.0f, g, C, w.value().f32(), K, beta_of(sx), sx.t.f32() + r0 * K, K, d);
+        if (w.requires_grad())
+          gemm(true, false, C, K, R, 1.0f, g, C, x.value().f32() + r0 * K, K, first ? beta_of(sw) : 1.0f,
+               sw.t.f32(), K, d);
+        if (b.requires_grad()) sum_rows(g, sb.t.f32(), R, C, first ? sb.accumulate : true, d);
+      }
+    });
+  return z;
+}
+
+}  // namespace ws
