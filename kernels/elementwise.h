@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "kernels/launch.h"
+#include "kernels/expf.h"
 #include "kernels/sincos.h"
 
 namespace ws {
@@ -23,9 +24,9 @@ const char* unary_name(Unary op);
 // The exponent above which trunc_exp's gradient stops growing (tcnn / nerfacc).
 constexpr float kTruncExpClamp = 15.0f;
 
-WS_HD inline float sigmoidf_(float x) { return 1.0f / (1.0f + expf(-x)); }
+WS_HD inline float sigmoidf_(float x) { return 1.0f / (1.0f + ws_expf(-x)); }
 // log(1 + e^x) without overflow.
-WS_HD inline float softplusf_(float x) { return fmaxf(x, 0.0f) + log1pf(expf(-fabsf(x))); }
+WS_HD inline float softplusf_(float x) { return fmaxf(x, 0.0f) + log1pf(ws_expf(-fabsf(x))); }
 
 // y = f(x)
 template <Unary op>
@@ -35,7 +36,7 @@ WS_HD inline float unary_fwd(float x) {
   if constexpr (op == Unary::Sin) return ws_sinf(x);
   if constexpr (op == Unary::Cos) return ws_cosf(x);
   if constexpr (op == Unary::Sigmoid) return sigmoidf_(x);
-  if constexpr (op == Unary::Exp || op == Unary::TruncExp) return expf(x);
+  if constexpr (op == Unary::Exp || op == Unary::TruncExp) return ws_expf(x);
   if constexpr (op == Unary::Softplus) return softplusf_(x);
   if constexpr (op == Unary::LogSigmoid) return -softplusf_(-x);
   if constexpr (op == Unary::Tanh) return tanhf(x);
@@ -56,7 +57,7 @@ WS_HD inline float unary_bwd(float x, float y, float g) {
   if constexpr (op == Unary::Cos) return -g * ws_sinf(x);
   if constexpr (op == Unary::Sigmoid) return g * y * (1.0f - y);
   if constexpr (op == Unary::Exp) return g * y;
-  if constexpr (op == Unary::TruncExp) return g * expf(fminf(x, kTruncExpClamp));
+  if constexpr (op == Unary::TruncExp) return g * ws_expf(fminf(x, kTruncExpClamp));
   if constexpr (op == Unary::Softplus) return g * sigmoidf_(x);
   if constexpr (op == Unary::LogSigmoid) return g * sigmoidf_(-x);
   if constexpr (op == Unary::Tanh) return g * (1.0f - y * y);

@@ -41,6 +41,10 @@ void binary_forward_impl(Binary op, const float* a, int64_t na, const float* b, 
   int64_t n = na > nb ? na : nb;
   if (na == n && nb == n)
     Exec::for_n(n, [=] WS_HD(int64_t i) { out[i] = binary_fwd(op, a[i], b[i]); });
+  else if (na == n)  // b repeats every nb elements: rows of nb
+    Exec::for_2d(n / nb, nb, [=] WS_HD(int64_t r, int64_t c) { out[r * nb + c] = binary_fwd(op, a[r * nb + c], b[c]); });
+  else if (nb == n)
+    Exec::for_2d(n / na, na, [=] WS_HD(int64_t r, int64_t c) { out[r * na + c] = binary_fwd(op, a[c], b[r * na + c]); });
   else
     Exec::for_n(n, [=] WS_HD(int64_t i) { out[i] = binary_fwd(op, a[i % na], b[i % nb]); });
 }
@@ -48,8 +52,10 @@ void binary_forward_impl(Binary op, const float* a, int64_t na, const float* b, 
 template <class Exec>
 void binary_backward_full_impl(Binary op, bool wrt_b, const float* a, int64_t na, const float* b,
                                int64_t nb, const float* g, float* gout, int64_t n, bool acc) {
-  Exec::for_n(n, [=] WS_HD(int64_t i) {
-    float av = a[i % na], bv = b[i % nb];
+  int64_t m = na < nb ? na : nb;  // the repeating operand's size (n when neither repeats)
+  Exec::for_2d(n / m, m, [=] WS_HD(int64_t r, int64_t c) {
+    int64_t i = r * m + c;
+    float av = na == n ? a[i] : a[c], bv = nb == n ? b[i] : b[c];
     float v = wrt_b ? binary_db(op, av, bv, g[i]) : binary_da(op, av, bv, g[i]);
     gout[i] = acc ? gout[i] + v : v;
   });

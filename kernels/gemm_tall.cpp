@@ -70,6 +70,48 @@ inline void store_tile(float acc[kRows][kCols], int rows, int cols, float alpha,
     }
 }
 
+// The fused store: row r0 + i, columns j .. j + cols - 1.
+inline void store_tile_epilogue(float acc[kRows][kCols], int rows, int cols, int64_t r0, int64_t j, float* C,
+                                int64_t ldc, int64_t N, const RowEpilogue& ep) {
+  for (int i = 0; i < rows; ++i) {
+    int64_t r = r0 + i;
+    const float* t0 = ep.table[0] ? ep.table[0] + int64_t(ep.idx[0][r]) * N + j : nullptr;
+    const float* t1 = ep.table[1] ? ep.table[1] + int64_t(ep.idx[1][r]) * N + j : nullptr;
+    const float* res = ep.residual ? ep.residual + r * ldc + j : nullptr;
+    const float* bias = ep.bias ? ep.bias + j : nullptr;
+    float* out = C + r * ldc + j;
+    uint8_t* bits = ep.relu_bits ? ep.relu_bits + r * (N / 8) + j / 8 : nullptr;
+#ifdef WS_GEMM_AVX2
+    if (cols == kCols) {  // the common case, in registers
+      for (int h = 0; h < 2; ++h) {
+        __m256 v = _mm256_loadu_ps(acc[i] + 8 * h);
+        if (bias) v = _mm256_add_ps(v, _mm256_loadu_ps(bias + 8 * h));
+        if (t0) v = _mm256_add_ps(v, _mm256_loadu_ps(t0 + 8 * h));
+        if (t1) v = _mm256_add_ps(v, _mm256_loadu_ps(t1 + 8 * h));
+        if (res) v = _mm256_add_ps(v, _mm256_loadu_ps(res + 8 * h));
+        if (ep.relu) v = _mm256_max_ps(v, _mm256_setzero_ps());
+        if (bits) bits[h] = uint8_t(_mm256_movemask_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ)));
+        _mm256_storeu_ps(out + 8 * h, v);
+      }
+      continue;
+    }
+#endif
+    unsigned mask = 0;
+    for (int c = 0; c < cols; ++c) {
+      float v = acc[i][c];
+      if (bias) v += bias[c];
+      if (t0) v += t0[c];
+      if (t1) v += t1[c];
+      if (res) v += res[c];
+      if (ep.relu) v = v > 0.0f ? v : 0.0f;
+      mask |= unsigned(v > 0.0f) << c;
+      out[c] = v;
+    }
+    if (bits)
+      for (int k = 0; k < cols / 8; ++k) bits[k] = uint8_t(mask >> (8 * k));
+  }
+}
+
 // op(B) as a dense [K, Np] block (Np = N rounded up to 16, zero-padded).
 void pack_b(bool tb, int64_t N, int64_t K, const float* B, int64_t ldb, int64_t Np, float* p) {
   for (int64_t k = 0; k < K; ++k)
@@ -78,7 +120,7 @@ void pack_b(bool tb, int64_t N, int64_t K, const float* B, int64_t ldb, int64_t 
 
 // Many rows: C[M,N] = alpha op(A) op(B) + beta C with op(A) = A (rows of A contiguous).
 void tall_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
-               int64_t ldb, float beta, float* C, int64_t ldc) {
+               int64_t ldb, float beta, float* C, int64_t ldc, const RowEpilogue* ep = nullptr) {
   int64_t Np = (N + kCols - 1) / kCols * kCols;
   ScratchBuffer packed(size_t(K * Np) * sizeof(float), Device::cpu());
   const float* P = packed.as<float>();
@@ -94,7 +136,10 @@ void tall_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const floa
       for (int64_t r = t * kTask; r < r1; r += kRows) {
         int rows = int(std::min<int64_t>(kRows, r1 - r));
         tile_6x16(A + r * lda, lda, 1, rows, P + j, Np, K, acc);
-        store_tile(acc, rows, cols, alpha, beta, C + r * ldc + j, ldc);
+        if (ep)
+          store_tile_epilogue(acc, rows, cols, r, j, C, ldc, N, *ep);
+        else
+          store_tile(acc, rows, cols, alpha, beta, C + r * ldc + j, ldc);
       }
     }
   }
@@ -155,6 +200,14 @@ void gemm_tall_cpu_forced(bool ta, bool tb, int64_t M, int64_t N, int64_t K, flo
     long_reduction(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   else
     fail("gemm_tall_cpu_forced: A^T B^T is not a shape this kernel handles");
+}
+
+bool gemm_rows_fused_cpu(bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
+                         int64_t ldb, float* C, int64_t ldc, const RowEpilogue& ep) {
+  constexpr int64_t kMinRows = 1024, kMaxSmall = 1024;
+  if (M < kMinRows || N > kMaxSmall || K > kMaxSmall || N < 8 || (ep.relu_bits && N % 8 != 0)) return false;
+  tall_rows(tb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C, ldc, &ep);
+  return true;
 }
 
 bool gemm_tall_cpu(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,

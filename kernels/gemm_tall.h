@@ -14,6 +14,22 @@ namespace ws {
 bool gemm_tall_cpu(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                    int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
 
+// What the rows kernel adds to each output row before storing it (every part optional):
+// out[r, c] = act(sum_k A[r,k] op(B)[k,c] + bias[c] + table0[idx0[r], c] + table1[idx1[r], c] + residual[r, c]).
+struct RowEpilogue {
+  const float* bias = nullptr;                 // [N]
+  const float* table[2] = {nullptr, nullptr};  // [T, N]
+  const int32_t* idx[2] = {nullptr, nullptr};  // [M]
+  const float* residual = nullptr;             // [M, N], rows ldc apart
+  bool relu = false;
+  uint8_t* relu_bits = nullptr;                // [M, N/8]: bit c%8 of byte c/8 set where out > 0 (N % 8 == 0)
+};
+
+// C[M,N] = epilogue(A op(B)) in one pass over C, for the many-rows shape (A rows
+// contiguous, lda >= K). Returns false, doing nothing, for other shapes.
+bool gemm_rows_fused_cpu(bool trans_b, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
+                         int64_t ldb, float* C, int64_t ldc, const RowEpilogue& ep);
+
 // Forces the kernel (tests compare it with the naive loop at small shapes).
 void gemm_tall_cpu_forced(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha,
                           const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C,

@@ -37,13 +37,12 @@ void masked_graph_rows(const uint8_t* bits, const float* gz, const int32_t* grap
 template <class Exec>
 void edge_terms_impl(float* out, int64_t E, int64_t C, const float* bias, RowGather g0, RowGather g1,
                      const float* residual) {
-  Exec::for_n(E * C, [=] WS_HD(int64_t i) {
-    int64_t e = i / C, c = i % C;
+  Exec::for_2d(E, C, [=] WS_HD(int64_t e, int64_t c) {
     float v = bias ? bias[c] : 0.0f;
     if (g0.table) v += g0.table[int64_t(g0.idx[e]) * C + c];
     if (g1.table) v += g1.table[int64_t(g1.idx[e]) * C + c];
-    if (residual) v += residual[i];
-    out[i] = v;
+    if (residual) v += residual[e * C + c];
+    out[e * C + c] = v;
   });
 }
 
@@ -67,11 +66,10 @@ template <class Exec>
 void masked_graph_rows_impl(const uint8_t* bits, const float* gz, const int32_t* graph, const float* inv_count,
                             float* g, int64_t R, int64_t C) {
   int64_t nb = (C + 7) / 8;
-  Exec::for_n(R * C, [=] WS_HD(int64_t i) {
-    int64_t r = i / C, c = i % C;
+  Exec::for_2d(R, C, [=] WS_HD(int64_t r, int64_t c) {
     bool on = (bits[r * nb + c / 8] >> (c % 8)) & 1;
     int32_t k = graph[r];
-    g[i] = on ? gz[int64_t(k) * C + c] * inv_count[k] : 0.0f;
+    g[r * C + c] = on ? gz[int64_t(k) * C + c] * inv_count[k] : 0.0f;
   });
 }
 

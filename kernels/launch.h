@@ -34,6 +34,15 @@ struct CpuExec {
     for (int64_t i = 0; i < n; ++i) f(i);
   }
 
+  // f(r, c) for every element of an R x C grid: rows split over threads, columns
+  // innermost and contiguous (no per-element division; vectorisable).
+  template <class F>
+  static void for_2d(int64_t R, int64_t C, F f) {
+#pragma omp parallel for schedule(static) if (R * C >= kParallelGrain)
+    for (int64_t r = 0; r < R; ++r)
+      for (int64_t c = 0; c < C; ++c) f(r, c);
+  }
+
   // f(r, c0, nc) for rows r < R and column blocks [c0, c0 + nc) covering [0, C),
   // nc <= kColChunk. On the CPU a thread takes whole rows and walks their columns
   // contiguously (vectorisable); on CUDA each call is one element (nc = 1).

@@ -39,6 +39,12 @@ struct CudaExec {
     WS_CUDA_CHECK_LAUNCH("for_n");
   }
 
+  // f(r, c) for every element of an R x C grid, one thread each, columns fastest.
+  template <class F>
+  static void for_2d(int64_t R, int64_t C, F f) {
+    for_n(R * C, [=] __device__(int64_t i) { f(i / C, i % C); });
+  }
+
   template <class F>
   static void for_rows(int64_t R, int64_t C, F f) {
     if (R * C <= 0) return;

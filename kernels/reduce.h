@@ -56,9 +56,9 @@ void sum_cols_impl(const float* x, float* out, int64_t R, int64_t C, float scale
 
 template <class Exec>
 void broadcast_cols_impl(const float* g, float* x, int64_t R, int64_t C, float scale, bool acc) {
-  Exec::for_n(R * C, [=] WS_HD(int64_t i) {
-    float v = scale * g[i / C];
-    x[i] = acc ? x[i] + v : v;
+  Exec::for_2d(R, C, [=] WS_HD(int64_t r, int64_t c) {
+    float v = scale * g[r];
+    x[r * C + c] = acc ? x[r * C + c] + v : v;
   });
 }
 
@@ -72,6 +72,6 @@ namespace cuda { void broadcast_rows(const float* g, float* x, int64_t R, int64_
 #endif
 template <class Exec>
 void broadcast_rows_impl(const float* g, float* x, int64_t R, int64_t C, bool acc) {
-  Exec::for_n(R * C, [=] WS_HD(int64_t i) { x[i] = acc ? x[i] + g[i % C] : g[i % C]; });
+  Exec::for_2d(R, C, [=] WS_HD(int64_t r, int64_t c) { x[r * C + c] = acc ? x[r * C + c] + g[c] : g[c]; });
 }
 }  // namespace ws

@@ -40,3 +40,25 @@ TEST_CASE("ws_sincosf is within one ulp of the exact value, small and huge argum
   CHECK(c == 1.0f);
   CHECK(ws_sinf(-0.5f) == -ws_sinf(0.5f));
 }
+
+#include "kernels/expf.h"
+
+TEST_CASE("ws_expf is within one ulp of the exact value, including denormals, overflow and NaN") {
+  Rng rng(6);
+  double worst = 0;
+  for (int i = 0; i < 200000; ++i) {
+    float x = rng.uniform(-103.0f, 88.7f);
+    double want = std::exp(double(x));
+    double err = ulps(ws_expf(x), want);
+    if (want < 1.17549435e-38) err = std::fabs(double(ws_expf(x)) - want) / 1.4e-45;  // denormal: absolute ulp
+    worst = std::max(worst, err);
+    if (err > 1.0) FAIL("ws_expf(", x, ") = ", ws_expf(x), " vs ", want);
+  }
+  MESSAGE("worst error ", worst, " ulp");
+  CHECK(ws_expf(0.0f) == 1.0f);
+  CHECK(ws_expf(89.0f) == INFINITY);
+  CHECK(ws_expf(-200.0f) == 0.0f);
+  CHECK(std::isnan(ws_expf(NAN)));
+  CHECK(ws_expf(-INFINITY) == 0.0f);
+  CHECK(ws_expf(INFINITY) == INFINITY);
+}

@@ -1,6 +1,7 @@
 // matmul and linear: forward and backward are GEMMs (kernels/gemm.h).
 #include "engine/ops.h"
 #include "kernels/gemm.h"
+#include "kernels/gemm_tall.h"
 #include "kernels/reduce.h"
 
 namespace ws {
@@ -58,8 +59,12 @@ Var linear(const Var& x, const Var& w, const Var& b) {
   os.dims[os.ndim - 1] = N;
   Var out(Tensor::empty(os, DType::F32, d), needs_grad({&x, &w, &b}));
   float* Y = out.value().f32();
-  if (b.defined()) broadcast_rows(b.value().f32(), Y, M, N, false, d);
-  gemm(false, true, M, N, K, 1.0f, X.f32(), K, W.f32(), K, b.defined() ? 1.0f : 0.0f, Y, N, d);
+  RowEpilogue ep;  // on the CPU the bias joins the GEMM's store (one pass over y)
+  ep.bias = b.defined() ? b.value().f32() : nullptr;
+  if (!(d.is_cpu() && gemm_rows_fused_cpu(true, M, N, K, X.f32(), K, W.f32(), K, Y, N, ep))) {
+    if (b.defined()) broadcast_rows(b.value().f32(), Y, M, N, false, d);
+    gemm(false, true, M, N, K, 1.0f, X.f32(), K, W.f32(), K, b.defined() ? 1.0f : 0.0f, Y, N, d);
+  }
   if (out.requires_grad())
     record([x, w, b, out, M, N, K, d] {
       if (!out.has_grad()) return;

@@ -1,6 +1,7 @@
 #include "models/gmn/fused_ops.h"
 
 #include "kernels/gemm.h"
+#include "kernels/gemm_tall.h"
 #include "kernels/gather.h"
 #include "kernels/gmn.h"
 #include "kernels/reduce.h"
@@ -41,10 +42,14 @@ Var edge_linear(const Var& x, const Var& w, const Var& b, const std::vector<Edge
   }
   Var out(Tensor::empty({E, C}, DType::F32, d), grad);
   float* Y = out.value().f32();
-  edge_terms(Y, E, C, b.defined() ? b.value().f32() : nullptr, rg[0], rg[1],
-             residual.defined() ? residual.value().f32() : nullptr, d);
-  gemm(false, true, E, C, K, 1.0f, X.f32(), K, W.f32(), K, 1.0f, Y, C, d);
-  if (relu) unary_forward(Unary::Relu, Y, Y, E * C, d);
+  const float* bias = b.defined() ? b.value().f32() : nullptr;
+  const float* res = residual.defined() ? residual.value().f32() : nullptr;
+  RowEpilogue ep{bias, {rg[0].table, rg[1].table}, {rg[0].idx, rg[1].idx}, res, relu, nullptr};
+  if (!(d.is_cpu() && gemm_rows_fused_cpu(true, E, C, K, X.f32(), K, W.f32(), K, Y, C, ep))) {
+    edge_terms(Y, E, C, bias, rg[0], rg[1], res, d);  // the terms first, then the GEMM adds into them
+    gemm(false, true, E, C, K, 1.0f, X.f32(), K, W.f32(), K, 1.0f, Y, C, d);
+    if (relu) unary_forward(Unary::Relu, Y, Y, E * C, d);
+  }
   if (!grad) return out;
   record([x, w, b, gathers, residual, out, relu, E, K, C, d] {
     if (!out.has_grad()) return;
@@ -107,9 +112,15 @@ Var readout_relu_mean(const Var& x, const Var& w, const Var& b, const Csr& graph
     for (int64_t r0 = 0; r0 < E; r0 += tile) {
       int64_t R = std::min(tile, E - r0);
       float* y = buf.f32();
-      broadcast_rows(B.f32(), y, R, C, false, d);
-      gemm(false, true, R, C, K, 1.0f, X.f32() + r0 * K, K, W.f32(), K, 1.0f, y, C, d);
-      relu_mask_bits(y, bits.u8() + r0 * nb, R, C, d);
+      RowEpilogue ep;
+      ep.bias = B.f32();
+      ep.relu = true;
+      ep.relu_bits = bits.u8() + r0 * nb;
+      if (!(d.is_cpu() && gemm_rows_fused_cpu(true, R, C, K, X.f32() + r0 * K, K, W.f32(), K, y, C, ep))) {
+        broadcast_rows(B.f32(), y, R, C, false, d);
+        gemm(false, true, R, C, K, 1.0f, X.f32() + r0 * K, K, W.f32(), K, 1.0f, y, C, d);
+        relu_mask_bits(y, bits.u8() + r0 * nb, R, C, d);
+      }
       for (int64_t g = 0; g < G; ++g) {  // the graphs this tile overlaps, in order
         int64_t a = std::max<int64_t>(offs[size_t(g)], r0), e = std::min<int64_t>(offs[size_t(g + 1)], r0 + R);
         if (a < e) sum_rows(y + (a - r0) * C, z.value().f32() + g * C, e - a, C, true, d);
