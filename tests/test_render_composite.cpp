@@ -87,7 +87,8 @@ TEST_CASE("composite matches a naive double loop, with and without the early sto
 TEST_CASE("composite: samples after the transmittance falls below 1e-4 are dropped") {
   // tau = 5 per sample: T = 1, e^-5, e^-10 (< 1e-4): the third sample and later do nothing.
   Tensor sigma = Tensor::full({6}, 500.0f), delta = Tensor::full({6}, 0.01f);
-  Tensor rays = Tensor::from(std::vector<int32_t>{0, 6}, {1, 2}), bg = Tensor::from(std::vector<float>{0.0f, 0.0f, 1.0f}, {1, 3});
+  Tensor rays = Tensor::from(std::vector<int32_t>{0, 6}, {1, 2});
+  Tensor bg = Tensor::from(std::vector<float>{0.0f, 0.0f, 1.0f}, {1, 3});
   std::vector<float> rgb_v(18, 0.25f);
   for (int s = 2; s < 6; ++s) rgb_v[3 * s] = 1000.0f;  // would show if they contributed
   Tensor rgb = Tensor::from(rgb_v, {6, 3});

@@ -264,4 +264,8 @@ TEST_CASE("parity: march gives the same samples on the CPU and the GPU") {
   CHECK(d.samples == c.samples);
   CHECK(d.rays_kept == c.rays_kept);
   CHECK(c.dropped() > 0);
+  // The GPU's order check finds the same first bad ray.
+  Tensor bad = Tensor::from(std::vector<int32_t>{0, 1, 1, 0, 2}, {5}, g);
+  CHECK_THROWS_WITH_AS(march(r.origins_t(g).slice_rows(0, 5), r.dirs_t(g).slice_rows(0, 5), bad, 3, Tensor(), 0, opt),
+                       doctest::Contains("ray 3 has NeRF index 0 after 1"), Error);
 }

@@ -15,8 +15,7 @@ void occ_mark(const OccSampling& p, int64_t B, uint32_t* mark) {
   int64_t slots = p.slots(), words = (p.cells + 31) / 32;
   CudaExec::for_n(B * slots, [=] __device__(int64_t i) {
     int64_t b = i / slots;
-    float u[3];
-    int64_t c = occ_slot_cell(p, b, i % slots, u);
+    int64_t c = occ_slot_cell(p, b, i % slots, nullptr);
     if (c >= 0) atomicOr(mark + b * words + (c >> 5), 1u << (c & 31));
   });
 }
@@ -33,8 +32,7 @@ void occ_scatter_max(const OccSampling& p, int64_t B, int64_t s0, int64_t count,
                      float* values) {
   CudaExec::for_n(B * count, [=] __device__(int64_t i) {
     int64_t b = i / count;
-    float u[3];
-    int64_t c = occ_slot_cell(p, b, s0 + i % count, u);
+    int64_t c = occ_slot_cell(p, b, s0 + i % count, nullptr);
     if (c < 0) return;
     // Non-negative floats order like their bit patterns as ints (occ_value never gives < 0).
     atomicMax(reinterpret_cast<int*>(values + b * p.cells + c), __float_as_int(occ_value(sigma[i], step)));

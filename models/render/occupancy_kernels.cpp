@@ -14,10 +14,9 @@ void occ_mark(const OccSampling& p, int64_t B, uint32_t* mark, Device d) {
   WS_DISPATCH_CUDA(d, cuda::occ_mark(p, B, mark));
   int64_t words = (p.cells + 31) / 32;
   parallel_chunks(B, [&](int64_t b0, int64_t b1) {
-    float u[3];
     for (int64_t b = b0; b < b1; ++b)
       for (int64_t s = 0; s < p.slots(); ++s) {
-        int64_t c = occ_slot_cell(p, b, s, u);
+        int64_t c = occ_slot_cell(p, b, s, nullptr);
         if (c >= 0) mark[b * words + (c >> 5)] |= 1u << (c & 31);
       }
   }, 1);
@@ -37,10 +36,9 @@ void occ_scatter_max(const OccSampling& p, int64_t B, int64_t s0, int64_t count,
                      float* values, Device d) {
   WS_DISPATCH_CUDA(d, cuda::occ_scatter_max(p, B, s0, count, sigma, step, values));
   parallel_chunks(B, [&](int64_t b0, int64_t b1) {
-    float u[3];
     for (int64_t b = b0; b < b1; ++b)
       for (int64_t k = 0; k < count; ++k) {
-        int64_t c = occ_slot_cell(p, b, s0 + k, u);
+        int64_t c = occ_slot_cell(p, b, s0 + k, nullptr);
         if (c < 0) continue;
         float v = occ_value(sigma[b * count + k], step), &dst = values[b * p.cells + c];
         dst = v > dst ? v : dst;

@@ -60,12 +60,16 @@ WS_HD inline int64_t occ_select(const uint8_t* bits, const int32_t* block_rank, 
   return -1;  // rank out of range: not reached for rank < occupied
 }
 
-// Cell of slot s of NeRF b (-1: an unused slot) and the point's offsets u [3] in [0, 1).
+// Cell of slot s of NeRF b (-1: an unused slot) and, when u is given, the point's offsets
+// u [3] in [0, 1).
 WS_HD inline int64_t occ_slot_cell(const OccSampling& p, int64_t b, int64_t s, float* u) {
+  if (p.all && !u) return s;
   Philox4 r = philox4x32(p.seed, (uint64_t(b) << 32) | uint64_t(s), p.step);
-  u[0] = u32_to_unit(r.v[1]);
-  u[1] = u32_to_unit(r.v[2]);
-  u[2] = u32_to_unit(r.v[3]);
+  if (u) {
+    u[0] = u32_to_unit(r.v[1]);
+    u[1] = u32_to_unit(r.v[2]);
+    u[2] = u32_to_unit(r.v[3]);
+  }
   if (p.all) return s;
   if (s < p.uniform) return occ_below(r.v[0], p.cells);
   int64_t j = s - p.uniform, n = p.occupied[b];
