@@ -55,11 +55,11 @@ SampleBatch march(const Tensor& origins, const Tensor& dirs, const Tensor& nerf,
   MarchRays rays{origins.f32(), dirs.f32(), nerf.i32(), R};
   MarchParams params{opt.step, opt.jitter, opt.seed, occupancy.defined() ? occupancy.u8() : nullptr,
                      occupancy.defined() ? occupancy_bytes(res) : 0, occupancy.defined() ? res : 1};
-  ScratchBuffer counts(size_t(R) * sizeof(int32_t), d), incl(size_t(R) * sizeof(int64_t), d),
+  ScratchBuffer counts(size_t(R) * sizeof(int64_t), d), incl(size_t(R) * sizeof(int64_t), d),
       groups(size_t(B) * sizeof(MarchGroup), d);
-  march_count(rays, params, counts.as<int32_t>(), d);
-  march_scan(counts.as<int32_t>(), incl.as<int64_t>(), R, d);
-  march_groups(nerf.i32(), R, counts.as<int32_t>(), incl.as<int64_t>(), B, S, groups.as<MarchGroup>(), d);
+  march_count(rays, params, counts.as<int64_t>(), d);
+  march_scan(counts.as<int64_t>(), incl.as<int64_t>(), R, d);
+  march_groups(nerf.i32(), R, counts.as<int64_t>(), incl.as<int64_t>(), B, S, groups.as<MarchGroup>(), d);
 
   // Where each NeRF's kept rays go in the output: a scan over B, on the host.
   std::vector<MarchGroup> g(static_cast<size_t>(B));
@@ -86,7 +86,7 @@ SampleBatch march(const Tensor& origins, const Tensor& dirs, const Tensor& nerf,
   out.rays = Tensor::empty({kept, 2}, DType::I32, d);
   out.ray_index = Tensor::empty({kept}, DType::I32, d);
   march_padding(groups.as<MarchGroup>(), B, S, out.x.f32(), out.t.f32(), out.delta.f32(), d);
-  march_fill(rays, params, counts.as<int32_t>(), incl.as<int64_t>(), groups.as<MarchGroup>(), S, out.x.f32(),
+  march_fill(rays, params, counts.as<int64_t>(), incl.as<int64_t>(), groups.as<MarchGroup>(), S, out.x.f32(),
              out.t.f32(), out.delta.f32(), out.rays.i32(), out.ray_index.i32(), d);
   return out;
 }

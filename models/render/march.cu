@@ -7,20 +7,20 @@
 
 namespace ws::cuda {
 
-void march_count(const MarchRays& r, const MarchParams& p, int32_t* counts) {
+void march_count(const MarchRays& r, const MarchParams& p, int64_t* counts) {
   march_count_impl<CudaExec>(r, p, counts);
 }
 
-void march_scan(const int32_t* counts, int64_t* incl, int64_t R) {
+void march_scan(const int64_t* counts, int64_t* incl, int64_t R) {
   if (R <= 0) return;
-  // Integer sums: exact, so the scan order does not matter.
+  // 64-bit integer sums (counts are int64 so CUB accumulates in 64 bits): exact, in any order.
   size_t temp_bytes = 0;
   WS_CUDA_CHECK(cub::DeviceScan::InclusiveSum(nullptr, temp_bytes, counts, incl, R));
   ScratchBuffer temp(temp_bytes, Device::cuda());
   WS_CUDA_CHECK(cub::DeviceScan::InclusiveSum(temp.as<void>(), temp_bytes, counts, incl, R));
 }
 
-void march_groups(const int32_t* nerf, int64_t R, const int32_t* counts, const int64_t* incl, int64_t B,
+void march_groups(const int32_t* nerf, int64_t R, const int64_t* counts, const int64_t* incl, int64_t B,
                   int64_t max_samples, MarchGroup* groups) {
   march_groups_impl<CudaExec>(nerf, R, counts, incl, B, max_samples, groups);
 }
@@ -29,7 +29,7 @@ void march_padding(const MarchGroup* groups, int64_t B, int64_t max_samples, flo
   march_padding_impl<CudaExec>(groups, B, max_samples, x, t, delta);
 }
 
-void march_fill(const MarchRays& r, const MarchParams& p, const int32_t* counts, const int64_t* incl,
+void march_fill(const MarchRays& r, const MarchParams& p, const int64_t* counts, const int64_t* incl,
                 const MarchGroup* groups, int64_t max_samples, float* x, float* t, float* delta, int32_t* rays,
                 int32_t* ray_index) {
   march_fill_impl<CudaExec>(r, p, counts, incl, groups, max_samples, x, t, delta, rays, ray_index);

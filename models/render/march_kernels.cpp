@@ -4,18 +4,18 @@
 
 namespace ws {
 
-void march_count(const MarchRays& r, const MarchParams& p, int32_t* counts, Device d) {
+void march_count(const MarchRays& r, const MarchParams& p, int64_t* counts, Device d) {
   WS_DISPATCH_CUDA(d, cuda::march_count(r, p, counts));
   march_count_impl<CpuRayExec>(r, p, counts);
 }
 
-void march_scan(const int32_t* counts, int64_t* incl, int64_t R, Device d) {
+void march_scan(const int64_t* counts, int64_t* incl, int64_t R, Device d) {
   WS_DISPATCH_CUDA(d, cuda::march_scan(counts, incl, R));
   int64_t s = 0;  // one pass of adds: far cheaper than the marching around it
   for (int64_t i = 0; i < R; ++i) incl[i] = s += counts[i];
 }
 
-void march_groups(const int32_t* nerf, int64_t R, const int32_t* counts, const int64_t* incl, int64_t B,
+void march_groups(const int32_t* nerf, int64_t R, const int64_t* counts, const int64_t* incl, int64_t B,
                   int64_t max_samples, MarchGroup* groups, Device d) {
   WS_DISPATCH_CUDA(d, cuda::march_groups(nerf, R, counts, incl, B, max_samples, groups));
   march_groups_impl<CpuExec>(nerf, R, counts, incl, B, max_samples, groups);
@@ -27,7 +27,7 @@ void march_padding(const MarchGroup* groups, int64_t B, int64_t max_samples, flo
   march_padding_impl<CpuExec>(groups, B, max_samples, x, t, delta);
 }
 
-void march_fill(const MarchRays& r, const MarchParams& p, const int32_t* counts, const int64_t* incl,
+void march_fill(const MarchRays& r, const MarchParams& p, const int64_t* counts, const int64_t* incl,
                 const MarchGroup* groups, int64_t max_samples, float* x, float* t, float* delta, int32_t* rays,
                 int32_t* ray_index, Device d) {
   WS_DISPATCH_CUDA(d, cuda::march_fill(r, p, counts, incl, groups, max_samples, x, t, delta, rays, ray_index));

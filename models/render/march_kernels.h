@@ -139,16 +139,16 @@ struct MarchWriter {
   }
 };
 
-// counts [R] = samples of each ray
+// counts [R] = samples of each ray (int64: their scan may pass 2^31)
 template <class Exec>
-void march_count_impl(MarchRays r, MarchParams p, int32_t* counts) {
+void march_count_impl(MarchRays r, MarchParams p, int64_t* counts) {
   Exec::for_n(r.n, [=] WS_HD(int64_t i) {
     float t0, t_far;
     int64_t c = 0;
     if (march_interval(r, p, i, t0, t_far))
       c = march_ray(r.origins + 3 * i, r.dirs + 3 * i, t0, t_far, p.step, march_bits(p, r.nerf[i]), p.res,
                     MarchNoVisit());
-    counts[i] = int32_t(c);
+    counts[i] = c;
   });
 }
 
@@ -166,7 +166,7 @@ WS_HD inline int64_t march_lower_bound(const int32_t* v, int64_t n, int32_t key)
 // groups [B] from the NeRF indices (sorted), counts [R] and their inclusive scan incl [R].
 // A NeRF keeps its rays in order while their running sample total stays <= max_samples.
 template <class Exec>
-void march_groups_impl(const int32_t* nerf, int64_t R, const int32_t* counts, const int64_t* incl, int64_t B,
+void march_groups_impl(const int32_t* nerf, int64_t R, const int64_t* counts, const int64_t* incl, int64_t B,
                        int64_t max_samples, MarchGroup* groups) {
   Exec::for_n(B, [=] WS_HD(int64_t b) {
     MarchGroup g;
@@ -201,7 +201,7 @@ void march_padding_impl(const MarchGroup* groups, int64_t B, int64_t max_samples
 // Kept rays write their samples (x [B*S,3], t, delta [B*S]), their (first slot, count)
 // into rays [R',2] and their input index into ray_index [R'].
 template <class Exec>
-void march_fill_impl(MarchRays r, MarchParams p, const int32_t* counts, const int64_t* incl,
+void march_fill_impl(MarchRays r, MarchParams p, const int64_t* counts, const int64_t* incl,
                      const MarchGroup* groups, int64_t max_samples, float* x, float* t, float* delta,
                      int32_t* rays, int32_t* ray_index) {
   Exec::for_n(r.n, [=] WS_HD(int64_t i) {
@@ -211,7 +211,7 @@ void march_fill_impl(MarchRays r, MarchParams p, const int32_t* counts, const in
     if (k >= g.kept) return;  // over the budget: dropped
     int64_t j = g.out_base + k, start = int64_t(b) * max_samples + incl[i] - counts[i] - g.base;
     rays[2 * j] = int32_t(start);
-    rays[2 * j + 1] = counts[i];
+    rays[2 * j + 1] = int32_t(counts[i]);  // <= max_samples
     ray_index[j] = int32_t(i);
     float t0, t_far;
     if (counts[i] == 0 || !march_interval(r, p, i, t0, t_far)) return;
@@ -221,14 +221,14 @@ void march_fill_impl(MarchRays r, MarchParams p, const int32_t* counts, const in
 }
 
 // ---- entry points (march_kernels.cpp / march.cu) --------------------------------------
-void march_count(const MarchRays& r, const MarchParams& p, int32_t* counts, Device d);
+void march_count(const MarchRays& r, const MarchParams& p, int64_t* counts, Device d);
 // incl [R] = inclusive prefix sums of counts [R]
-void march_scan(const int32_t* counts, int64_t* incl, int64_t R, Device d);
-void march_groups(const int32_t* nerf, int64_t R, const int32_t* counts, const int64_t* incl, int64_t B,
+void march_scan(const int64_t* counts, int64_t* incl, int64_t R, Device d);
+void march_groups(const int32_t* nerf, int64_t R, const int64_t* counts, const int64_t* incl, int64_t B,
                   int64_t max_samples, MarchGroup* groups, Device d);
 void march_padding(const MarchGroup* groups, int64_t B, int64_t max_samples, float* x, float* t, float* delta,
                    Device d);
-void march_fill(const MarchRays& r, const MarchParams& p, const int32_t* counts, const int64_t* incl,
+void march_fill(const MarchRays& r, const MarchParams& p, const int64_t* counts, const int64_t* incl,
                 const MarchGroup* groups, int64_t max_samples, float* x, float* t, float* delta, int32_t* rays,
                 int32_t* ray_index, Device d);
 // The first ray whose NeRF index is outside [0, B) or below its predecessor's; -1 if none.
@@ -236,12 +236,12 @@ int64_t march_check_order(const int32_t* nerf, int64_t R, int64_t B, Device d);
 
 #ifdef WS_CUDA
 namespace cuda {
-void march_count(const MarchRays& r, const MarchParams& p, int32_t* counts);
-void march_scan(const int32_t* counts, int64_t* incl, int64_t R);
-void march_groups(const int32_t* nerf, int64_t R, const int32_t* counts, const int64_t* incl, int64_t B,
+void march_count(const MarchRays& r, const MarchParams& p, int64_t* counts);
+void march_scan(const int64_t* counts, int64_t* incl, int64_t R);
+void march_groups(const int32_t* nerf, int64_t R, const int64_t* counts, const int64_t* incl, int64_t B,
                   int64_t max_samples, MarchGroup* groups);
 void march_padding(const MarchGroup* groups, int64_t B, int64_t max_samples, float* x, float* t, float* delta);
-void march_fill(const MarchRays& r, const MarchParams& p, const int32_t* counts, const int64_t* incl,
+void march_fill(const MarchRays& r, const MarchParams& p, const int64_t* counts, const int64_t* incl,
                 const MarchGroup* groups, int64_t max_samples, float* x, float* t, float* delta, int32_t* rays,
                 int32_t* ray_index);
 int64_t march_check_order(const int32_t* nerf, int64_t R, int64_t B);
