@@ -2,6 +2,7 @@
 // (cell ix*R^2 + iy*R + iz, i = clamp(floor(x*R), 0, R-1)), one bit per cell, LSB first.
 // Shared by the NeRF file format, the renderer's marching and the decoder's sampling.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
