@@ -92,6 +92,8 @@ void count_by_type(GraphTemplate& g) {
 
 }  // namespace
 
+void build_csrs(GraphTemplate& g);
+
 GraphTemplate build_graph_template(const ArchSpec& a) {
   GraphTemplate g;
   g.arch = a;
@@ -169,6 +171,13 @@ GraphTemplate build_graph_template(const ArchSpec& a) {
   g.src.swap(src);
   g.dst.swap(dst);
 
+  build_csrs(g);
+  count_by_type(g);
+  return g;
+}
+
+// CSR by destination and by source (offsets + perm) of the sorted edges.
+void build_csrs(GraphTemplate& g) {
   // CSR by destination; by source through a stable counting sort.
   g.dst_offsets.assign(size_t(g.nodes + 1), 0);
   g.src_offsets.assign(size_t(g.nodes + 1), 0);
@@ -183,8 +192,30 @@ GraphTemplate build_graph_template(const ArchSpec& a) {
   g.src_perm.resize(g.dst.size());
   std::vector<int32_t> fill(g.src_offsets.begin(), g.src_offsets.end() - 1);
   for (size_t e = 0; e < g.src.size(); ++e) g.src_perm[size_t(fill[size_t(g.src[e])]++)] = int32_t(e);
-  count_by_type(g);
-  return g;
+}
+
+GraphTemplate permute_nodes(const GraphTemplate& g, const std::vector<int32_t>& perm) {
+  WS_CHECK(int64_t(perm.size()) == g.nodes, "permute_nodes: ", perm.size(), " entries for ", g.nodes, " nodes");
+  GraphTemplate p = g;
+  for (int64_t n = 0; n < g.nodes; ++n) {
+    size_t to = size_t(perm[size_t(n)]);
+    p.node_layer[to] = g.node_layer[size_t(n)];
+    p.node_order[to] = g.node_order[size_t(n)];
+    p.node_type[to] = g.node_type[size_t(n)];
+  }
+  std::vector<int32_t> order(size_t(g.edges));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int32_t a, int32_t b) { return perm[size_t(g.dst[size_t(a)])] < perm[size_t(g.dst[size_t(b)])]; });
+  for (size_t e = 0; e < order.size(); ++e) {
+    size_t from = size_t(order[e]);
+    p.src[e] = perm[size_t(g.src[from])];
+    p.dst[e] = perm[size_t(g.dst[from])];
+    p.param_index[e] = g.param_index[from];
+    p.static_id[e] = g.static_id[from];
+  }
+  build_csrs(p);
+  return p;
 }
 
 const GraphTemplate& graph_template(const ArchSpec& arch) {

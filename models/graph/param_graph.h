@@ -50,6 +50,10 @@ const GraphTemplate& graph_template(const ArchSpec& arch);
 // Builds without the cache (tests).
 GraphTemplate build_graph_template(const ArchSpec& arch);
 
+// The same graph with node n renamed perm[n] (edges re-sorted by destination; each
+// edge keeps its parameter). The encoder's output must not change: tests use this.
+GraphTemplate permute_nodes(const GraphTemplate& g, const std::vector<int32_t>& perm);
+
 const char* node_type_name(int32_t t);
 const char* edge_type_name(int32_t t);
 

@@ -1,0 +1,290 @@
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "engine/optim.h"
+#include "engine/rng.h"
+#include "models/gmn/checkpoint.h"
+#include "models/gmn/encoder.h"
+#include "models/gmn/fused_ops.h"
+#include "tests/testing.h"
+
+using namespace ws;
+using ws::test::check_close;
+using ws::test::check_gradients;
+using ws::test::random_indices;
+using ws::test::random_tensor;
+
+namespace {
+// A tiny MLP-family architecture: 6 frequency inputs padded to 16, one hidden layer of 3.
+ArchSpec tiny_arch() {
+  return ArchSpec::from_json({{"family", "mlp"}, {"freq_bands", 1}, {"hidden_layers", 1}, {"hidden_dim", 3}}, "test");
+}
+
+std::vector<float> random_params(int64_t n, uint64_t seed, float scale = 0.3f) {
+  Rng rng(seed);
+  std::vector<float> v(static_cast<size_t>(n));
+  for (float& x : v) x = scale * rng.normal();
+  return v;
+}
+
+GraphBatch batch_of(const std::vector<const GraphTemplate*>& ts, const std::vector<std::vector<float>>& params) {
+  std::vector<const float*> ptrs;
+  for (auto& p : params) ptrs.push_back(p.data());
+  return make_graph_batch(ts, ptrs, Device::cpu());
+}
+
+std::vector<float> embed(const GmnEncoder& enc, const GraphBatch& b) {
+  NoGradGuard ng;
+  return enc.forward(b).value().to_vector();
+}
+
+// Permutes hidden layer `layer` (0-based) of an MLP stored in params [encoding; mlp]:
+// rows of W_layer and the matching columns of W_{layer+1}. The network's function is unchanged.
+void permute_hidden(std::vector<float>& params, const ArchSpec& a, int layer, uint64_t seed) {
+  std::vector<int> w = a.layer_widths();
+  int64_t off = a.encoding_params();
+  for (int k = 0; k < layer; ++k) off += int64_t(w[size_t(k)]) * w[size_t(k + 1)];
+  int in = w[size_t(layer)], hid = w[size_t(layer + 1)], out = w[size_t(layer + 2)];
+  int64_t off2 = off + int64_t(in) * hid;
+  std::vector<int> perm(static_cast<size_t>(hid));
+  std::iota(perm.begin(), perm.end(), 0);
+  Rng(seed).shuffle(perm);
+  std::vector<float> old = params;
+  for (int i = 0; i < hid; ++i) {
+    for (int j = 0; j < in; ++j) params[size_t(off + perm[size_t(i)] * in + j)] = old[size_t(off + i * in + j)];
+    for (int o = 0; o < out; ++o) params[size_t(off2 + o * hid + perm[size_t(i)])] = old[size_t(off2 + o * hid + i)];
+  }
+}
+}  // namespace
+
+TEST_CASE("edge_linear: naive values (fused CPU path and the plain path) and gradients") {
+  for (int64_t E : {40, 2000}) {  // 2000 rows take the fused GEMM epilogue
+    const int64_t K = 6, C = 16, T = 7;
+    Tensor x = random_tensor({E, K}, 1), w = random_tensor({C, K}, 2), b = random_tensor({C}, 3);
+    Tensor t0 = random_tensor({T, C}, 4), t1 = random_tensor({T, C}, 5), res = random_tensor({E, C}, 6);
+    Tensor i0 = random_indices(E, int32_t(T), 7), i1 = random_indices(E, int32_t(T), 8);
+    Csr g0 = csr_from_index(i0, T);
+    Var y = edge_linear(Var(x), Var(w), Var(b), {EdgeGather{Var(t0), i0, &g0}, EdgeGather{Var(t1), i1, nullptr}},
+                        Var(res), true);
+    std::vector<float> xv = x.to_vector(), wv = w.to_vector(), bv = b.to_vector(), t0v = t0.to_vector(),
+                       t1v = t1.to_vector(), rv = res.to_vector(), want(size_t(E * C));
+    std::vector<int32_t> i0v = i0.to_vector_i32(), i1v = i1.to_vector_i32();
+    for (int64_t e = 0; e < E; ++e)
+      for (int64_t c = 0; c < C; ++c) {
+        double s = bv[size_t(c)] + t0v[size_t(i0v[size_t(e)] * C + c)] + t1v[size_t(i1v[size_t(e)] * C + c)] +
+                   rv[size_t(e * C + c)];
+        for (int64_t k = 0; k < K; ++k) s += double(xv[size_t(e * K + k)]) * wv[size_t(c * K + k)];
+        want[size_t(e * C + c)] = float(std::max(s, 0.0));
+      }
+    check_close(y.value().to_vector(), want, 1e-5, 1e-5, str_cat("edge_linear E=", E));
+  }
+  const int64_t E = 30, K = 5, C = 8, T = 6;
+  Tensor i0 = random_indices(E, int32_t(T), 9), i1 = random_indices(E, int32_t(T), 10);
+  Csr g0 = csr_from_index(i0, T), g1 = csr_from_index(i1, T);
+  check_gradients("edge_linear relu, grouped gathers",
+                  [&](const std::vector<Var>& v) {
+                    return edge_linear(v[0], v[1], v[2], {EdgeGather{v[3], i0, &g0}, EdgeGather{v[4], i1, &g1}}, v[5],
+                                       true);
+                  },
+                  {random_tensor({E, K}, 11), random_tensor({C, K}, 12), random_tensor({C}, 13),
+                   random_tensor({T, C}, 14), random_tensor({T, C}, 15), random_tensor({E, C}, 16)});
+  check_gradients("edge_linear linear, scatter gather",
+                  [&](const std::vector<Var>& v) {
+                    return edge_linear(v[0], v[1], Var(), {EdgeGather{v[2], i0, nullptr}}, Var(), false);
+                  },
+                  {random_tensor({E, K}, 17), random_tensor({C, K}, 18), random_tensor({T, C}, 19)});
+}
+
+TEST_CASE("readout_relu_mean: per-graph mean of ReLU(x W^T + b), values and gradients") {
+  // three graphs; 5000 rows crosses the 4096-row tiles and takes the fused path
+  for (int64_t E : {25, 5000}) {
+    const int64_t K = 4, C = 16;
+    std::vector<int32_t> offs = {0, int32_t(E / 3), int32_t(E / 3), int32_t(E)};  // graph 1 empty
+    std::vector<int32_t> eg(static_cast<size_t>(E));
+    for (int g = 0; g < 3; ++g)
+      for (int32_t e = offs[size_t(g)]; e < offs[size_t(g + 1)]; ++e) eg[size_t(e)] = g;
+    std::vector<float> inv = {1.0f / float(offs[1]), 0.0f, 1.0f / float(E - offs[2])};
+    Csr graphs{Tensor::from(offs, {4}), Tensor()};
+    Tensor egt = Tensor::from(eg, {E}), invt = Tensor::from(inv, {3});
+    Tensor x = random_tensor({E, K}, 20), w = random_tensor({C, K}, 21), b = random_tensor({C}, 22);
+    Var z = readout_relu_mean(Var(x), Var(w), Var(b), graphs, egt, invt);
+    std::vector<float> xv = x.to_vector(), wv = w.to_vector(), bv = b.to_vector();
+    std::vector<double> want(3 * C, 0.0);
+    for (int64_t e = 0; e < E; ++e)
+      for (int64_t c = 0; c < C; ++c) {
+        double s = bv[size_t(c)];
+        for (int64_t k = 0; k < K; ++k) s += double(xv[size_t(e * K + k)]) * wv[size_t(c * K + k)];
+        want[size_t(eg[size_t(e)] * C + c)] += std::max(s, 0.0) * inv[size_t(eg[size_t(e)])];
+      }
+    check_close(z.value().to_vector(), std::vector<float>(want.begin(), want.end()), 1e-5, 1e-4,
+                str_cat("readout E=", E));
+    if (E < 100) {
+      // finite differences need pre-activations away from the ReLU's kink: pick a bias that keeps them there
+      Tensor bb = b;
+      for (uint64_t seed = 100; seed < 200; ++seed) {
+        bb = random_tensor({C}, seed);
+        std::vector<float> bbv = bb.to_vector();
+        double closest = 1e9;
+        for (int64_t e = 0; e < E; ++e)
+          for (int64_t c = 0; c < C; ++c) {
+            double s = bbv[size_t(c)];
+            for (int64_t k = 0; k < K; ++k) s += double(xv[size_t(e * K + k)]) * wv[size_t(c * K + k)];
+            closest = std::min(closest, std::fabs(s));
+          }
+        if (closest > 0.01) break;
+      }
+      check_gradients("readout_relu_mean",
+                      [&](const std::vector<Var>& v) { return readout_relu_mean(v[0], v[1], v[2], graphs, egt, invt); },
+                      {x, w, bb});
+    }
+  }
+}
+
+TEST_CASE("gmn: finite-difference gradients of the encoder's parameters on a small graph") {
+  const GraphTemplate& t = graph_template(tiny_arch());
+  GraphBatch b = batch_of({&t, &t}, {random_params(t.edges, 1), random_params(t.edges, 2)});
+  ParamSet ps;
+  GmnEncoder enc({4, 2, 8}, ps);  // one node+edge block, one edge-only block
+  ps.materialize(Device::cpu());
+  enc.init(3);
+  Tensor w = random_tensor({2, 8}, 4);
+  auto loss = [&] { return sum(mul(enc.forward(b), Var(w))); };
+  ps.zero_grad();
+  backward(loss());
+  std::vector<float> grad = ps.grads().to_vector();
+  int checked = 0;
+  for (const Param& p : ps.params()) {
+    for (int64_t i = 0; i < p.shape.numel(); i += std::max<int64_t>(1, p.shape.numel() / 3)) {
+      int64_t at = p.offset + i;
+      std::vector<float> v0 = ps.values().to_vector();
+      auto eval = [&](float delta) {
+        std::vector<float> v = v0;
+        v[size_t(at)] += delta;
+        ps.values().copy_from(Tensor::from(v, {ps.numel()}));
+        NoGradGuard ng;
+        return double(loss().value().item());
+      };
+      const float eps = 1e-3f;  // small: many ReLUs share each parameter, and crossings bias the difference
+      double lp = eval(eps), lm = eval(-eps), l0 = eval(0);
+      ps.values().copy_from(Tensor::from(v0, {ps.numel()}));
+      if (std::fabs((lp - l0) - (l0 - lm)) > 0.2 * (std::fabs(lp - l0) + std::fabs(l0 - lm)) + 1e-4) continue;  // kink
+      double numeric = (lp - lm) / (2 * eps);
+      CHECK_MESSAGE(std::fabs(grad[size_t(at)] - numeric) <= 2e-3 + 3e-2 * std::fabs(numeric), p.name, "[", i,
+                    "] analytic ", grad[size_t(at)], " numeric ", numeric);
+      ++checked;
+    }
+  }
+  CHECK(checked > 60);
+}
+
+TEST_CASE("gmn: permuting hidden neurons of a NeRF leaves its embedding unchanged, for each family") {
+  ParamSet ps;
+  GmnEncoder enc({16, 4, 32}, ps);
+  ps.materialize(Device::cpu());
+  enc.init(5);
+  for (const char* name : {"MLP-32H", "TRI-16W", "HASH-11T"}) {
+    ArchSpec a = find_arch(name);
+    const GraphTemplate& t = graph_template(a);
+    std::vector<float> p = random_params(t.edges, 6), q = p;
+    permute_hidden(q, a, 0, 7);
+    permute_hidden(q, a, 1, 8);
+    CHECK_MESSAGE(p != q, name);
+    std::vector<float> zp = embed(enc, batch_of({&t}, {p})), zq = embed(enc, batch_of({&t}, {q}));
+    check_close(zq, zp, 1e-5, 1e-4, str_cat(name, ": embedding after permuting hidden neurons"));
+    // a change that is not a symmetry does change the embedding: shift the MLP weights
+    std::vector<float> r = p;
+    for (int64_t k = a.encoding_params(); k < t.edges; ++k) r[size_t(k)] += 0.5f;
+    std::vector<float> zr = embed(enc, batch_of({&t}, {r}));
+    double diff = 0;
+    for (size_t i = 0; i < zr.size(); ++i) diff += std::fabs(zr[i] - zp[i]);
+    CHECK_MESSAGE(diff > 1e-2, name, ": changed weights must change the embedding");
+  }
+}
+
+TEST_CASE("gmn: renumbering the nodes of a graph changes nothing") {
+  ParamSet ps;
+  GmnEncoder enc({16, 4, 32}, ps);
+  ps.materialize(Device::cpu());
+  enc.init(9);
+  const GraphTemplate& t = graph_template(find_arch("TRI-16W"));
+  std::vector<int32_t> perm(static_cast<size_t>(t.nodes));
+  std::iota(perm.begin(), perm.end(), 0);
+  Rng(10).shuffle(perm);
+  GraphTemplate shuffled = permute_nodes(t, perm);
+  CHECK(shuffled.dst != t.dst);
+  std::vector<float> p = random_params(t.edges, 11);
+  check_close(embed(enc, batch_of({&shuffled}, {p})), embed(enc, batch_of({&t}, {p})), 1e-5, 1e-4,
+              "embedding of the renumbered graph");
+}
+
+TEST_CASE("gmn: a briefly trained encoder learns to tell two graph families apart") {
+  // family 0: weights N(0, 0.3^2); family 1: the same plus a positive shift of the first layer
+  const GraphTemplate& t = graph_template(tiny_arch());
+  ParamSet ps;
+  GmnEncoder enc({8, 2, 16}, ps);
+  Linear head = Linear::declare(ps, "head", 16, 2);
+  ps.materialize(Device::cpu());
+  enc.init(12);
+  head.init(13, 0);
+  Adam opt(ps, AdamConfig::adamw(0.0f));
+  std::vector<const GraphTemplate*> ts;
+  std::vector<std::vector<float>> params;
+  std::vector<int32_t> labels;
+  for (int i = 0; i < 16; ++i) {
+    std::vector<float> p = random_params(t.edges, 100 + i);
+    if (i % 2)
+      for (int k = 0; k < 48; ++k) p[size_t(k)] += 0.5f;
+    ts.push_back(&t);
+    params.push_back(p);
+    labels.push_back(i % 2);
+  }
+  GraphBatch b = batch_of(ts, params);
+  Tensor y = Tensor::from(labels, {16});
+  float first = 0, last = 0;
+  for (int step = 0; step < 60; ++step) {
+    ps.zero_grad();
+    Var loss = cross_entropy(head(enc.forward(b)), y);
+    if (step == 0) first = loss.value().item();
+    last = loss.value().item();
+    backward(loss);
+    opt.step(3e-3f);
+  }
+  MESSAGE("cross-entropy ", first, " -> ", last);
+  CHECK(last < 0.25f * first);
+}
+
+TEST_CASE("gmn: checkpoints carry the configuration; another configuration fails clearly") {
+  std::string path = test::temp_path("enc.safetensors");
+  ParamSet ps;
+  GmnEncoder enc({8, 2, 16}, ps);
+  ps.materialize(Device::cpu());
+  enc.init(14);
+  save_encoder(path, enc, ps);
+  CHECK(read_encoder_config(path) == GmnConfig{8, 2, 16});
+  ParamSet ps2;
+  GmnEncoder enc2(read_encoder_config(path), ps2);
+  ps2.materialize(Device::cpu());
+  load_encoder(path, enc2.config(), ps2);
+  CHECK(ps2.values().to_vector() == ps.values().to_vector());
+  ParamSet ps3;
+  GmnEncoder enc3({8, 3, 16}, ps3);
+  ps3.materialize(Device::cpu());
+  CHECK_THROWS_WITH_AS(load_encoder(path, enc3.config(), ps3), doctest::Contains("checkpoint of an encoder with"),
+                       Error);
+}
+
+TEST_CASE("parity: the full encoder on CUDA matches the CPU") {
+  if (!test::gpu_or_skip("gmn encoder")) return;
+  const GraphTemplate& t = graph_template(find_arch("HASH-11T"));
+  std::vector<float> p = random_params(t.edges, 15);
+  ParamSet ps;
+  GmnEncoder enc({16, 4, 32}, ps);
+  ps.materialize(Device::cpu());
+  enc.init(16);
+  std::vector<float> zc = embed(enc, batch_of({&t}, {p}));
+  ps.to(Device::cuda());
+  GraphBatch bg = make_graph_batch({&t}, {p.data()}, Device::cuda());
+  NoGradGuard ng;
+  check_close(enc.forward(bg).value().to_vector(), zc, 1e-4, 1e-3, "encoder on CUDA");
+}
