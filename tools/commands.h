@@ -6,5 +6,6 @@ namespace ws::cli {
 // Each takes the whole argv (argv[1] is the subcommand) and returns the exit status.
 int cmd_version(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
+int cmd_archs(int argc, char** argv);
 
 }  // namespace ws::cli

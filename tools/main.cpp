@@ -19,6 +19,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
       {"version", "what this binary was built with (CUDA, BLAS, OpenMP threads)", ws::cli::cmd_version},
       {"bench", "engine benchmarks as JSON (GEMM, segment mean, MLP training step)", ws::cli::cmd_bench},
+      {"archs", "the NeRF architectures and their parameter counts; --spec checks a JSON spec", ws::cli::cmd_archs},
   };
   return all;
 }
