@@ -1,5 +1,5 @@
 // Single IEEE float operations that no compiler may fuse: nvcc contracts a*b+c into an FMA
-// unless told otherwise, the host build (-std=c++17, no GNU extensions) never does. Used
+// unless told otherwise; the host build passes -ffp-contract=off (CMakeLists.txt). Used
 // where a result is defined by its exact rounding steps (frequency-encoding arguments).
 #pragma once
 #include "kernels/launch.h"
