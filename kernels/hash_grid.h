@@ -44,7 +44,8 @@ WS_HD inline void hash_corners(const HashGridLevels& g, int l, const float* xyz,
   float frac[3];
   for (int d = 0; d < 3; ++d) {
     float pos = fmaf(xyz[d], g.scale[l], 0.5f);
-    pos = fminf(fmaxf(pos, -16777216.0f), 16777216.0f);
+    pos = pos > -16777216.0f ? pos : -16777216.0f;  // comparisons inline where fminf/fmaxf do not
+    pos = pos < 16777216.0f ? pos : 16777216.0f;
     float fl = floorf(pos);
     base[d] = uint32_t(int32_t(fl));
     frac[d] = pos - fl;

@@ -20,11 +20,13 @@ struct PlaneTaps {
 
 // Continuous index of unit coordinate x on an R-sample axis: ((s + 1) / 2) (R - 1), as
 // grid_sample computes it. Clamped to [-2, R + 1], which only moves points that are
-// already outside (every tap stays outside) and keeps floor() within int range.
+// already outside (every tap stays outside) and keeps floor() within int range; NaN
+// goes outside too.
 WS_HD inline float plane_index(float x, int R) {
   float s = add_rn(2.0f * x, -1.0f);
   float c = mul_rn(mul_rn(add_rn(s, 1.0f), 0.5f), float(R - 1));
-  return fminf(fmaxf(c, -2.0f), float(R) + 1.0f);
+  c = c > -2.0f ? c : -2.0f;  // comparisons, not fminf/fmaxf: these inline (and send NaN outside)
+  return c < float(R) + 1.0f ? c : float(R) + 1.0f;
 }
 
 WS_HD inline void plane_taps(int plane, float x, float y, float z, int R, PlaneTaps& t) {

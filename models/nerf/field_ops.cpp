@@ -137,6 +137,38 @@ Var field_input(const ArchSpec& a, const Tensor& x, const Var& encoding) {
   return out;
 }
 
+namespace {
+// Sizes and offsets of a bias-free MLP, fixed-size so the op's closure holds no heap memory.
+constexpr int kMaxMlpLayers = 24;
+struct MlpLayout {
+  int layers = 0;
+  int64_t in[kMaxMlpLayers], out[kMaxMlpLayers];
+  int64_t w_off[kMaxMlpLayers];  // first weight of layer k within one NeRF's P
+  int64_t h_off[kMaxMlpLayers];  // hidden layer k's activations start at h_off[k] * B * S
+  int64_t params = 0, hidden_total = 0, max_hidden = 0;
+};
+
+MlpLayout mlp_layout(const char* op, const std::vector<int>& widths) {
+  MlpLayout m;
+  m.layers = int(widths.size()) - 1;
+  WS_CHECK(m.layers >= 1 && m.layers <= kMaxMlpLayers, op, ": ", widths.size(), " widths (2 to ", kMaxMlpLayers + 1,
+           ")");
+  for (int k = 0; k < m.layers; ++k) {
+    m.in[k] = widths[size_t(k)];
+    m.out[k] = widths[size_t(k + 1)];
+    WS_CHECK(m.in[k] >= 1 && m.out[k] >= 1, op, ": widths must be positive");
+    m.w_off[k] = m.params;
+    m.h_off[k] = m.hidden_total;
+    m.params += m.in[k] * m.out[k];
+    if (k + 1 < m.layers) {
+      m.hidden_total += m.out[k];
+      m.max_hidden = std::max(m.max_hidden, m.out[k]);
+    }
+  }
+  return m;
+}
+}  // namespace
+
 Var batched_mlp(const Var& x, const Var& weights, const std::vector<int>& widths, MlpActivation act,
                 int64_t x_grad_begin, int64_t x_grad_end) {
   const char* op = "batched_mlp";
@@ -144,81 +176,61 @@ Var batched_mlp(const Var& x, const Var& weights, const std::vector<int>& widths
   check_f32(op, X, "x");
   check_f32(op, Wt, "weights");
   Device d = common_device(op, {&X, &Wt});
-  const int nl = int(widths.size()) - 1;
-  WS_CHECK(nl >= 1, op, ": need at least 2 widths, got ", widths.size());
-  int64_t P = 0, hidden_total = 0, max_hidden = 0;
-  for (int k = 0; k < nl; ++k) {
-    WS_CHECK(widths[size_t(k)] >= 1 && widths[size_t(k + 1)] >= 1, op, ": widths must be positive");
-    P += int64_t(widths[size_t(k)]) * widths[size_t(k + 1)];
-    if (k + 1 < nl) {
-      hidden_total += widths[size_t(k + 1)];
-      max_hidden = std::max<int64_t>(max_hidden, widths[size_t(k + 1)]);
-    }
-  }
-  WS_CHECK(X.ndim() == 3 && X.size(2) == widths[0], op, ": x must be [B,S,", widths[0], "], got ", X.shape().str());
-  const int64_t B = X.size(0), S = X.size(1), out_w = widths.back();
+  const MlpLayout m = mlp_layout(op, widths);
+  const int nl = m.layers;
+  const int64_t P = m.params;
+  WS_CHECK(X.ndim() == 3 && X.size(2) == m.in[0], op, ": x must be [B,S,", m.in[0], "], got ", X.shape().str());
+  const int64_t B = X.size(0), S = X.size(1), BS = B * S;
   WS_CHECK(Wt.ndim() == 2 && Wt.size(0) == B && Wt.size(1) == P, op, ": weights must be [", B, ", ", P,
            "] for widths of ", nl, " layers, got ", Wt.shape().str());
-  if (x_grad_end < 0) x_grad_end = widths[0];
-  WS_CHECK(0 <= x_grad_begin && x_grad_begin <= x_grad_end && x_grad_end <= widths[0], op, ": x gradient columns [",
-           x_grad_begin, ", ", x_grad_end, ") outside [0, ", widths[0], ")");
+  if (x_grad_end < 0) x_grad_end = m.in[0];
+  WS_CHECK(0 <= x_grad_begin && x_grad_begin <= x_grad_end && x_grad_end <= m.in[0], op, ": x gradient columns [",
+           x_grad_begin, ", ", x_grad_end, ") outside [0, ", m.in[0], ")");
 
   // Hidden activations, saved for backward: post (inputs of the next layer) and, for the
-  // sine, pre-activations (its derivative needs z). Hidden layer j at B*S*(sum of earlier widths).
-  Tensor post = Tensor::empty({B * S * hidden_total}, DType::F32, d);
-  Tensor pre = act == MlpActivation::Sine ? Tensor::empty({B * S * hidden_total}, DType::F32, d) : Tensor();
-  Var out(Tensor::empty({B, S, out_w}, DType::F32, d), needs_grad({&x, &weights}));
-  std::vector<int64_t> w_off(static_cast<size_t>(nl)), h_off(static_cast<size_t>(nl));  // weights of layer k; output buffer of layer k
-  {
-    int64_t wo = 0, ho = 0;
-    for (int k = 0; k < nl; ++k) {
-      w_off[size_t(k)] = wo;
-      h_off[size_t(k)] = ho;
-      wo += int64_t(widths[size_t(k)]) * widths[size_t(k + 1)];
-      if (k + 1 < nl) ho += B * S * widths[size_t(k + 1)];
-    }
-  }
+  // sine, pre-activations (its derivative needs z).
+  Tensor post = Tensor::empty({BS * m.hidden_total}, DType::F32, d);
+  Tensor pre = act == MlpActivation::Sine ? Tensor::empty({BS * m.hidden_total}, DType::F32, d) : Tensor();
+  Var out(Tensor::empty({B, S, m.out[nl - 1]}, DType::F32, d), needs_grad({&x, &weights}));
   const float* W = Wt.f32();
   for (int k = 0; k < nl; ++k) {
-    const int64_t in = widths[size_t(k)], ow = widths[size_t(k + 1)];
-    const float* H = k == 0 ? X.f32() : post.f32() + h_off[size_t(k - 1)];
+    const int64_t in = m.in[k], ow = m.out[k];
+    const float* H = k == 0 ? X.f32() : post.f32() + m.h_off[k - 1] * BS;
     const bool last = k + 1 == nl;
-    float* Z = last ? out.value().f32() : (pre.defined() ? pre.f32() : post.f32()) + h_off[size_t(k)];
+    float* Z = last ? out.value().f32() : (pre.defined() ? pre.f32() : post.f32()) + m.h_off[k] * BS;
     // Z[S,ow] = H[S,in] W_k^T for every NeRF
-    gemm_batched(false, true, S, ow, in, 1.0f, H, in, S * in, W + w_off[size_t(k)], in, P, 0.0f, Z, ow, S * ow, B, d);
+    gemm_batched(false, true, S, ow, in, 1.0f, H, in, S * in, W + m.w_off[k], in, P, 0.0f, Z, ow, S * ow, B, d);
     if (!last)
-      unary_forward(act == MlpActivation::Sine ? Unary::Sin : Unary::Relu, Z, post.f32() + h_off[size_t(k)],
-                    B * S * ow, d);
+      unary_forward(act == MlpActivation::Sine ? Unary::Sin : Unary::Relu, Z, post.f32() + m.h_off[k] * BS, BS * ow,
+                    d);
   }
   if (out.requires_grad())
-    record([x, weights, out, widths, act, post, pre, w_off, h_off, x_grad_begin, x_grad_end, B, S, P, nl, max_hidden,
-            d] {
+    record([x, weights, out, m, act, post, pre, x_grad_begin, x_grad_end, B, S, d] {
       if (!out.has_grad()) return;
+      const int64_t BS = B * S, P = m.params;
       const float* W = weights.value().f32();
       GradOut gw = grad_out(weights);
-      ScratchBuffer buf(size_t(2 * B * S * std::max<int64_t>(max_hidden, 1)) * sizeof(float), d);
-      float* ping[2] = {buf.as<float>(), buf.as<float>() + B * S * max_hidden};
+      ScratchBuffer buf(size_t(2 * BS * std::max<int64_t>(m.max_hidden, 1)) * sizeof(float), d);
+      float* ping[2] = {buf.as<float>(), buf.as<float>() + BS * m.max_hidden};
       const float* G = out.grad().f32();  // gradient w.r.t. layer k's output (pre-activation)
-      for (int k = nl - 1; k >= 0; --k) {
-        const int64_t in = widths[size_t(k)], ow = widths[size_t(k + 1)];
-        const float* H = k == 0 ? x.value().f32() : post.f32() + h_off[size_t(k - 1)];
+      for (int k = m.layers - 1; k >= 0; --k) {
+        const int64_t in = m.in[k], ow = m.out[k];
+        const float* H = k == 0 ? x.value().f32() : post.f32() + m.h_off[k - 1] * BS;
         if (gw.ptr)  // dW_k[ow,in] = G^T H, summed over the S samples of each NeRF
           gemm_batched(true, false, ow, in, S, 1.0f, G, ow, S * ow, H, in, S * in, gw.accumulate ? 1.0f : 0.0f,
-                       gw.ptr + w_off[size_t(k)], in, P, B, d);
+                       gw.ptr + m.w_off[k], in, P, B, d);
         if (k > 0) {  // dH[S,in] = G W_k, then through the activation of hidden layer k-1
           float* dH = ping[k & 1];
-          gemm_batched(false, false, S, in, ow, 1.0f, G, ow, S * ow, W + w_off[size_t(k)], in, P, 0.0f, dH, in,
-                       S * in, B, d);
-          const int64_t n = B * S * in;
+          gemm_batched(false, false, S, in, ow, 1.0f, G, ow, S * ow, W + m.w_off[k], in, P, 0.0f, dH, in, S * in, B,
+                       d);
           if (act == MlpActivation::Sine)
-            unary_backward(Unary::Sin, pre.f32() + h_off[size_t(k - 1)], nullptr, dH, dH, n, false, d);
+            unary_backward(Unary::Sin, pre.f32() + m.h_off[k - 1] * BS, nullptr, dH, dH, BS * in, false, d);
           else  // relu'(z) = [z > 0] = [relu(z) > 0]
-            unary_backward(Unary::Relu, post.f32() + h_off[size_t(k - 1)], nullptr, dH, dH, n, false, d);
+            unary_backward(Unary::Relu, post.f32() + m.h_off[k - 1] * BS, nullptr, dH, dH, BS * in, false, d);
           G = dH;
         } else if (x.requires_grad() && x_grad_end > x_grad_begin) {
           GradSlot s = x.grad_slot();
-          const bool partial = x_grad_end - x_grad_begin < in;
-          if (!s.accumulate && partial) s.t.zero_();
+          if (!s.accumulate && x_grad_end - x_grad_begin < in) s.t.zero_();
           // dX[:, begin:end] = G W_0[:, begin:end]
           gemm_batched(false, false, S, x_grad_end - x_grad_begin, ow, 1.0f, G, ow, S * ow, W + x_grad_begin, in, P,
                        s.accumulate ? 1.0f : 0.0f, s.t.f32() + x_grad_begin, in, S * in, B, d);
