@@ -33,6 +33,9 @@ MlpActivation field_activation(const ArchSpec& arch);  // sine for tri, ReLU oth
 
 // x [B,S,3] unit-box positions -> [B,S,4] = (rgb, sigma), differentiable w.r.t. the
 // parameters: encoding -> MLP (16 output rows, the first 4 used) -> heads.
+// Padding samples (to give every NeRF the same S) belong just outside the box, e.g.
+// x = -1: sigma is 0 there. Far-away coordinates (|x| > ~2) are legal but their
+// high frequency bands are rounding noise (arguments beyond ws_sinf's 2^49 range).
 Var field_raw(const ArchSpec& arch, const Var& mlp, const Var& encoding, const Tensor& x);
 inline Var field_raw(const FieldBatch& f, const Tensor& x) { return field_raw(f.arch, f.mlp, f.encoding, x); }
 
