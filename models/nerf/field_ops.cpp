@@ -1,5 +1,7 @@
 #include "models/nerf/field_ops.h"
 
+#include <algorithm>
+
 #include "engine/allocator.h"
 #include "engine/ops/grad_out.h"
 #include "kernels/elementwise.h"

@@ -2,7 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <set>
 
 #include "models/render/occupancy_bits.h"
