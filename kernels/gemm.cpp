@@ -1,6 +1,8 @@
 #include "kernels/gemm.h"
 #include "kernels/gemm_tall.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -68,19 +70,31 @@ void gemm_batched(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
   check_gemm_args(M, N, K, ta, tb, lda, ldb, ldc);
   if (M == 0 || N == 0 || batch == 0) return;
   WS_DISPATCH_CUDA(d, cuda::gemm_batched(ta, tb, M, N, K, alpha, A, lda, sa, B, ldb, sb, beta, C, ldc, sc, batch));
-  for (int64_t b = 0; b < batch; ++b) {
-    if (gemm_tall_cpu(ta, tb, M, N, K, alpha, A + b * sa, lda, B + b * sb, ldb, beta, C + b * sc, ldc)) continue;
+  auto one = [&](int64_t b) {
+    if (gemm_tall_cpu(ta, tb, M, N, K, alpha, A + b * sa, lda, B + b * sb, ldb, beta, C + b * sc, ldc)) return;
 #ifdef WS_HAVE_CBLAS
     if (K == 0) {  // CBLAS leaves C untouched when K == 0 only for beta == 1
       gemm_blocked_cpu(ta, tb, M, N, K, alpha, A + b * sa, lda, B + b * sb, ldb, beta, C + b * sc, ldc);
-      continue;
+      return;
     }
     cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(M), int(N),
                 int(K), alpha, A + b * sa, int(lda), B + b * sb, int(ldb), beta, C + b * sc, int(ldc));
 #else
     gemm_blocked_cpu(ta, tb, M, N, K, alpha, A + b * sa, lda, B + b * sb, ldb, beta, C + b * sc, ldc);
 #endif
+  };
+  // Many matrices that spread evenly: whole matrices per thread in ONE parallel region
+  // (the kernels then run single-threaded, nested regions being inactive) instead of a
+  // region per matrix: many small NeRF MLPs per step make those regions' barriers cost
+  // more than the work, badly so when the cores are shared. Results are the same, since
+  // each kernel's summation order does not depend on its thread count.
+  const int64_t nt = omp_get_max_threads();
+  if (batch > 1 && nt > 1 && !omp_in_parallel() && (batch % nt == 0 || batch >= 4 * nt)) {
+#pragma omp parallel for schedule(static)
+    for (int64_t b = 0; b < batch; ++b) one(b);
+    return;
   }
+  for (int64_t b = 0; b < batch; ++b) one(b);
 }
 
 void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,

@@ -20,7 +20,7 @@ WS_HD inline float mul_add_rn(float a, float b, float c) {
 #ifdef __CUDA_ARCH__
   return __fadd_rn(__fmul_rn(a, b), c);
 #else
-  return a * b + c;  // host code is compiled without FP contraction (-std=c++17)
+  return a * b + c;  // host code is compiled without FP contraction (-ffp-contract=off)
 #endif
 }
 

@@ -105,3 +105,19 @@ TEST_CASE("GEMM at graph-network shapes goes through the tall kernel and matches
   gemm_blocked_cpu(true, false, N, K, M, 1.0f, G.f32(), N, A.f32(), K, 0.0f, dref.f32(), K);
   check_close(dW1, dref, 1e-3, 1e-4, "weight gradient");
 }
+
+TEST_CASE("gemm_batched: matrices spread over threads give exactly the per-matrix results") {
+  struct Case { bool ta, tb; int64_t M, N, K; };
+  for (Case c : {Case{false, true, 4096, 64, 40}, Case{true, false, 64, 40, 4096}, Case{false, false, 50, 20, 30}}) {
+    const int64_t batch = 4, sa = c.M * c.K, sb = c.K * c.N, sc = c.M * c.N;
+    Tensor A = random_tensor({batch * sa}, 21), B = random_tensor({batch * sb}, 22);
+    Tensor C = Tensor::empty({batch * sc}), D = Tensor::empty({batch * sc});
+    const int64_t lda = c.ta ? c.M : c.K, ldb = c.tb ? c.K : c.N;
+    gemm_batched(c.ta, c.tb, c.M, c.N, c.K, 1.0f, A.f32(), lda, sa, B.f32(), ldb, sb, 0.0f, C.f32(), c.N, sc, batch,
+                 Device::cpu());
+    for (int64_t b = 0; b < batch; ++b)
+      gemm(c.ta, c.tb, c.M, c.N, c.K, 1.0f, A.f32() + b * sa, lda, B.f32() + b * sb, ldb, 0.0f, D.f32() + b * sc, c.N,
+           Device::cpu());
+    CHECK(C.to_vector() == D.to_vector());
+  }
+}

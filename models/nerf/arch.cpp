@@ -101,6 +101,16 @@ ArchSpec ArchSpec::from_json(const nlohmann::json& j, const std::string& where) 
     WS_CHECK(v >= lo && v <= hi, where, ": '", key, "' = ", v, " is outside [", lo, ", ", hi, "]");
     return v;
   };
+  // A misspelt key would otherwise fall back to its default without a word.
+  static const char* known[] = {"name", "family", "hidden_layers", "hidden_dim", "freq_bands", "tri_res",
+                                "tri_channels", "hash_levels", "hash_log2_table", "hash_features", "hash_base_res",
+                                "hash_finest_res"};
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool ok = false;
+    for (const char* k : known) ok = ok || it.key() == k;
+    WS_CHECK(ok, where, ": unknown key '", it.key(), "' (known: name, family, hidden_layers, hidden_dim, freq_bands, ",
+             "tri_res, tri_channels, hash_levels, hash_log2_table, hash_features, hash_base_res, hash_finest_res)");
+  }
   ArchSpec a;
   WS_CHECK(j.contains("family") && j["family"].is_string(), where, ": missing string 'family' (mlp, tri or hash)");
   std::string fam = j["family"].get<std::string>();

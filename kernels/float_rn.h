@@ -1,0 +1,25 @@
+// Single IEEE float operations that no compiler may fuse: nvcc contracts a*b+c into an FMA
+// unless told otherwise; the host build passes -ffp-contract=off (CMakeLists.txt). Used
+// where a result is defined by its exact rounding steps (frequency-encoding arguments).
+#pragma once
+#include "kernels/launch.h"
+
+namespace ws {
+
+WS_HD inline float mul_rn(float a, float b) {
+#ifdef __CUDA_ARCH__
+  return __fmul_rn(a, b);
+#else
+  return a * b;
+#endif
+}
+
+WS_HD inline float add_rn(float a, float b) {
+#ifdef __CUDA_ARCH__
+  return __fadd_rn(a, b);
+#else
+  return a + b;
+#endif
+}
+
+}  // namespace ws

@@ -1,0 +1,70 @@
+// Frequency encoding (DESIGN.md §3): feature d*2n + 2k + s of a point is
+// sin(2^k pi x_d + s pi/2), d < 3, k < n bands, s = 0 (sin) or 1 (cos). Above k ~ 20 the
+// float32 argument is mostly rounding, so its arithmetic is fixed, the same on both
+// devices: a = x 2^k (exact), arg = fl(a fl(pi)), for cos fl(arg + fl(pi/2)), each step
+// rounded on its own, then the accurate ws_sinf (kernels/sincos.h).
+//
+// The kernel writes straight into a column block of the MLP's input rows, and fills the
+// constant-1 padding inputs, so the input matrix is built without a concat.
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/float_rn.h"
+#include "kernels/sincos.h"
+
+namespace ws {
+
+constexpr float kPiF = 3.14159265358979323846f;      // fl(pi)
+constexpr float kHalfPiF = 1.57079632679489661923f;  // fl(pi/2)
+
+// 2^k as a float, exactly, for 0 <= k <= 127 (built from its bits: vectorises, no libm).
+WS_HD inline float exp2_int(int k) {
+  uint32_t bits = uint32_t(k + 127) << 23;
+#ifdef __CUDA_ARCH__
+  return __uint_as_float(bits);
+#else
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+#endif
+}
+
+// The argument of feature (k, s) of one coordinate x.
+WS_HD inline float freq_arg(float x, int k, int s) {
+  float arg = mul_rn(mul_rn(x, exp2_int(k)), kPiF);
+  return s ? add_rn(arg, kHalfPiF) : arg;
+}
+
+WS_HD inline float freq_feature(float x, int k, int s) { return ws_sinf(freq_arg(x, k, s)); }
+
+// x [n,3] -> rows of `out`, `ld` floats apart: columns [0, 6*bands) get the features
+// (index d*2*bands + 2k + s), columns [ones_begin, ones_end) get 1.0; other columns are
+// left as they are (another encoding writes them).
+void freq_encode(const float* x, int64_t n, int bands, float* out, int64_t ld, int64_t ones_begin, int64_t ones_end,
+                 Device d);
+
+#ifdef WS_CUDA
+namespace cuda {
+void freq_encode(const float* x, int64_t n, int bands, float* out, int64_t ld, int64_t ones_begin, int64_t ones_end);
+}
+#endif
+
+// One item per output value (the GPU's layout).
+template <class Exec>
+void freq_encode_items(const float* x, int64_t n, int bands, float* out, int64_t ld, int64_t ones_begin,
+                       int64_t ones_end) {
+  const int64_t nf = 6 * int64_t(bands), width = nf + (ones_end - ones_begin);
+  if (width == 0) return;
+  Exec::for_n(n * width, [=] WS_HD(int64_t i) {
+    int64_t r = i / width, j = i % width;
+    if (j < nf) {
+      int d = int(j / (2 * bands)), f = int(j % (2 * bands));
+      out[r * ld + j] = freq_feature(x[r * 3 + d], f >> 1, f & 1);
+    } else {
+      out[r * ld + ones_begin + (j - nf)] = 1.0f;
+    }
+  });
+}
+
+}  // namespace ws
