@@ -9,5 +9,6 @@ int cmd_bench(int argc, char** argv);
 int cmd_synth(int argc, char** argv);
 int cmd_views(int argc, char** argv);
 int cmd_archs(int argc, char** argv);
+int cmd_preset(int argc, char** argv);
 
 }  // namespace ws::cli

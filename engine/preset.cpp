@@ -1,0 +1,51 @@
+#include "engine/preset.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace ws {
+
+bool Preset::has(const std::string& section, const std::string& key) const {
+  return json.contains(section) && json[section].is_object() && json[section].contains(key);
+}
+
+const nlohmann::json& Preset::section(const std::string& s) const {
+  WS_CHECK(json.contains(s) && json[s].is_object(), "preset ", name, ": no section '", s, "'");
+  return json[s];
+}
+
+const nlohmann::json& Preset::at(const std::string& section_name, const std::string& key) const {
+  const nlohmann::json& s = section(section_name);
+  WS_CHECK(s.contains(key), "preset ", name, ": missing ", section_name, ".", key);
+  return s[key];
+}
+
+std::vector<std::string> builtin_preset_names() {
+  std::vector<std::string> names;
+  for (const auto& kv : builtin_preset_texts()) names.push_back(kv.first);
+  return names;
+}
+
+Preset load_preset(const std::string& name_or_path) {
+  Preset p;
+  for (const auto& kv : builtin_preset_texts())
+    if (kv.first == name_or_path) {
+      p.name = kv.first;
+      p.json = nlohmann::json::parse(kv.second);
+      return p;
+    }
+  std::ifstream f(name_or_path);
+  if (!f) {
+    std::string known;
+    for (const std::string& n : builtin_preset_names()) known += (known.empty() ? "" : ", ") + n;
+    fail(str_cat("unknown preset '", name_or_path, "' (built in: ", known, "; or a JSON file)"));
+  }
+  std::stringstream text;
+  text << f.rdbuf();
+  p.name = name_or_path;
+  p.json = nlohmann::json::parse(text.str(), nullptr, false);
+  WS_CHECK(!p.json.is_discarded() && p.json.is_object(), name_or_path, ": not a JSON object");
+  return p;
+}
+
+}  // namespace ws

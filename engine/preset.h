@@ -1,0 +1,47 @@
+// Presets: one JSON object with a section per pipeline stage (data, fit, encoder,
+// decoder, train, classify). The built-in ones are presets/*.json compiled into the
+// binary; a user copies one (`wsnerf preset cpu > my.json`), edits it and passes the
+// file wherever a preset name is accepted. Runs record the resolved preset.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/error.h"
+
+namespace ws {
+
+struct Preset {
+  std::string name;    // "cpu", or the file it came from
+  nlohmann::json json;
+
+  // section.key with a type check; errors name the preset, the key and what was expected.
+  template <class T>
+  T get(const std::string& section, const std::string& key) const {
+    const nlohmann::json& v = at(section, key);
+    try {
+      return v.get<T>();
+    } catch (const std::exception&) {
+      fail(str_cat("preset ", name, ": ", section, ".", key, " = ", v.dump(), " has the wrong type"));
+    }
+  }
+  template <class T>
+  T get_or(const std::string& section, const std::string& key, const T& fallback) const {
+    return has(section, key) ? get<T>(section, key) : fallback;
+  }
+  bool has(const std::string& section, const std::string& key) const;
+  const nlohmann::json& section(const std::string& s) const;
+
+ private:
+  const nlohmann::json& at(const std::string& section, const std::string& key) const;
+};
+
+// A built-in name (tiny, cpu, paper) or a path to a JSON file.
+Preset load_preset(const std::string& name_or_path);
+std::vector<std::string> builtin_preset_names();
+// (name, JSON text) of every built-in preset; generated from presets/*.json.
+const std::vector<std::pair<std::string, std::string>>& builtin_preset_texts();
+
+}  // namespace ws
