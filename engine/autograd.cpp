@@ -61,9 +61,14 @@ void backward(const Var& loss) {
   l.add_grad(Tensor::full(loss.shape(), 1.0f, loss.device()), true);
   auto& fns = tape().fns;
   NoGradGuard no_grad;  // closures compute with kernels, never record
-  for (size_t i = fns.size(); i-- > 0;) {
-    fns[i]();
-    fns[i] = nullptr;  // frees what this op saved as soon as it is done
+  try {
+    for (size_t i = fns.size(); i-- > 0;) {
+      fns[i]();
+      fns[i] = nullptr;  // frees what this op saved as soon as it is done
+    }
+  } catch (...) {
+    fns.clear();  // a failed backward leaves no half-run tape behind
+    throw;
   }
   fns.clear();
 }

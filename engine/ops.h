@@ -46,6 +46,8 @@ inline Var add_scalar(const Var& x, float s) { return affine(x, 1.0f, s); }
 
 // ---- shape (ops/shape.cpp) ------------------------------------------------------------
 Var reshape(const Var& x, Shape s);  // a view; the gradient flows back reshaped
+// Rows [begin, end) of dim 0: a view; the gradient lands in those rows of x's gradient.
+Var slice_rows(const Var& x, int64_t begin, int64_t end);
 // Along the last dim: parts [..., C_i] with equal leading dims -> [..., sum C_i]
 Var concat_last(const std::vector<Var>& parts);
 std::vector<Var> split_last(const Var& x, const std::vector<int64_t>& sizes);

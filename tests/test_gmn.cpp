@@ -65,7 +65,7 @@ TEST_CASE("edge_linear: naive values (fused CPU path and the plain path) and gra
     Tensor t0 = random_tensor({T, C}, 4), t1 = random_tensor({T, C}, 5), res = random_tensor({E, C}, 6);
     Tensor i0 = random_indices(E, int32_t(T), 7), i1 = random_indices(E, int32_t(T), 8);
     Csr g0 = csr_from_index(i0, T);
-    Var y = edge_linear(Var(x), Var(w), Var(b), {EdgeGather{Var(t0), i0, &g0}, EdgeGather{Var(t1), i1, nullptr}},
+    Var y = edge_linear(Var(x), Var(w), Var(b), {EdgeGather{Var(t0), i0, g0}, EdgeGather{Var(t1), i1, Csr()}},
                         Var(res), true);
     std::vector<float> xv = x.to_vector(), wv = w.to_vector(), bv = b.to_vector(), t0v = t0.to_vector(),
                        t1v = t1.to_vector(), rv = res.to_vector(), want(size_t(E * C));
@@ -84,14 +84,14 @@ TEST_CASE("edge_linear: naive values (fused CPU path and the plain path) and gra
   Csr g0 = csr_from_index(i0, T), g1 = csr_from_index(i1, T);
   check_gradients("edge_linear relu, grouped gathers",
                   [&](const std::vector<Var>& v) {
-                    return edge_linear(v[0], v[1], v[2], {EdgeGather{v[3], i0, &g0}, EdgeGather{v[4], i1, &g1}}, v[5],
+                    return edge_linear(v[0], v[1], v[2], {EdgeGather{v[3], i0, g0}, EdgeGather{v[4], i1, g1}}, v[5],
                                        true);
                   },
                   {random_tensor({E, K}, 11), random_tensor({C, K}, 12), random_tensor({C}, 13),
                    random_tensor({T, C}, 14), random_tensor({T, C}, 15), random_tensor({E, C}, 16)});
   check_gradients("edge_linear linear, scatter gather",
                   [&](const std::vector<Var>& v) {
-                    return edge_linear(v[0], v[1], Var(), {EdgeGather{v[2], i0, nullptr}}, Var(), false);
+                    return edge_linear(v[0], v[1], Var(), {EdgeGather{v[2], i0, Csr()}}, Var(), false);
                   },
                   {random_tensor({E, K}, 17), random_tensor({C, K}, 18), random_tensor({T, C}, 19)});
 }

@@ -10,5 +10,8 @@ int cmd_synth(int argc, char** argv);
 int cmd_views(int argc, char** argv);
 int cmd_archs(int argc, char** argv);
 int cmd_preset(int argc, char** argv);
+int cmd_graph(int argc, char** argv);
+int cmd_train(int argc, char** argv);
+int cmd_embed(int argc, char** argv);
 
 }  // namespace ws::cli

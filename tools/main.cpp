@@ -21,6 +21,9 @@ const std::vector<Command>& commands() {
       {"bench", "engine benchmarks as JSON (GEMM, segment mean, MLP training step)", ws::cli::cmd_bench},
       {"synth", "procedural object dataset: 13 classes, 36 RGBA views each", ws::cli::cmd_synth},
       {"views", "36 RGBA views of OBJ meshes (one file or a ShapeNet-style tree)", ws::cli::cmd_views},
+      {"graph", "node and edge counts of a parameter graph (--arch NAME or --nerf FILE)", ws::cli::cmd_graph},
+      {"train", "train the GMN encoder (objectives r, rc, c) on a dataset's NeRFs", ws::cli::cmd_train},
+      {"embed", "embed NeRF files with a trained encoder", ws::cli::cmd_embed},
       {"preset", "print a built-in preset's JSON (tiny, cpu, paper) to copy and edit", ws::cli::cmd_preset},
       {"archs", "the NeRF architectures and their parameter counts; --spec checks a JSON spec", ws::cli::cmd_archs},
   };

@@ -15,6 +15,19 @@ Var reshape(const Var& x, Shape s) {
   return out;
 }
 
+Var slice_rows(const Var& x, int64_t begin, int64_t end) {
+  Var out(x.value().slice_rows(begin, end), needs_grad({&x}));
+  if (out.requires_grad())
+    record([x, out, begin, end] {
+      if (!out.has_grad()) return;
+      GradSlot s = x.grad_slot();
+      if (!s.accumulate) s.t.zero_();  // rows outside the slice get no gradient
+      Tensor part = s.t.slice_rows(begin, end);
+      axpby(part.f32(), out.grad().f32(), 1.0f, 1.0f, part.numel(), part.device());
+    });
+  return out;
+}
+
 Var concat_last(const std::vector<Var>& parts) {
   WS_CHECK(!parts.empty(), "concat_last: no inputs");
   const Tensor& first = parts[0].value();

@@ -88,7 +88,7 @@ Var GmnEncoder::forward(const GraphBatch& g) const {
   Var table = e_in_(linear(statics, proj[1], e_proj_.b));  // [U, h]
   Var w_val = matmul(e_in_.w, proj[0]);                      // [h, h]
   Var edge = edge_linear(sin(e_val_(Var(g.edge_value))), w_val, Var(),
-                         {EdgeGather{table, g.static_id, &g.by_static}}, Var(), false);
+                         {EdgeGather{table, g.static_id, g.by_static}}, Var(), false);
 
   // ---- message-passing blocks
   for (const Block& b : blocks_) {
@@ -96,12 +96,12 @@ Var GmnEncoder::forward(const GraphBatch& g) const {
     Var hsrc = b.last ? node : b.ln_n(node);
     Var e_norm = b.ln_e(edge);
     Var ps = linear(hsrc, we[0]), pd = linear(hsrc, we[1], b.edge.b);  // [N, h] each
-    Var e2 = edge_linear(e_norm, we[2], Var(), {EdgeGather{ps, g.src, &g.by_src}, EdgeGather{pd, g.dst, &g.by_dst}},
+    Var e2 = edge_linear(e_norm, we[2], Var(), {EdgeGather{ps, g.src, g.by_src}, EdgeGather{pd, g.dst, g.by_dst}},
                          Var(), true);
     if (!b.last) {
       std::vector<Var> wm = split_last(b.msg.w, {h, h});  // over [h_src; e']
       Var pm = linear(hsrc, wm[0], b.msg.b);
-      Var m = edge_linear(e2, wm[1], Var(), {EdgeGather{pm, g.src, &g.by_src}}, Var(), true);
+      Var m = edge_linear(e2, wm[1], Var(), {EdgeGather{pm, g.src, g.by_src}}, Var(), true);
       Var agg = segment_mean(m, g.by_dst);  // [N, h]; 0 for nodes without incoming edges
       Var h2 = relu(b.node(concat_last({hsrc, agg})));
       node = add(node, b.res_n(silu(h2)));

@@ -76,10 +76,10 @@ Var edge_linear(const Var& x, const Var& w, const Var& b, const std::vector<Edge
       if (!ga.table.requires_grad()) continue;
       GradSlot s = ga.table.grad_slot();
       int64_t T = ga.table.value().size(0);
-      if (ga.grouped) {
-        WS_CHECK(ga.grouped->segments() == T, "edge_linear: grouping CSR has ", ga.grouped->segments(),
+      if (ga.grouped.offsets.defined()) {
+        WS_CHECK(ga.grouped.segments() == T, "edge_linear: grouping CSR has ", ga.grouped.segments(),
                  " segments for a table of ", T, " rows");
-        segment_sum(g, ga.grouped->offsets.i32(), ga.grouped->perm.defined() ? ga.grouped->perm.i32() : nullptr,
+        segment_sum(g, ga.grouped.offsets.i32(), ga.grouped.perm.defined() ? ga.grouped.perm.i32() : nullptr,
                     s.t.f32(), T, C, false, s.accumulate, d);
       } else {
         scatter_add_rows(g, ga.index.i32(), s.t.f32(), E, C, T, s.accumulate, d);

@@ -18,7 +18,8 @@ namespace ws {
 struct EdgeGather {
   Var table;            // [T, C]: one row per node (or static tuple)
   Tensor index;         // I32 [E]: which row each edge takes
-  const Csr* grouped;   // the CSR of index (segment t = edges taking row t), for the backward
+  Csr grouped;          // the CSR of index (segment t = edges taking row t) for a deterministic
+                        // backward; undefined offsets: an atomic scatter-add instead
 };
 
 // x [E,K], w [C,K], b [C] (optional), at most two gathers, residual [E,C] (optional)

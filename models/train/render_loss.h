@@ -1,0 +1,38 @@
+// The rendering loss L_R (DESIGN.md §7) for a batch of NeRFs and their embeddings:
+// rays drawn from each NeRF's teacher pool, the decoder's samples marched along them
+// with the NeRF's occupancy grid (stratified, at most `samples_per_nerf` each), volume
+// rendered on a random background per NeRF and compared with the teacher composited on
+// the same background; plus points drawn in empty occupancy cells whose predicted
+// colour over the background, with opacity 1 - exp(-sigma delta), must match it.
+// L_R = fg_weight * SmoothL1(pixels) + bg_weight * SmoothL1(background points).
+#pragma once
+#include <vector>
+
+#include "models/decoder/decoder.h"
+#include "models/train/teacher.h"
+
+namespace ws {
+
+struct RenderLossConfig {
+  int64_t rays_per_nerf = 512;
+  int64_t samples_per_nerf = 25000;
+  int64_t bg_points = 10000;
+  float fg_weight = 0.8f, bg_weight = 0.2f;
+};
+
+struct RenderLossResult {
+  Var loss;           // [1]
+  double mse = 0;     // of the rendered pixels (for PSNR), filled by evaluation
+  int64_t rays = 0, samples = 0;
+};
+
+// z [B, emb] (row b embeds pools[b]). Random draws come from (seed, step): replayable.
+RenderLossResult rendering_loss(const Decoder& dec, const Var& z, const std::vector<const TeacherPool*>& pools,
+                                const RenderLossConfig& cfg, uint64_t seed, uint64_t step, Device d);
+
+// Evaluation: the first rays_per_nerf rays of each pool, no jitter, white background, no
+// background points; returns the pixels' mean squared error in `mse` (PSNR = -10 log10 mse).
+RenderLossResult rendering_eval(const Decoder& dec, const Var& z, const std::vector<const TeacherPool*>& pools,
+                                const RenderLossConfig& cfg, Device d);
+
+}  // namespace ws

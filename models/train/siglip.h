@@ -1,0 +1,16 @@
+// The SigLIP contrastive loss (DESIGN.md §7): row i of a and b embed one object in two
+// architectures. l_ij = e^{t'} <a_i/|a_i|, b_j/|b_j|> + bias, z_ij = +1 on the
+// diagonal, -1 elsewhere, L = -(1/n) sum_ij log sigmoid(z_ij l_ij). t' starts at log 10,
+// bias at -10; both are learned.
+#pragma once
+#include "engine/ops.h"
+
+namespace ws {
+
+constexpr float kSiglipInitLogT = 2.302585093f;  // log 10
+constexpr float kSiglipInitBias = -10.0f;
+
+// a [n, D], b [n, D], log_t [1], bias [1] -> [1]
+Var siglip_loss(const Var& a, const Var& b, const Var& log_t, const Var& bias);
+
+}  // namespace ws

@@ -1,0 +1,32 @@
+// Teacher targets for the rendering loss (DESIGN.md §7): each input NeRF rendered along
+// rays of its own training cameras, once, and cached as premultiplied colour and opacity
+// so any background can be composited on later (target = colour + (1 - opacity) bg).
+// Only rays the NeRF sees something on (opacity > 0.01) are kept. The pool also keeps the
+// NeRF's occupancy grid (the decoder's samples are marched with it) and its empty cells
+// (where background points are drawn).
+#pragma once
+#include <vector>
+
+#include "data/camera.h"
+#include "models/nerf/nerf_file.h"
+
+namespace ws {
+
+struct TeacherPool {
+  Tensor origins, dirs;  // F32 [Q,3], world space, unit directions (CPU)
+  Tensor color;          // F32 [Q,3]: sum_i w_i rgb_i
+  Tensor opacity;        // F32 [Q]:   sum_i w_i
+  Tensor occupancy;      // U8 [occupancy_bytes(res)] (CPU)
+  int occupancy_res = 96;
+  float render_step = 0.0f;
+  std::vector<int32_t> empty_cells;
+  int64_t rays() const { return origins.defined() ? origins.size(0) : 0; }
+};
+
+// NeRFs of one architecture (any count) with their training cameras: renders random
+// pixels of those views (4x `pool_size` candidates) and keeps up to `pool_size` rays each.
+std::vector<TeacherPool> build_teacher_pools(const std::vector<NerfFile>& nerfs,
+                                             const std::vector<std::vector<PinholeCamera>>& cameras,
+                                             int64_t pool_size, uint64_t seed, Device d);
+
+}  // namespace ws

@@ -1,0 +1,378 @@
+#include "models/train/trainer.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <map>
+#include <optional>
+
+#include "data/nerf_dataset.h"
+#include "engine/io.h"
+#include "engine/optim.h"
+#include "engine/progress.h"
+#include "engine/schedule.h"
+#include "models/gmn/checkpoint.h"
+#include "models/graph/graph_batch.h"
+#include "models/train/pair_sampler.h"
+#include "models/train/siglip.h"
+
+namespace fs = std::filesystem;
+
+namespace ws {
+
+// ---- configuration ---------------------------------------------------------------------
+TrainConfig TrainConfig::from_preset(const Preset& p) {
+  TrainConfig c;
+  c.encoder = GmnConfig::from_json(p.section("encoder"), "preset " + p.name);
+  c.decoder.hidden = p.get<int>("decoder", "hidden");
+  c.decoder.freq_bands = p.get_or<int>("decoder", "freq_bands", 48);
+  c.decoder.emb_dim = c.encoder.out_dim;
+  c.objective = p.get<std::string>("train", "objective");
+  c.epochs = p.get<int>("train", "epochs");
+  c.lr = p.get<double>("train", "lr");
+  c.weight_decay = p.get<double>("train", "weight_decay");
+  c.warmup = p.get_or<double>("train", "warmup", 0.3);
+  c.pairs_per_batch = p.get<int>("train", "pairs_per_batch");
+  c.render.rays_per_nerf = p.get<int64_t>("train", "rays_per_nerf");
+  c.render.samples_per_nerf = p.get<int64_t>("train", "samples_per_nerf");
+  c.render.bg_points = p.get<int64_t>("train", "bg_points");
+  c.contrastive_weight = p.get<float>("train", "contrastive_weight");
+  c.teacher_pool = p.get_or<int64_t>("train", "teacher_pool", 4 * c.render.rays_per_nerf);
+  c.seed = p.get_or<uint64_t>("train", "seed", 0);
+  c.archs = p.get_or<std::vector<std::string>>("fit", "archs", {"MLP", "TRI", "HASH"});
+  return c;
+}
+
+nlohmann::json TrainConfig::to_json() const {
+  return {{"data", data},
+          {"nerfs", nerfs},
+          {"archs", archs},
+          {"objective", objective},
+          {"encoder", encoder.to_json()},
+          {"decoder", decoder.to_json()},
+          {"render", {{"rays_per_nerf", render.rays_per_nerf}, {"samples_per_nerf", render.samples_per_nerf},
+                      {"bg_points", render.bg_points}, {"fg_weight", render.fg_weight}, {"bg_weight", render.bg_weight}}},
+          {"epochs", epochs},
+          {"lr", lr},
+          {"weight_decay", weight_decay},
+          {"warmup", warmup},
+          {"pairs_per_batch", pairs_per_batch},
+          {"contrastive_weight", contrastive_weight},
+          {"teacher_pool", teacher_pool},
+          {"seed", seed}};
+}
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+void on_sigint(int) { g_interrupted = true; }
+
+// ---- data ------------------------------------------------------------------------------
+struct SplitData {
+  std::vector<std::string> objects;         // "class/id"
+  std::vector<std::vector<int64_t>> nerf;   // [object][arch] -> index into the vectors below
+  std::vector<NerfFile> files;
+  std::vector<std::vector<float>> params;   // the graph's edge values [encoding; mlp]
+  std::vector<const GraphTemplate*> templates;
+  std::vector<TeacherPool> pools;           // empty for objective c
+};
+
+SplitData load_split(const TrainConfig& cfg, const std::string& split, bool with_pools, Device d) {
+  SplitData s;
+  std::vector<NerfEntry> entries = list_nerfs(cfg.data, cfg.archs, {split}, true, cfg.nerfs);
+  std::map<std::string, size_t> object_index;
+  for (const NerfEntry& e : entries) {
+    auto it = object_index.find(e.object);
+    if (it == object_index.end()) {
+      it = object_index.emplace(e.object, s.objects.size()).first;
+      s.objects.push_back(e.object);
+      s.nerf.emplace_back(cfg.archs.size(), -1);
+    }
+    size_t a = size_t(std::find(cfg.archs.begin(), cfg.archs.end(), e.arch) - cfg.archs.begin());
+    s.nerf[it->second][a] = int64_t(s.files.size());
+    s.files.push_back(load_nerf(e.path));
+    s.params.push_back(s.files.back().flat_params());
+    s.templates.push_back(&graph_template(s.files.back().arch));
+  }
+  if (!with_pools) return s;
+  s.pools.resize(s.files.size());
+  for (size_t a = 0; a < cfg.archs.size(); ++a) {  // one architecture at a time: the fields batch
+    std::vector<NerfFile> group;
+    std::vector<std::vector<PinholeCamera>> cams;
+    std::vector<size_t> where;
+    for (size_t o = 0; o < s.objects.size(); ++o) {
+      size_t i = size_t(s.nerf[o][a]);
+      group.push_back(s.files[i]);
+      cams.push_back(training_cameras(cfg.data, s.objects[o]));
+      where.push_back(i);
+    }
+    std::vector<TeacherPool> pools = build_teacher_pools(group, cams, cfg.teacher_pool, cfg.seed + 17, d);
+    for (size_t k = 0; k < where.size(); ++k) s.pools[where[k]] = std::move(pools[k]);
+  }
+  return s;
+}
+
+// ---- the model -----------------------------------------------------------------------
+struct Model {
+  ParamSet enc_ps, head_ps;  // the encoder alone (its checkpoints), and decoder + SigLIP
+  GmnEncoder enc;
+  std::optional<Decoder> dec;
+  Var log_t, bias;
+  Model(const TrainConfig& cfg, Device d) : enc(cfg.encoder, enc_ps) {
+    if (cfg.objective != "c") dec.emplace(cfg.decoder, head_ps);
+    log_t = head_ps.add("siglip.log_t", {1});
+    bias = head_ps.add("siglip.bias", {1});
+    enc_ps.materialize(d);
+    head_ps.materialize(d);
+    enc.init(cfg.seed);
+    if (dec) dec->init(cfg.seed + 1);
+    log_t.value().fill_(kSiglipInitLogT);
+    bias.value().fill_(kSiglipInitBias);
+  }
+};
+
+struct BatchLoss {
+  Var loss;
+  double render = 0, contrastive = 0;
+};
+
+GraphBatch graph_batch(const SplitData& s, const std::vector<int64_t>& files, Device d) {
+  std::vector<const GraphTemplate*> ts;
+  std::vector<const float*> ps;
+  for (int64_t i : files) {
+    ts.push_back(s.templates[size_t(i)]);
+    ps.push_back(s.params[size_t(i)].data());
+  }
+  return make_graph_batch(ts, ps, d);
+}
+
+std::vector<int64_t> files_of(const SplitData& s, const SampledBatch& b, const std::vector<std::string>& archs) {
+  std::vector<int64_t> files;
+  for (size_t k = 0; k < b.objects.size(); ++k) {
+    size_t a = size_t(std::find(archs.begin(), archs.end(), b.archs[k]) - archs.begin());
+    files.push_back(s.nerf[size_t(b.objects[k])][a]);
+  }
+  return files;
+}
+
+Var contrastive(const Model& m, const Var& z, int64_t n_pairs, Device d) {
+  std::vector<int32_t> even, odd;
+  for (int32_t k = 0; k < int32_t(n_pairs); ++k) {
+    even.push_back(2 * k);
+    odd.push_back(2 * k + 1);
+  }
+  return siglip_loss(gather_rows(z, Tensor::from(even, {n_pairs}, d)), gather_rows(z, Tensor::from(odd, {n_pairs}, d)),
+                     m.log_t, m.bias);
+}
+
+BatchLoss batch_loss(const Model& m, const TrainConfig& cfg, const SplitData& s, const SampledBatch& b, uint64_t step,
+                     Device d) {
+  std::vector<int64_t> files = files_of(s, b, cfg.archs);
+  Var z = m.enc.forward(graph_batch(s, files, d));
+  BatchLoss out;
+  std::vector<Var> terms;
+  if (cfg.objective != "c") {
+    std::vector<const TeacherPool*> pools;
+    for (int64_t i : files) pools.push_back(&s.pools[size_t(i)]);
+    Var r = rendering_loss(*m.dec, z, pools, cfg.render, cfg.seed, step, d).loss;
+    out.render = r.value().item();
+    terms.push_back(r);
+  }
+  if (cfg.objective != "r" && b.paired && b.objects.size() >= 2) {
+    Var c = contrastive(m, z, int64_t(b.objects.size() / 2), d);
+    out.contrastive = c.value().item();
+    terms.push_back(cfg.objective == "c" ? c : mul_scalar(c, cfg.contrastive_weight));
+  }
+  WS_CHECK(!terms.empty(), "train: objective '", cfg.objective, "' has nothing to learn from this batch (",
+           b.objects.size(), " NeRFs, paired ", b.paired, ")");
+  out.loss = terms.size() == 1 ? terms[0] : add(terms[0], terms[1]);
+  return out;
+}
+
+// Validation: rendering PSNR of the decoder on the val NeRFs (r, rc), or the SigLIP
+// loss over val pairs (c). Higher is better for PSNR, lower for SigLIP.
+double validate(const Model& m, const TrainConfig& cfg, const SplitData& val, Device d) {
+  NoGradGuard ng;
+  if (cfg.objective == "c") {
+    PairSampler ps(int64_t(val.objects.size()), cfg.archs, cfg.pairs_per_batch, cfg.seed + 99);
+    double total = 0;
+    int n = 0;
+    for (const SampledBatch& b : ps.epoch(0)) {
+      if (!b.paired || b.objects.size() < 2) continue;
+      Var z = m.enc.forward(graph_batch(val, files_of(val, b, cfg.archs), d));
+      total += contrastive(m, z, int64_t(b.objects.size() / 2), d).value().item();
+      ++n;
+    }
+    return n ? total / n : 0.0;
+  }
+  double se = 0;
+  int64_t count = 0;
+  const int64_t chunk = 2LL * cfg.pairs_per_batch;
+  for (size_t first = 0; first < val.files.size(); first += size_t(chunk)) {
+    std::vector<int64_t> files;
+    std::vector<const TeacherPool*> pools;
+    for (size_t i = first; i < std::min(val.files.size(), first + size_t(chunk)); ++i) {
+      files.push_back(int64_t(i));
+      pools.push_back(&val.pools[i]);
+    }
+    Var z = m.enc.forward(graph_batch(val, files, d));
+    RenderLossResult r = rendering_eval(*m.dec, z, pools, cfg.render, d);
+    se += r.mse * double(files.size());
+    count += int64_t(files.size());
+  }
+  double mse = count ? se / double(count) : 1.0;
+  return -10.0 * std::log10(std::max(mse, 1e-12));
+}
+
+// ---- run directory -------------------------------------------------------------------
+struct RunState {
+  int64_t epoch = 0, batch = 0, step = 0;
+  double best = 0;
+  bool has_best = false;
+};
+
+std::string in_run(const std::string& run, const char* name) { return (fs::path(run) / name).string(); }
+
+void save_state(const std::string& run, const Model& m, const Adam& oe, const Adam& oh, const RunState& st) {
+  save_encoder(in_run(run, "last.safetensors"), m.enc, m.enc_ps, {{"step", std::to_string(st.step)}});
+  save_params(in_run(run, "last_heads.safetensors"), m.head_ps);
+  oe.save(in_run(run, "last_optim_enc.safetensors"));
+  oh.save(in_run(run, "last_optim_heads.safetensors"));
+  nlohmann::json j = {{"epoch", st.epoch}, {"batch", st.batch}, {"step", st.step}, {"best", st.best},
+                      {"has_best", st.has_best}};
+  write_file_atomic(in_run(run, "state.json"), j.dump(2) + "\n");  // last: the commit point
+}
+
+RunState load_state(const std::string& run, Model& m, Adam& oe, Adam& oh) {
+  nlohmann::json j = nlohmann::json::parse(read_file(in_run(run, "state.json")), nullptr, false);
+  WS_CHECK(j.is_object(), in_run(run, "state.json"), ": not valid JSON");
+  RunState st{j.at("epoch").get<int64_t>(), j.at("batch").get<int64_t>(), j.at("step").get<int64_t>(),
+              j.at("best").get<double>(), j.at("has_best").get<bool>()};
+  load_encoder(in_run(run, "last.safetensors"), m.enc.config(), m.enc_ps);
+  load_params(in_run(run, "last_heads.safetensors"), m.head_ps);
+  oe.load(in_run(run, "last_optim_enc.safetensors"));
+  oh.load(in_run(run, "last_optim_heads.safetensors"));
+  return st;
+}
+
+void check_same_config(const std::string& run, const nlohmann::json& now) {
+  nlohmann::json was = nlohmann::json::parse(read_file(in_run(run, "config.json")), nullptr, false);
+  WS_CHECK(was.is_object(), in_run(run, "config.json"), ": not valid JSON");
+  for (auto it = now.begin(); it != now.end(); ++it)
+    WS_CHECK(was.contains(it.key()) && was[it.key()] == it.value(), run, " was trained with ", it.key(), " = ",
+             was.contains(it.key()) ? was[it.key()].dump() : "(absent)", ", now ", it.value().dump(),
+             ": use another --out, or the same settings to resume");
+}
+
+}  // namespace
+
+TrainSummary train(const TrainConfig& cfg, const std::string& run) {
+  auto t0 = std::chrono::steady_clock::now();
+  WS_CHECK(cfg.objective == "r" || cfg.objective == "rc" || cfg.objective == "c", "train: objective '",
+           cfg.objective, "' (expected r, rc or c)");
+  WS_CHECK(!cfg.archs.empty(), "train: no architectures");
+  WS_CHECK(cfg.objective == "r" || cfg.archs.size() > 1, "train: objective ", cfg.objective,
+           " pairs architectures: give at least two (--archs)");
+  Device d = parse_device(cfg.device);
+  make_dirs(run);
+  nlohmann::json config = cfg.to_json();
+  bool resume = fs::exists(in_run(run, "state.json"));
+  if (resume)
+    check_same_config(run, config);
+  else
+    write_file_atomic(in_run(run, "config.json"), config.dump(2) + "\n");
+
+  bool pools = cfg.objective != "c";
+  std::fprintf(stderr, "train: loading NeRFs%s\n", pools ? " and rendering teacher targets" : "");
+  SplitData train_set = load_split(cfg, "train", pools, d), val_set = load_split(cfg, "val", pools, d);
+  WS_CHECK(!train_set.objects.empty(), "train: no training objects in ", cfg.data);
+
+  Model m(cfg, d);
+  Adam oe(m.enc_ps, AdamConfig::adamw(float(cfg.weight_decay))), oh(m.head_ps, AdamConfig::adamw(float(cfg.weight_decay)));
+  PairSampler sampler(int64_t(train_set.objects.size()), cfg.archs, cfg.pairs_per_batch, cfg.seed);
+  const int64_t per_epoch = sampler.batches_per_epoch(), total = per_epoch * cfg.epochs;
+  OneCycle sched{cfg.lr, std::max<int64_t>(total, 1), cfg.warmup};
+  RunState st;
+  if (resume) {
+    st = load_state(run, m, oe, oh);
+    std::fprintf(stderr, "train: resuming %s at epoch %lld, batch %lld (step %lld)\n", run.c_str(),
+                 (long long)st.epoch, (long long)st.batch, (long long)st.step);
+  }
+  const bool higher_better = cfg.objective != "c";
+  TrainSummary summary;
+  summary.metric = higher_better ? "val_psnr" : "val_siglip";
+  g_interrupted = false;
+  auto old_handler = std::signal(SIGINT, on_sigint);
+  int64_t steps_here = 0;
+  for (; st.epoch < cfg.epochs; ++st.epoch, st.batch = 0) {
+    std::vector<SampledBatch> batches = sampler.epoch(st.epoch);
+    Progress bar(int64_t(batches.size()), str_cat("epoch ", st.epoch + 1, "/", cfg.epochs));
+    double sum_loss = 0, sum_r = 0, sum_c = 0;
+    int64_t n = 0;
+    auto e0 = std::chrono::steady_clock::now();
+    for (; st.batch < int64_t(batches.size()); ++st.batch) {
+      float lr = float(sched.lr(st.step));
+      clear_tape();  // nothing left over from an aborted step
+      m.enc_ps.zero_grad();
+      m.head_ps.zero_grad();
+      BatchLoss l = batch_loss(m, cfg, train_set, batches[size_t(st.batch)], uint64_t(st.step), d);
+      float loss = l.loss.value().item();
+      WS_CHECK(std::isfinite(loss), "train: the loss became ", loss, " at step ", st.step);
+      backward(l.loss);
+      oe.step(lr);
+      oh.step(lr);
+      ++st.step;
+      ++steps_here;
+      sum_loss += loss;
+      sum_r += l.render;
+      sum_c += l.contrastive;
+      ++n;
+      bar.update(st.batch + 1, str_cat("loss ", loss));
+      bool stop = g_interrupted || (cfg.max_steps >= 0 && steps_here >= cfg.max_steps);
+      if (stop || st.step % cfg.checkpoint_every == 0) {
+        RunState next = st;
+        ++next.batch;
+        save_state(run, m, oe, oh, next);
+      }
+      if (stop) {
+        std::signal(SIGINT, old_handler);
+        bar.finish("stopped");
+        std::fprintf(stderr, "train: stopped at epoch %lld, step %lld; run the same command to resume\n",
+                     (long long)st.epoch + 1, (long long)st.step);
+        summary.interrupted = true;
+        summary.steps = st.step;
+        summary.epochs_done = st.epoch;
+        return summary;
+      }
+    }
+    double metric = validate(m, cfg, val_set, d);
+    bool best = !st.has_best || (higher_better ? metric > st.best : metric < st.best);
+    if (best) {
+      st.best = metric;
+      st.has_best = true;
+      save_encoder(in_run(run, "best.safetensors"), m.enc, m.enc_ps,
+                   {{"epoch", std::to_string(st.epoch + 1)}, {summary.metric, std::to_string(metric)}});
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
+    nlohmann::json line = {{"epoch", st.epoch + 1}, {"steps", st.step}, {"train_loss", n ? sum_loss / n : 0},
+                           {"train_render", n ? sum_r / n : 0}, {"train_contrastive", n ? sum_c / n : 0},
+                           {summary.metric, metric}, {"best", best}, {"lr", sched.lr(st.step)}, {"seconds", secs}};
+    std::string log = fs::exists(in_run(run, "log.jsonl")) ? read_file(in_run(run, "log.jsonl")) : "";
+    write_file_atomic(in_run(run, "log.jsonl"), log + line.dump() + "\n");
+    bar.finish(str_cat(summary.metric, " ", metric, best ? " (best)" : ""));
+    RunState next = st;
+    ++next.epoch;
+    next.batch = 0;
+    save_state(run, m, oe, oh, next);
+  }
+  std::signal(SIGINT, old_handler);
+  summary.epochs_done = cfg.epochs;
+  summary.steps = st.step;
+  summary.best_metric = st.best;
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return summary;
+}
+
+}  // namespace ws

@@ -1,0 +1,62 @@
+// Representation learning (`wsnerf train`, DESIGN.md §7): the GMN encoder trained with
+// the rendering loss through the decoder (objective r), plus the SigLIP loss across
+// architectures (rc, weight from the preset), or SigLIP alone (c).
+//
+// A run directory holds:
+//   config.json            the resolved configuration (a resumed run must match it)
+//   log.jsonl              one JSON line per epoch (losses, validation metric, lr, time)
+//   best.safetensors       the encoder with the best validation metric (what `embed` takes)
+//   last.safetensors       the encoder after the last completed step saved
+//   last_heads.safetensors decoder + SigLIP temperature/bias
+//   last_optim_*.safetensors, state.json   optimizer moments, epoch/batch/step, best metric
+// Every random draw depends on (seed, epoch) or (seed, step) only, so a run interrupted
+// (Ctrl-C saves and exits) and resumed gives the same parameters as one that was not.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/preset.h"
+#include "models/decoder/decoder.h"
+#include "models/gmn/encoder.h"
+#include "models/train/render_loss.h"
+
+namespace ws {
+
+struct TrainConfig {
+  std::string data;                 // dataset folder (objects/, splits/, nerfs/)
+  std::string nerfs;                // NeRF folder (default DATA/nerfs)
+  std::vector<std::string> archs;   // training architectures
+  std::string objective = "rc";     // r, rc or c
+  GmnConfig encoder;
+  DecoderConfig decoder;
+  RenderLossConfig render;
+  int epochs = 1;
+  double lr = 1e-4, weight_decay = 1e-2, warmup = 0.3;
+  int pairs_per_batch = 4;
+  float contrastive_weight = 0.02f;
+  int64_t teacher_pool = 2048;      // cached teacher rays per NeRF
+  int64_t checkpoint_every = 200;   // steps between mid-epoch checkpoints
+  uint64_t seed = 0;
+  std::string device = "auto";
+  int64_t max_steps = -1;           // stop (saving) after this many steps in this process (tests)
+
+  // From a preset's encoder/decoder/train sections; CLI values override afterwards.
+  static TrainConfig from_preset(const Preset& p);
+  nlohmann::json to_json() const;
+};
+
+struct TrainSummary {
+  int64_t epochs_done = 0, steps = 0;
+  double best_metric = 0;
+  std::string metric;   // "val_psnr" (r, rc) or "val_siglip" (c)
+  bool interrupted = false;
+  double seconds = 0;
+};
+
+// Trains into run_dir, resuming from its last checkpoint when one is there.
+TrainSummary train(const TrainConfig& cfg, const std::string& run_dir);
+
+}  // namespace ws

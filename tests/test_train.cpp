@@ -1,0 +1,75 @@
+#include <filesystem>
+
+#include "engine/io.h"
+#include "models/gmn/embed.h"
+#include "models/train/trainer.h"
+#include "tests/pipeline_testing.h"
+#include "tests/testing.h"
+
+using namespace ws;
+
+namespace {
+TrainConfig tiny_config(const std::string& data, const std::string& objective) {
+  TrainConfig c = TrainConfig::from_preset(load_preset("tiny"));
+  c.data = data;
+  c.objective = objective;
+  c.epochs = 2;
+  c.pairs_per_batch = 2;  // 3 training objects: two batches an epoch
+  c.device = "cpu";
+  c.teacher_pool = 64;
+  return c;
+}
+}  // namespace
+
+TEST_CASE("train: rc runs, logs each epoch, keeps the best encoder, and embeds") {
+  std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
+  std::string run = test::temp_path("run_rc");
+  TrainSummary s = train(tiny_config(data, "rc"), run);
+  CHECK(s.epochs_done == 2);
+  CHECK(s.steps == 4);
+  CHECK(s.best_metric > 5.0);  // a PSNR in dB
+  std::string log = read_file(run + "/log.jsonl");
+  CHECK(std::count(log.begin(), log.end(), '\n') == 2);
+  CHECK(log.find("val_psnr") != std::string::npos);
+  std::vector<NerfEntry> nerfs = list_nerfs(data, {"MLP", "TRI", "HASH"}, {"train", "test"}, true);
+  EmbeddingSet e = embed_nerfs(run + "/best.safetensors", nerfs, Device::cpu());
+  CHECK(e.size() == int64_t(nerfs.size()));
+  CHECK(e.dim() == 64);
+  CHECK(e.rows[0].split == "train");
+  // a second run of the same command finds everything done
+  TrainSummary again = train(tiny_config(data, "rc"), run);
+  CHECK(again.steps == 4);
+  CHECK_THROWS_WITH_AS(train(tiny_config(data, "c"), run), doctest::Contains("was trained with objective"), Error);
+}
+
+TEST_CASE("train: an interrupted and resumed run ends with the same parameters as an uninterrupted one") {
+  std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
+  std::string straight = test::temp_path("run_straight"), resumed = test::temp_path("run_resumed");
+  train(tiny_config(data, "rc"), straight);
+  TrainConfig first = tiny_config(data, "rc");
+  first.max_steps = 1;  // stops mid-epoch, saving its state
+  CHECK(train(first, resumed).interrupted);
+  first.max_steps = 2;  // resumes, stops at the next epoch's first batch
+  CHECK(train(first, resumed).interrupted);
+  TrainSummary s = train(tiny_config(data, "rc"), resumed);
+  CHECK(s.steps == 4);
+  TensorFile a = load_safetensors(straight + "/last.safetensors"), b = load_safetensors(resumed + "/last.safetensors");
+  REQUIRE(a.tensors.size() == b.tensors.size());
+  for (size_t i = 0; i < a.tensors.size(); ++i)
+    CHECK_MESSAGE(a.tensors[i].second.to_vector() == b.tensors[i].second.to_vector(), a.tensors[i].first);
+  CHECK(load_safetensors(straight + "/last_heads.safetensors").get("dec.head.weight").to_vector() ==
+        load_safetensors(resumed + "/last_heads.safetensors").get("dec.head.weight").to_vector());
+}
+
+TEST_CASE("train: objective c (no decoder) and r on one architecture") {
+  std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
+  TrainSummary c = train(tiny_config(data, "c"), test::temp_path("run_c"));
+  CHECK(c.metric == "val_siglip");
+  CHECK(c.best_metric > 0.0);
+  TrainConfig r = tiny_config(data, "r");
+  r.archs = {"MLP"};
+  CHECK(train(r, test::temp_path("run_r_mlp")).epochs_done == 2);
+  TrainConfig bad = tiny_config(data, "rc");
+  bad.archs = {"MLP"};
+  CHECK_THROWS_WITH_AS(train(bad, test::temp_path("run_bad")), doctest::Contains("at least two"), Error);
+}

@@ -1,0 +1,51 @@
+// wsnerf embed: NeRF files -> one embeddings file (data/embeddings.h).
+#include <cstdio>
+#include <filesystem>
+
+#include "engine/progress.h"
+#include "models/gmn/embed.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+
+namespace ws::cli {
+
+int cmd_embed(int argc, char** argv) {
+  Args args("embed",
+            "Embeds NeRFs with a trained encoder: either files/folders (--nerfs) or a dataset's splits\n"
+            "(--data; every architecture found under DATA/nerfs unless --archs).",
+            {{"--encoder", "CKPT", "encoder checkpoint (RUN/best.safetensors)", "", true},
+             {"--out", "FILE", "embeddings file to write", "", true},
+             {"--nerfs", "F,DIR,..", "NeRF files or folders (comma-separated)"},
+             {"--data", "DIR", "dataset folder"},
+             {"--split", "S,..", "with --data: splits", "train,val,test"},
+             {"--archs", "A,B,..", "with --data: architectures (default: all found)"},
+             {"--batch", "N", "graphs per batch", "8"},
+             {"--device", "DEV", "cpu, cuda or auto", "auto"}});
+  if (!args.parse(argc, argv)) return 0;
+  WS_CHECK(args.has("--nerfs") != args.has("--data"), "wsnerf embed: give either --nerfs or --data");
+  std::vector<NerfEntry> nerfs;
+  if (args.has("--nerfs")) {
+    nerfs = list_nerf_files(split_list(args.str("--nerfs")));
+  } else {
+    std::string data = args.str("--data");
+    std::vector<std::string> archs = split_list(args.str("--archs"));
+    if (archs.empty()) {
+      std::filesystem::path root = std::filesystem::path(data) / "nerfs";
+      WS_CHECK(std::filesystem::is_directory(root), "wsnerf embed: no NeRF folder ", root.string(), " (run wsnerf fit)");
+      for (const auto& e : std::filesystem::directory_iterator(root))
+        if (e.is_directory()) archs.push_back(e.path().filename().string());
+      std::sort(archs.begin(), archs.end());
+    }
+    nerfs = list_nerfs(data, archs, split_list(args.str("--split")), false);
+  }
+  Progress bar(int64_t(nerfs.size()), "embed");
+  EmbeddingSet set = embed_nerfs(args.str("--encoder"), nerfs, parse_device(args.str("--device")),
+                                 int(args.i64("--batch")), [&](int64_t done, int64_t) { bar.update(done); });
+  bar.finish();
+  save_embeddings(args.str("--out"), set);
+  std::printf("%lld embeddings of dimension %lld -> %s\n", (long long)set.size(), (long long)set.dim(),
+              args.str("--out").c_str());
+  return 0;
+}
+
+}  // namespace ws::cli

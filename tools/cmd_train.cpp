@@ -1,0 +1,40 @@
+// wsnerf train: representation learning on a dataset's NeRFs (models/train/trainer.h).
+#include <cstdio>
+
+#include "models/train/trainer.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+
+namespace ws::cli {
+
+int cmd_train(int argc, char** argv) {
+  Args args("train",
+            "Trains the GMN encoder on a dataset's NeRFs: rendering loss through the decoder (r), plus SigLIP\n"
+            "across architectures (rc), or SigLIP alone (c). Writes RUN/{config.json, log.jsonl,\n"
+            "best.safetensors, last*.safetensors, state.json}; an existing RUN is resumed (Ctrl-C saves).",
+            {{"--data", "DIR", "dataset folder (objects/, splits/, nerfs/)", "", true},
+             {"--out", "RUN", "run folder", "", true},
+             {"--preset", "P", "tiny, cpu, paper or a JSON file", "cpu"},
+             {"--archs", "A,B,..", "training architectures (default: the preset's fit.archs)"},
+             {"--objective", "O", "r, rc or c (default: the preset's)"},
+             {"--epochs", "N", "epochs (default: the preset's)"},
+             {"--nerfs", "DIR", "NeRF folder (default DATA/nerfs)"},
+             {"--seed", "S", "random seed (default: the preset's)"},
+             {"--device", "DEV", "cpu, cuda or auto", "auto"}});
+  if (!args.parse(argc, argv)) return 0;
+  TrainConfig cfg = TrainConfig::from_preset(load_preset(args.str("--preset")));
+  cfg.data = args.str("--data");
+  cfg.nerfs = args.str("--nerfs");
+  cfg.device = args.str("--device");
+  if (args.has("--archs")) cfg.archs = split_list(args.str("--archs"));
+  if (args.has("--objective")) cfg.objective = args.str("--objective");
+  if (args.has("--epochs")) cfg.epochs = int(args.i64("--epochs"));
+  if (args.has("--seed")) cfg.seed = uint64_t(args.i64("--seed"));
+  TrainSummary s = train(cfg, args.str("--out"));
+  if (s.interrupted) return 130;
+  std::printf("trained %lld epochs (%lld steps); best %s %.4f; encoder: %s/best.safetensors\n",
+              (long long)s.epochs_done, (long long)s.steps, s.metric.c_str(), s.best_metric, args.str("--out").c_str());
+  return 0;
+}
+
+}  // namespace ws::cli
