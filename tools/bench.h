@@ -26,5 +26,7 @@ nlohmann::json to_json(const Timing& t);
 nlohmann::json engine_suite(Device d, bool quick);
 // Encoder forward + backward + AdamW at a preset of the torch reference (tiny, cpu, paper).
 nlohmann::json gmn_suite(Device d, const std::string& preset);
+// One full training step (encoder + decoder + losses + AdamW) at a torch reference preset.
+nlohmann::json step_suite(Device d, const std::string& preset);
 
 }  // namespace ws::bench

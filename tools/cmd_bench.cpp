@@ -14,12 +14,13 @@ int cmd_bench(int argc, char** argv) {
   Args args("bench",
             "Benchmarks as JSON. Suites: engine (GEMM at graph-network and decoder shapes next to the\n"
             "BLAS library's sgemm, segment mean, an MLP training step); gmn (encoder forward + backward +\n"
-            "AdamW on the torch reference's 8-graph batch, --preset as its PRESETS table).",
+            "AdamW on the torch reference's 8-graph batch, --preset as its PRESETS table); step (one full\n"
+            "training step: encoder + decoder + rendering and SigLIP losses + AdamW, same presets).",
             {{"--device", "DEV", "cpu, cuda or auto", "auto"},
              {"--preset", "P", "gmn: tiny, cpu or paper widths", "tiny"},
              {"--quick", "", "engine: smaller problems (seconds, for smoke tests)"},
              {"--json", "", "accepted for symmetry: the output is always JSON"}},
-            "[engine|gmn]");
+            "[engine|gmn|step]");
   if (!args.parse(argc, argv)) return 0;
   std::string suite = args.positional().empty() ? "engine" : args.positional()[0];
   Device d = parse_device(args.str("--device"));
@@ -29,11 +30,14 @@ int cmd_bench(int argc, char** argv) {
   Allocator::of(d).reset_peak();
   if (suite == "engine") {
     out["results"] = bench::engine_suite(d, quick);
+  } else if (suite == "step") {
+    out["results"] = bench::step_suite(d, args.str("--preset"));
+    out["ms_per_step"] = out["results"]["ms_per_step"];
   } else if (suite == "gmn") {
     out["results"] = bench::gmn_suite(d, args.str("--preset"));
     out["ms_per_step"] = out["results"]["ms_per_step"];
   } else {
-    fail(str_cat("wsnerf bench: unknown suite '", suite, "' (engine, gmn)"));
+    fail(str_cat("wsnerf bench: unknown suite '", suite, "' (engine, gmn, step)"));
   }
   out["peak_memory_mb"] = double(Allocator::of(d).stats().peak_in_use) / (1 << 20);
   std::printf("%s\n", out.dump(2).c_str());

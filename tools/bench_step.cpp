@@ -1,0 +1,99 @@
+// The step suite of `wsnerf bench`: one full training step — encoder + decoder + rendering
+// and SigLIP losses + AdamW — on the torch reference's batch and presets
+// (shared/bench/torch_reference.py): 8 graphs (4 cross-architecture pairs), R rays x S
+// samples and BG background points per NeRF at random positions, random targets.
+#include <cmath>
+
+#include "engine/optim.h"
+#include "engine/rng.h"
+#include "models/decoder/decoder.h"
+#include "models/gmn/encoder.h"
+#include "models/render/composite.h"
+#include "models/train/siglip.h"
+#include "tools/bench.h"
+
+namespace ws::bench {
+
+GmnConfig gmn_preset(const std::string& preset);
+GraphBatch reference_batch(Device d, int pairs);
+
+namespace {
+struct StepPreset {
+  int dec, rays, samples, bg;
+};
+StepPreset step_preset(const std::string& p) {
+  if (p == "tiny") return {128, 64, 16, 256};
+  if (p == "cpu") return {256, 128, 24, 1024};
+  if (p == "paper") return {1024, 512, 48, 10000};
+  fail(str_cat("unknown bench preset '", p, "' (tiny, cpu or paper)"));
+}
+}  // namespace
+
+nlohmann::json step_suite(Device d, const std::string& preset) {
+  GmnConfig ecfg = gmn_preset(preset);
+  StepPreset sp = step_preset(preset);
+  GraphBatch batch = reference_batch(d, 4);
+  const int64_t G = batch.graphs, R = sp.rays, S = sp.samples, BG = sp.bg, block = R * S + BG, P = G * block;
+  ParamSet enc_ps, head_ps;
+  GmnEncoder enc(ecfg, enc_ps);
+  Decoder dec({ecfg.out_dim, sp.dec, 48}, head_ps);
+  Var log_t = head_ps.add("siglip.log_t", {1}), bias = head_ps.add("siglip.bias", {1});
+  enc_ps.materialize(d);
+  head_ps.materialize(d);
+  enc.init(0);
+  dec.init(1);
+  log_t.value().fill_(kSiglipInitLogT);
+  bias.value().fill_(kSiglipInitBias);
+  Adam oe(enc_ps, AdamConfig::adamw()), oh(head_ps, AdamConfig::adamw());
+
+  // The data, fixed across steps as in the reference.
+  Rng rng(0);
+  const float delta = 1.4f * std::sqrt(3.0f) / 1024.0f;
+  std::vector<float> x(size_t(P * 3)), dl(static_cast<size_t>(P), 0.0f), target(size_t(G * R * 3)),
+      ray_bg(size_t(G * R * 3)), bg(size_t(G * BG * 3));
+  std::vector<int32_t> rays, point_nerf(static_cast<size_t>(P)), offsets, bg_rows;
+  for (float& v : x) v = rng.uniform();
+  for (float& v : target) v = rng.uniform();
+  for (int64_t g = 0; g < G; ++g) {
+    float c[3] = {rng.uniform(), rng.uniform(), rng.uniform()};
+    for (int64_t r = 0; r < R; ++r) {
+      rays.insert(rays.end(), {int32_t(g * block + r * S), int32_t(S)});
+      for (int k = 0; k < 3; ++k) ray_bg[size_t((g * R + r) * 3 + k)] = c[k];
+    }
+    for (int64_t i = 0; i < R * S; ++i) dl[size_t(g * block + i)] = delta;
+    for (int64_t i = 0; i < BG; ++i) {
+      bg_rows.push_back(int32_t(g * block + R * S + i));
+      for (int k = 0; k < 3; ++k) bg[size_t((g * BG + i) * 3 + k)] = c[k];
+    }
+    offsets.push_back(int32_t(g * block));
+  }
+  offsets.push_back(int32_t(P));
+  for (int64_t i = 0; i < P; ++i) point_nerf[size_t(i)] = int32_t(i / block);
+  Tensor tx = Tensor::from(x, {P, 3}, d), tdl = Tensor::from(dl, {P}, d), trays = Tensor::from(rays, {G * R, 2}, d);
+  Tensor tpn = Tensor::from(point_nerf, {P}, d), tbgrows = Tensor::from(bg_rows, {G * BG}, d);
+  Var tgt(Tensor::from(target, {G * R, 3}, d)), rbg(Tensor::from(ray_bg, {G * R, 3}, d)),
+      bgc(Tensor::from(bg, {G * BG, 3}, d));
+  Csr by_nerf{Tensor::from(offsets, {G + 1}, d), Tensor()};
+  std::vector<int32_t> even = {0, 2, 4, 6}, odd = {1, 3, 5, 7};
+  Tensor te = Tensor::from(even, {4}, d), to = Tensor::from(odd, {4}, d);
+
+  Timing t = time_it([&] {
+    enc_ps.zero_grad();
+    head_ps.zero_grad();
+    Var z = enc.forward(batch);
+    std::vector<Var> parts = split_last(dec.forward(z, tx, tpn, by_nerf), {3, 1});
+    Composited c = composite(parts[0], reshape(parts[1], {P}), tdl, trays, rbg);
+    Var alpha = affine(exp(mul_scalar(gather_rows(parts[1], tbgrows), -delta)), -1.0f, 1.0f);
+    Var pred = add(bgc, mul(concat_last({alpha, alpha, alpha}), sub(gather_rows(parts[0], tbgrows), bgc)));
+    Var l_r = add(mul_scalar(smooth_l1(c.color, tgt), 0.8f), mul_scalar(smooth_l1(pred, bgc), 0.2f));
+    Var loss = add(l_r, mul_scalar(siglip_loss(gather_rows(z, te), gather_rows(z, to), log_t, bias), 0.02f));
+    backward(loss);
+    oe.step(1e-4f);
+    oh.step(1e-4f);
+  }, d, 3, 1.0, 10);
+  return {{"preset", preset}, {"hidden", ecfg.hidden}, {"emb", ecfg.out_dim}, {"decoder", sp.dec},
+          {"rays", R}, {"samples", S}, {"bg_points", BG}, {"decoder_points", P}, {"graphs", G}, {"edges", batch.edges},
+          {"parameters", enc_ps.numel() + head_ps.numel()}, {"ms_per_step", to_json(t)["median_ms"]}, {"timing", to_json(t)}};
+}
+
+}  // namespace ws::bench
