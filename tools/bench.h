@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/device.h"
+#include "models/gmn/encoder.h"
+#include "models/graph/graph_batch.h"
 
 namespace ws::bench {
 
@@ -21,6 +23,12 @@ Timing time_it(const std::function<void()>& f, Device d, int min_reps = 3, doubl
                int max_reps = 50);
 
 nlohmann::json to_json(const Timing& t);
+
+// The torch reference's batch: `pairs` cross-architecture pairs (MLP/TRI, TRI/HASH,
+// MLP/HASH, MLP/TRI, ...) of paper-architecture graphs with N(0, 0.1^2) edge values.
+GraphBatch reference_batch(Device d, int pairs);
+// The encoder widths of a torch reference preset (tiny, cpu, paper).
+GmnConfig gmn_preset(const std::string& preset);
 
 // Suites: each returns its results as one JSON object.
 nlohmann::json engine_suite(Device d, bool quick);

@@ -7,6 +7,8 @@
 #include "engine/params.h"
 #include "kernels/gemm.h"
 #include "kernels/random.h"
+#include "kernels/segment.h"
+#include "models/graph/graph_batch.h"
 #include "tools/bench.h"
 #ifdef WS_HAVE_CBLAS
 #include <cblas.h>
@@ -49,6 +51,28 @@ nlohmann::json gemm_case(int64_t M, int64_t K, int64_t N, const char* what, Devi
   return j;
 }
 
+// Segment mean over the destination CSR of the reference batch's graphs (375k edges, very
+// uneven segments), forward and backward, at the encoder widths.
+nlohmann::json segment_mean_cases(Device d) {
+  GraphBatch g = reference_batch(d, 4);
+  nlohmann::json out = nlohmann::json::array();
+  for (int64_t C : {32, 64, 128}) {
+    Tensor x = random_tensor({g.edges, C}, 5, d), y = Tensor::empty({g.nodes, C}, DType::F32, d);
+    Tensor dx = Tensor::empty({g.edges, C}, DType::F32, d);
+    Timing f = time_it([&] {
+      segment_sum(x.f32(), g.by_dst.offsets.i32(), nullptr, y.f32(), g.nodes, C, true, false, d);
+    }, d);
+    Timing b = time_it([&] {
+      segment_broadcast(y.f32(), g.by_dst.offsets.i32(), nullptr, dx.f32(), g.nodes, C, true, false, d);
+    }, d);
+    double bytes = double(g.edges + g.nodes) * double(C) * 4.0;
+    out.push_back({{"edges", g.edges}, {"segments", g.nodes}, {"channels", C},
+                   {"forward_ms", to_json(f)["median_ms"]}, {"backward_ms", to_json(b)["median_ms"]},
+                   {"forward_gbytes_per_s", std::round(bytes / (f.median_ms * 1e-3) / 1e8) / 10}});
+  }
+  return out;
+}
+
 // One step of a 3 -> 256 -> 256 -> 256 -> 4 ReLU MLP on 16384 points: forward,
 // mean-squared loss, backward, AdamW.
 nlohmann::json mlp_step(Device d, bool quick) {
@@ -84,7 +108,7 @@ nlohmann::json engine_suite(Device d, bool quick) {
   for (int64_t M : rows)
     for (int64_t K : {128, 256, 384}) gemms.push_back(gemm_case(M, K, 128, "gmn", d));
   gemms.push_back(gemm_case(quick ? 8192 : 32768, 1312, 1024, "decoder", d));
-  return {{"gemm", gemms}, {"mlp_step", mlp_step(d, quick)}};
+  return {{"gemm", gemms}, {"segment_mean", segment_mean_cases(d)}, {"mlp_step", mlp_step(d, quick)}};
 }
 
 }  // namespace ws::bench

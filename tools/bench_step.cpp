@@ -14,9 +14,6 @@
 
 namespace ws::bench {
 
-GmnConfig gmn_preset(const std::string& preset);
-GraphBatch reference_batch(Device d, int pairs);
-
 namespace {
 struct StepPreset {
   int dec, rays, samples, bg;
