@@ -10,5 +10,9 @@ int cmd_synth(int argc, char** argv);
 int cmd_views(int argc, char** argv);
 int cmd_archs(int argc, char** argv);
 int cmd_preset(int argc, char** argv);
+// the downstream evaluations (DESIGN.md §8)
+int cmd_eval_classify(int argc, char** argv);
+int cmd_eval_retrieve(int argc, char** argv);
+int cmd_plot(int argc, char** argv);
 
 }  // namespace ws::cli

@@ -60,10 +60,37 @@ void conditional_row(const double* d, int64_t n, int64_t i, double perplexity, d
   }
 }
 
-double clamp_perplexity(double perplexity, int64_t n) {
-  return std::max(1.0, std::min(perplexity, double(n - 1) / 3.0));
+// Point i's sums over all j of w_ij = 1 / (1 + |y_i - y_j|^2), P_ij w_ij (y_i - y_j) and
+// w_ij^2 (y_i - y_j), in 4 interleaved lanes added up in a fixed order (vectorisable,
+// deterministic). j == i adds w = 1 and zero differences; the 1 is taken back out.
+struct PointSums {
+  double w, a0, a1, b0, b1;
+};
+PointSums point_sums(const double* yx, const double* yy, const float* Pi, int64_t n, int64_t i) {
+  constexpr int L = 4;
+  double s[L] = {}, a0[L] = {}, a1[L] = {}, b0[L] = {}, b1[L] = {};
+  const double xi = yx[i], yi = yy[i];
+  auto term = [&](int l, int64_t j) {
+    double d0 = xi - yx[j], d1 = yi - yy[j];
+    double w = 1.0 / (1.0 + d0 * d0 + d1 * d1), pw = double(Pi[j]) * w, ww = w * w;
+    s[l] += w;
+    a0[l] += pw * d0;
+    a1[l] += pw * d1;
+    b0[l] += ww * d0;
+    b1[l] += ww * d1;
+  };
+  int64_t j = 0;
+  for (; j + L <= n; j += L)
+    for (int l = 0; l < L; ++l) term(l, j + l);
+  for (; j < n; ++j) term(0, j);
+  auto total = [](const double* v) { return (v[0] + v[1]) + (v[2] + v[3]); };
+  return {total(s) - 1.0, total(a0), total(a1), total(b0), total(b1)};
 }
 }  // namespace
+
+double tsne_perplexity(double requested, int64_t n) {
+  return std::max(1.0, std::min(requested, double(n - 1) / 3.0));
+}
 
 std::vector<double> tsne_affinities(const std::vector<float>& x, int64_t n, int64_t dim, double perplexity) {
   WS_CHECK(n >= 2 && dim > 0 && int64_t(x.size()) == n * dim, "tsne: needs at least 2 points of dim > 0, got ",
@@ -84,63 +111,65 @@ std::vector<double> tsne_affinities(const std::vector<float>& x, int64_t n, int6
 std::vector<float> tsne(const std::vector<float>& x, int64_t n, int64_t dim, const TsneOptions& opt,
                         const TsneProgressFn& progress) {
   WS_CHECK(opt.iterations > 0 && opt.early_exaggeration > 0, "tsne: iterations and early_exaggeration must be positive");
-  const double perplexity = clamp_perplexity(opt.perplexity, n);
+  const double perplexity = tsne_perplexity(opt.perplexity, n);
   const std::vector<double> p64 = tsne_affinities(x, n, dim, perplexity);
   const std::vector<float> P(p64.begin(), p64.end());
   const double lr = opt.learning_rate > 0 ? opt.learning_rate : std::max(double(n) / opt.early_exaggeration / 4, 50.0);
 
-  std::vector<double> y(size_t(2 * n)), update(size_t(2 * n), 0.0), gains(size_t(2 * n), 1.0);
-  for (size_t i = 0; i < y.size(); ++i) y[i] = 1e-4 * double(philox_normal(opt.seed, uint64_t(i)));
-  std::vector<double> attract(size_t(2 * n)), repulse(size_t(2 * n)), row_w(static_cast<size_t>(n)), row_kl(static_cast<size_t>(n));
+  // The layout as two coordinate arrays (contiguous for the pair loop).
+  std::vector<double> yx(static_cast<size_t>(n)), yy(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    yx[size_t(i)] = 1e-4 * double(philox_normal(opt.seed, uint64_t(2 * i)));
+    yy[size_t(i)] = 1e-4 * double(philox_normal(opt.seed, uint64_t(2 * i + 1)));
+  }
+  std::vector<double> update(size_t(2 * n), 0.0), gains(size_t(2 * n), 1.0), attract(size_t(2 * n)),
+      repulse(size_t(2 * n)), row_w(static_cast<size_t>(n));
 
   for (int it = 0; it < opt.iterations; ++it) {
     const bool early = it < opt.exaggeration_iterations;
     const double exaggeration = early ? opt.early_exaggeration : 1.0, momentum = early ? 0.5 : 0.8;
-    const bool report = progress && ((it + 1) % 50 == 0 || it + 1 == opt.iterations);
-    // Per point i: attraction a_i = sum_j P_ij w_ij (y_i - y_j) and repulsion
-    // b_i = sum_j w_ij^2 (y_i - y_j), w_ij = 1 / (1 + |y_i - y_j|^2). With Z = sum of all
-    // w, the gradient of KL(P || Q) is 4 (exaggeration a_i - b_i / Z).
-#pragma omp parallel for schedule(static) if (n >= 256)
+    // Per point i: attraction a_i = sum_j P_ij w_ij (y_i - y_j), repulsion b_i = sum_j
+    // w_ij^2 (y_i - y_j). With Z = sum of all w, the gradient of KL(P || Q) is
+    // 4 (exaggeration a_i - b_i / Z). Threads only for large n: on busy cores a parallel
+    // region per iteration costs more than it saves below ~1M pairs.
+#pragma omp parallel for schedule(static) if (n >= 1024)
     for (int64_t i = 0; i < n; ++i) {
-      const double yi0 = y[size_t(2 * i)], yi1 = y[size_t(2 * i + 1)];
-      const float* Pi = P.data() + i * n;
-      double s = 0, a0 = 0, a1 = 0, b0 = 0, b1 = 0, kl = 0;
-      for (int64_t j = 0; j < n; ++j) {
-        if (j == i) continue;
-        double d0 = yi0 - y[size_t(2 * j)], d1 = yi1 - y[size_t(2 * j + 1)];
-        double w = 1.0 / (1.0 + d0 * d0 + d1 * d1);
-        double pw = double(Pi[j]) * w, ww = w * w;
-        s += w;
-        a0 += pw * d0;
-        a1 += pw * d1;
-        b0 += ww * d0;
-        b1 += ww * d1;
-        if (report && Pi[j] > 0) kl += double(Pi[j]) * (std::log(double(Pi[j])) - std::log(w));
-      }
-      row_w[size_t(i)] = s;
-      row_kl[size_t(i)] = kl;
-      attract[size_t(2 * i)] = a0;
-      attract[size_t(2 * i + 1)] = a1;
-      repulse[size_t(2 * i)] = b0;
-      repulse[size_t(2 * i + 1)] = b1;
+      PointSums ps = point_sums(yx.data(), yy.data(), P.data() + i * n, n, i);
+      row_w[size_t(i)] = ps.w;
+      attract[size_t(2 * i)] = ps.a0;
+      attract[size_t(2 * i + 1)] = ps.a1;
+      repulse[size_t(2 * i)] = ps.b0;
+      repulse[size_t(2 * i + 1)] = ps.b1;
     }
     double Z = 0;
-    for (double s : row_w) Z += s;
+    for (double w : row_w) Z += w;
     Z = std::max(Z, 1e-300);
+    if (progress && ((it + 1) % 50 == 0 || it + 1 == opt.iterations)) {
+      // KL(P || Q) of this layout, Q = w / Z: sum P (log P - log w) + log Z.
+      double kl = 0;
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+          double p = P[size_t(i * n + j)];
+          if (j == i || p <= 0) continue;
+          double d0 = yx[size_t(i)] - yx[size_t(j)], d1 = yy[size_t(i)] - yy[size_t(j)];
+          kl += p * (std::log(p) + std::log(1.0 + d0 * d0 + d1 * d1));
+        }
+      progress(it + 1, kl + std::log(Z));
+    }
     // Gradient descent with momentum and gains (delta-bar-delta, minimum gain 0.01).
-    for (size_t k = 0; k < y.size(); ++k) {
+    for (size_t k = 0; k < update.size(); ++k) {
       double g = 4 * (exaggeration * attract[k] - repulse[k] / Z);
       gains[k] = update[k] * g < 0 ? gains[k] + 0.2 : std::max(gains[k] * 0.8, 0.01);
       update[k] = momentum * update[k] - lr * gains[k] * g;
-      y[k] += update[k];
-    }
-    if (report) {
-      double kl = 0;  // KL(P || Q) with Q = w / Z: sum P (log P - log w) + log Z
-      for (double v : row_kl) kl += v;
-      progress(it + 1, kl + std::log(Z));
+      (k % 2 ? yy : yx)[k / 2] += update[k];
     }
   }
-  return std::vector<float>(y.begin(), y.end());
+  std::vector<float> out(size_t(2 * n));
+  for (int64_t i = 0; i < n; ++i) {
+    out[size_t(2 * i)] = float(yx[size_t(i)]);
+    out[size_t(2 * i + 1)] = float(yy[size_t(i)]);
+  }
+  return out;
 }
 
 }  // namespace ws

@@ -12,7 +12,7 @@
 namespace ws {
 
 struct TsneOptions {
-  double perplexity = 30;          // clamped to (N - 1) / 3 for small N
+  double perplexity = 30;          // see tsne_perplexity for small N
   int iterations = 1000;
   double early_exaggeration = 12;
   int exaggeration_iterations = 250;  // also when the momentum goes from 0.5 to 0.8
@@ -26,6 +26,9 @@ using TsneProgressFn = std::function<void(int, double)>;
 // x [n, dim] row-major -> y [n, 2] row-major. n >= 2.
 std::vector<float> tsne(const std::vector<float>& x, int64_t n, int64_t dim, const TsneOptions& opt = {},
                         const TsneProgressFn& progress = nullptr);
+
+// The perplexity used for n points: the requested one, at most (n - 1) / 3, at least 1.
+double tsne_perplexity(double requested, int64_t n);
 
 // The symmetric joint affinities P [n, n] (diagonal 0, summing to 1) of x for a
 // perplexity; each conditional row P_{.|i} has entropy log(perplexity) (exposed for tests).
