@@ -212,3 +212,24 @@ TEST_CASE("classification table: rows ALL and each training arch, columns every 
   CHECK(j["accuracy"]["ALL"]["MLP-2L"].get<double>() == t.accuracy[0][3]);
   CHECK(format_classification_table(t).find("MLP-2L") != std::string::npos);
 }
+
+TEST_CASE("parity: the classifier trained on the GPU matches the CPU's") {
+  if (!test::gpu_or_skip("classifier training")) return;
+  test::ClusterSpec spec;
+  spec.archs = {"MLP"};
+  spec.train = 30;
+  spec.val = 10;
+  spec.test = 10;
+  Split s = split_of(test::clustered_embeddings(spec));
+  ClassifierConfig cfg = small_config(10);
+  EmbeddingClassifier c(spec.dim, spec.classes, cfg, Device::cpu()), g(spec.dim, spec.classes, cfg, Device::cuda());
+  c.init(0);
+  g.init(0);
+  CHECK(c.params().values().to_vector() == g.params().values().to_vector());  // the same initial weights
+  ClassifierRun rc = train_classifier(c, s.train, s.val), rg = train_classifier(g, s.train, s.val);
+  MESSAGE("first-epoch loss cpu ", rc.epoch_loss[0], " cuda ", rg.epoch_loss[0]);
+  CHECK(rg.epoch_loss[0] == doctest::Approx(rc.epoch_loss[0]).epsilon(1e-3));  // same batches, masks and mixes
+  test::check_close(g.params().values().to_vector(), c.params().values().to_vector(), 2e-3, 2e-2,
+                    "classifier weights after training");
+  CHECK(g.accuracy(s.test) == doctest::Approx(c.accuracy(s.test)).epsilon(0.05));
+}

@@ -68,8 +68,7 @@ TEST_CASE("figures: retrieval sheet and t-SNE written as PNGs of the expected si
   spec.arch_noise = 0.0f;  // every neighbour list starts with the same object
   spec.archs = {"MLP", "TRI", "HASH", "TRI-8C"};
   EmbeddingSet set = test::clustered_embeddings(spec);
-  Tensor sim = cosine_similarity_matrix(set.embeddings);
-  std::vector<RetrievalExample> ex = retrieval_examples(set, sim, "test", 3, 4);
+  std::vector<RetrievalExample> ex = retrieval_examples(set, "test", 3, 4);
   REQUIRE(ex.size() == 3);
   for (const RetrievalExample& e : ex) {
     CHECK(set.rows[size_t(e.query)].split == "test");

@@ -46,8 +46,7 @@ int cmd_plot(int argc, char** argv) {
     save_png(out + "/tsne.png", img);
   }
   ThumbnailFn thumbs = args.has("--data") ? dataset_view_thumbnails(set, args.str("--data")) : placeholder_thumbnails(set);
-  Tensor sim = cosine_similarity_matrix(set.embeddings);
-  save_png(out + "/retrieval.png", retrieval_figure(set, retrieval_examples(set, sim, split, queries, k), thumbs));
+  save_png(out + "/retrieval.png", retrieval_figure(set, retrieval_examples(set, split, queries, k), thumbs));
   std::printf("plot: %s/tsne.png, %s/retrieval.png\n", out.c_str(), out.c_str());
   return 0;
 }

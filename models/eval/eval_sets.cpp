@@ -37,23 +37,25 @@ std::vector<int64_t> rows_of(const EmbeddingSet& set, const std::string& split, 
   return out;
 }
 
-std::vector<float> embedding_values(const EmbeddingSet& set) {
+std::vector<float> gather_embeddings(const EmbeddingSet& set, const std::vector<int64_t>& rows) {
   WS_CHECK(set.embeddings.defined() && set.embeddings.ndim() == 2 && set.embeddings.dtype() == DType::F32,
            "embeddings must be F32 [N, D], got ", set.embeddings.defined() ? describe(set.embeddings) : "none");
-  return set.embeddings.to_vector();
-}
-
-LabeledSet labeled_rows(const EmbeddingSet& set, const std::vector<int64_t>& rows, const std::vector<int32_t>& labels) {
   const int64_t D = set.dim();
   Tensor host = set.embeddings.to(Device::cpu());
   const float* x = host.f32();
-  LabeledSet s;
-  s.dim = D;
-  s.x.resize(rows.size() * size_t(D));
+  std::vector<float> out(rows.size() * size_t(D));
   for (size_t i = 0; i < rows.size(); ++i) {
-    std::copy_n(x + rows[i] * D, D, s.x.begin() + int64_t(i) * D);
-    s.labels.push_back(labels[size_t(rows[i])]);
+    WS_CHECK(rows[i] >= 0 && rows[i] < set.size(), "gather_embeddings: row ", rows[i], " of ", set.size());
+    std::copy_n(x + rows[i] * D, D, out.begin() + int64_t(i) * D);
   }
+  return out;
+}
+
+LabeledSet labeled_rows(const EmbeddingSet& set, const std::vector<int64_t>& rows, const std::vector<int32_t>& labels) {
+  LabeledSet s;
+  s.dim = set.dim();
+  s.x = gather_embeddings(set, rows);
+  for (int64_t r : rows) s.labels.push_back(labels[size_t(r)]);
   return s;
 }
 

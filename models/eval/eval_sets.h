@@ -23,7 +23,7 @@ std::vector<int64_t> rows_of(const EmbeddingSet& set, const std::string& split, 
 // Those rows' embeddings and labels.
 LabeledSet labeled_rows(const EmbeddingSet& set, const std::vector<int64_t>& rows, const std::vector<int32_t>& labels);
 
-// Embeddings F32 [N, D] on the host as a flat vector (a copy).
-std::vector<float> embedding_values(const EmbeddingSet& set);
+// Those rows' embeddings, [rows.size(), D] row-major on the host.
+std::vector<float> gather_embeddings(const EmbeddingSet& set, const std::vector<int64_t>& rows);
 
 }  // namespace ws

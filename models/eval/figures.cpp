@@ -104,10 +104,8 @@ Image tsne_figure(const EmbeddingSet& set, const std::string& split, const TsneO
   std::vector<int64_t> rows = set.select(split);
   WS_CHECK(rows.size() >= 2, "t-SNE needs at least 2 '", split, "' embeddings, the file has ", rows.size());
   const int64_t D = set.dim(), n = int64_t(rows.size());
-  std::vector<float> all = embedding_values(set), x(size_t(n * D));
-  for (int64_t i = 0; i < n; ++i) std::copy_n(all.begin() + rows[size_t(i)] * D, D, x.begin() + i * D);
   ScatterFigure f;
-  f.xy = tsne(x, n, D, opt, progress);
+  f.xy = tsne(gather_embeddings(set, rows), n, D, opt, progress);
   f.color_names = set.classes();
   f.marker_names = archs_in_table_order(set, split);
   std::vector<int32_t> labels = class_labels(set);

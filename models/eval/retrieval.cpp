@@ -105,14 +105,12 @@ RetrievalReport retrieval_report(const EmbeddingSet& set, const std::string& spl
   WS_CHECK(!rows.empty(), "retrieval: the embeddings have no '", split, "' rows");
   // Work on the split's rows only: sim is [n, n] over them.
   const int64_t n = int64_t(rows.size()), D = set.dim();
-  std::vector<float> all = embedding_values(set), sub(size_t(n * D));
   std::vector<std::string> keys, archs;
-  for (int64_t i = 0; i < n; ++i) {
-    std::copy_n(all.begin() + rows[size_t(i)] * D, D, sub.begin() + i * D);
-    keys.push_back(set.rows[size_t(rows[size_t(i)])].object);
-    archs.push_back(set.rows[size_t(rows[size_t(i)])].arch);
+  for (int64_t r : rows) {
+    keys.push_back(set.rows[size_t(r)].object);
+    archs.push_back(set.rows[size_t(r)].arch);
   }
-  Tensor sim = cosine_similarity_matrix(Tensor::from(sub, {n, D}));
+  Tensor sim = cosine_similarity_matrix(Tensor::from(gather_embeddings(set, rows), {n, D}));
   Tensor sim_random = cosine_similarity_matrix(random_embeddings(n, D, random_seed));
   auto add_pair = [&](const std::string& qa, const std::string& ga, const std::vector<int64_t>& q,
                       const std::vector<int64_t>& g) {
@@ -167,14 +165,17 @@ std::string format_retrieval_report(const RetrievalReport& r) {
   return s;
 }
 
-std::vector<RetrievalExample> retrieval_examples(const EmbeddingSet& set, const Tensor& sim, const std::string& split,
-                                                 int count, int k) {
-  WS_CHECK(sim.ndim() == 2 && sim.size(0) == set.size() && sim.size(1) == set.size(), "retrieval_examples: sim ",
-           describe(sim), " must be [", set.size(), ", ", set.size(), "] over every row of the file");
+std::vector<RetrievalExample> retrieval_examples(const EmbeddingSet& set, const std::string& split, int count,
+                                                 int k) {
   std::vector<int64_t> rows = set.select(split);
   std::vector<std::string> classes = set.classes(), archs = archs_in_table_order(set, split);
   std::vector<RetrievalExample> out;
   if (rows.empty() || archs.empty()) return out;
+  // Similarities among the split's rows only; pos[row] is a row's place among them.
+  const int64_t n = int64_t(rows.size()), D = set.dim();
+  std::vector<int64_t> pos(size_t(set.size()), -1);
+  for (int64_t i = 0; i < n; ++i) pos[size_t(rows[size_t(i)])] = i;
+  Tensor sim = cosine_similarity_matrix(Tensor::from(gather_embeddings(set, rows), {n, D}));
   // Query i: class i mod C in architecture i mod A (another unused row of the class when
   // that architecture has none left).
   std::vector<int64_t> picks;
@@ -196,9 +197,12 @@ std::vector<RetrievalExample> retrieval_examples(const EmbeddingSet& set, const 
   for (int64_t q : picks) {
     std::vector<int64_t> gallery;
     for (int64_t r : rows)
-      if (set.rows[size_t(r)].arch != set.rows[size_t(q)].arch) gallery.push_back(r);
-    RetrievalExample ex{q, nearest_rows(sim, q, gallery, k), {}};
-    for (int64_t g : ex.neighbours) ex.similarity.push_back(sim.f32()[q * set.size() + g]);
+      if (set.rows[size_t(r)].arch != set.rows[size_t(q)].arch) gallery.push_back(pos[size_t(r)]);
+    RetrievalExample ex{q, {}, {}};
+    for (int64_t g : nearest_rows(sim, pos[size_t(q)], gallery, k)) {
+      ex.neighbours.push_back(rows[size_t(g)]);
+      ex.similarity.push_back(sim.f32()[pos[size_t(q)] * n + g]);
+    }
     out.push_back(ex);
   }
   return out;

@@ -54,15 +54,14 @@ RetrievalReport retrieval_report(const EmbeddingSet& set, const std::string& spl
                                  uint64_t random_seed = 0);
 std::string format_retrieval_report(const RetrievalReport& r);
 
-// Queries for a retrieval picture: up to `count` rows of the split, one class after the
-// other (sorted names) and the architectures in turn (table order), each with its k
-// nearest rows of the split from other architectures.
+// Queries for a retrieval picture: up to `count` rows of the split, query i of class
+// i mod C (sorted names) in architecture i mod A (table order), each with its k nearest
+// rows of the split (cosine) from other architectures.
 struct RetrievalExample {
-  int64_t query;
-  std::vector<int64_t> neighbours;
+  int64_t query;                  // a row of the file
+  std::vector<int64_t> neighbours;  // rows of the file, nearest first
   std::vector<float> similarity;
 };
-std::vector<RetrievalExample> retrieval_examples(const EmbeddingSet& set, const Tensor& sim, const std::string& split,
-                                                 int count, int k);
+std::vector<RetrievalExample> retrieval_examples(const EmbeddingSet& set, const std::string& split, int count, int k);
 
 }  // namespace ws
