@@ -56,6 +56,7 @@ TEST_CASE("retrieval: the same vector in every architecture is found first") {
   CHECK(mt.embeddings.queries == spec.classes * spec.test);
   CHECK(mt.embeddings.gallery == spec.classes * spec.test);
   CHECK(r.pairs[0].embeddings.queries == 3 * spec.classes * spec.test);
+  CHECK(r.pairs[0].embeddings.gallery == 3 * spec.classes * spec.test - 1);
 }
 
 TEST_CASE("retrieval: a known permutation gives the recall it should") {

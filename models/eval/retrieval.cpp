@@ -50,7 +50,12 @@ RecallAtK retrieval_recall(const Tensor& sim, const std::vector<std::string>& ke
   r.ks = ks;
   r.recall.assign(ks.size(), 0.0);
   r.queries = int64_t(queries.size());
-  r.gallery = int64_t(gallery.size());
+  // The gallery size each query is ranked against: itself excluded (ALL/ALL).
+  std::vector<int64_t> sorted_gallery = gallery;
+  std::sort(sorted_gallery.begin(), sorted_gallery.end());
+  for (int64_t q : queries)
+    r.gallery = std::max(r.gallery, int64_t(gallery.size()) -
+                                        int64_t(std::binary_search(sorted_gallery.begin(), sorted_gallery.end(), q)));
   const int kmax = ks.empty() ? 0 : *std::max_element(ks.begin(), ks.end());
   std::vector<int64_t> hits(ks.size(), 0);
   for (int64_t q : queries) {
@@ -137,7 +142,7 @@ std::string format_retrieval_report(const RetrievalReport& r) {
                           " split: recall@k (%) of the same object in another architecture\n"
                           "random: Gaussian embeddings of the same shape (seed ", r.random_seed, "), the chance level\n\n");
   char buf[128];
-  std::snprintf(buf, sizeof buf, "%-10s %-10s %7s %7s", "query", "gallery", "queries", "gallery");
+  std::snprintf(buf, sizeof buf, "%-10s %-10s %7s %8s", "query", "gallery", "queries", "gal.size");
   s += buf;
   for (int k : r.ks) {
     std::snprintf(buf, sizeof buf, " %7s", str_cat("R@", k).c_str());
@@ -149,7 +154,7 @@ std::string format_retrieval_report(const RetrievalReport& r) {
   }
   s += "\n";
   for (const RetrievalPair& p : r.pairs) {
-    std::snprintf(buf, sizeof buf, "%-10s %-10s %7lld %7lld", p.query_arch.c_str(), p.gallery_arch.c_str(),
+    std::snprintf(buf, sizeof buf, "%-10s %-10s %7lld %8lld", p.query_arch.c_str(), p.gallery_arch.c_str(),
                   (long long)p.embeddings.queries, (long long)p.embeddings.gallery);
     s += buf;
     for (double v : p.embeddings.recall) {

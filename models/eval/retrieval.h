@@ -26,7 +26,8 @@ std::vector<int64_t> nearest_rows(const Tensor& sim, int64_t query, const std::v
 struct RecallAtK {
   std::vector<int> ks;
   std::vector<double> recall;  // per k
-  int64_t queries = 0, gallery = 0;
+  int64_t queries = 0;
+  int64_t gallery = 0;  // the rows each query is ranked against (itself excluded)
 };
 
 // keys[row] names the object ("chair/003"): a hit is a neighbour with the query's key.
