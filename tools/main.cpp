@@ -26,6 +26,9 @@ const std::vector<Command>& commands() {
       {"embed", "embed NeRF files with a trained encoder", ws::cli::cmd_embed},
       {"preset", "print a built-in preset's JSON (tiny, cpu, paper) to copy and edit", ws::cli::cmd_preset},
       {"archs", "the NeRF architectures and their parameter counts; --spec checks a JSON spec", ws::cli::cmd_archs},
+      {"eval-classify", "classification table: classifiers on ALL/MLP/TRI/HASH embeddings x test archs", ws::cli::cmd_eval_classify},
+      {"eval-retrieve", "cross-architecture retrieval recall@1/5/10 (and a random baseline)", ws::cli::cmd_eval_retrieve},
+      {"plot", "t-SNE of the embeddings and a retrieval sheet as PNGs", ws::cli::cmd_plot},
   };
   return all;
 }

@@ -1,0 +1,42 @@
+// The classification table of DESIGN.md §8 (the paper's Tables 3-4): one classifier per
+// training set — ALL (every training architecture's train embeddings) and each training
+// architecture alone, validated on the same architectures' val embeddings — tested on
+// the test embeddings of every architecture present, the unseen ones included.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "data/embeddings.h"
+#include "models/classifier/classifier.h"
+
+namespace ws {
+
+struct ClassificationTable {
+  std::vector<std::string> classes;     // label order
+  std::vector<std::string> train_sets;  // "ALL", "MLP", "TRI", "HASH" (those present)
+  std::vector<std::vector<std::string>> train_archs;  // the architectures behind each train set
+  std::vector<std::string> test_archs;  // columns, archs_in_table_order of the test split
+  std::vector<std::vector<double>> accuracy;  // [train set][test arch], fraction right
+  std::vector<int64_t> train_rows, val_rows;  // per train set
+  std::vector<int64_t> test_rows;             // per test arch
+  std::vector<ClassifierRun> runs;            // per train set
+  nlohmann::json to_json() const;
+};
+
+// Called before each train set's training with (name, index, count); returns the
+// per-epoch callback for it (may be empty).
+using ClassifierProgressFn = std::function<ClassifierEpochFn(const std::string&, int, int)>;
+
+// Fails when the file has no train rows of a training architecture or no test rows.
+// Every classifier is initialised and trained with cfg.seed: the same for every row.
+ClassificationTable classification_table(const EmbeddingSet& set, const ClassifierConfig& cfg, Device d,
+                                         const ClassifierProgressFn& progress = nullptr);
+
+// Human-readable table: accuracies in percent, rows = train sets, columns = test archs.
+std::string format_classification_table(const ClassificationTable& t);
+
+}  // namespace ws

@@ -1,0 +1,62 @@
+#include "models/eval/eval_sets.h"
+
+#include <algorithm>
+
+#include "models/nerf/arch.h"
+
+namespace ws {
+
+std::vector<std::string> archs_in_table_order(const EmbeddingSet& set, const std::string& split) {
+  std::vector<std::string> present;
+  for (const EmbeddingRow& r : set.rows)
+    if ((split.empty() || r.split == split) && std::find(present.begin(), present.end(), r.arch) == present.end())
+      present.push_back(r.arch);
+  std::vector<std::string> out;
+  for (const ArchSpec& a : builtin_archs())  // training archs come first in the built-in list
+    if (std::find(present.begin(), present.end(), a.name) != present.end()) out.push_back(a.name);
+  for (const std::string& a : present)
+    if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+  return out;
+}
+
+std::vector<int32_t> class_labels(const EmbeddingSet& set) {
+  std::vector<std::string> classes = set.classes();
+  std::vector<int32_t> out;
+  out.reserve(set.rows.size());
+  for (const EmbeddingRow& r : set.rows)
+    out.push_back(int32_t(std::lower_bound(classes.begin(), classes.end(), r.cls) - classes.begin()));
+  return out;
+}
+
+std::vector<int64_t> rows_of(const EmbeddingSet& set, const std::string& split, const std::vector<std::string>& archs) {
+  std::vector<int64_t> out;
+  for (int64_t i = 0; i < set.size(); ++i) {
+    const EmbeddingRow& r = set.rows[size_t(i)];
+    if (r.split == split && std::find(archs.begin(), archs.end(), r.arch) != archs.end()) out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<float> gather_embeddings(const EmbeddingSet& set, const std::vector<int64_t>& rows) {
+  WS_CHECK(set.embeddings.defined() && set.embeddings.ndim() == 2 && set.embeddings.dtype() == DType::F32,
+           "embeddings must be F32 [N, D], got ", set.embeddings.defined() ? describe(set.embeddings) : "none");
+  const int64_t D = set.dim();
+  Tensor host = set.embeddings.to(Device::cpu());
+  const float* x = host.f32();
+  std::vector<float> out(rows.size() * size_t(D));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    WS_CHECK(rows[i] >= 0 && rows[i] < set.size(), "gather_embeddings: row ", rows[i], " of ", set.size());
+    std::copy_n(x + rows[i] * D, D, out.begin() + int64_t(i) * D);
+  }
+  return out;
+}
+
+LabeledSet labeled_rows(const EmbeddingSet& set, const std::vector<int64_t>& rows, const std::vector<int32_t>& labels) {
+  LabeledSet s;
+  s.dim = set.dim();
+  s.x = gather_embeddings(set, rows);
+  for (int64_t r : rows) s.labels.push_back(labels[size_t(r)]);
+  return s;
+}
+
+}  // namespace ws

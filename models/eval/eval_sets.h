@@ -1,0 +1,29 @@
+// Views of an embeddings file (data/embeddings.h) that the evaluations share: the
+// architectures in table order, class labels, and rows gathered into labelled sets.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "data/embeddings.h"
+#include "models/classifier/classifier.h"
+
+namespace ws {
+
+// Architectures present (in `split` when given) in table order: the training ones
+// (MLP, TRI, HASH), then the unseen built-in ones in their built-in order, then any
+// other name in first-seen order.
+std::vector<std::string> archs_in_table_order(const EmbeddingSet& set, const std::string& split = "");
+
+// Label of every row: the index of its class in set.classes() (sorted names).
+std::vector<int32_t> class_labels(const EmbeddingSet& set);
+
+// The rows whose split is `split` and whose arch is one of `archs`, in file order.
+std::vector<int64_t> rows_of(const EmbeddingSet& set, const std::string& split, const std::vector<std::string>& archs);
+
+// Those rows' embeddings and labels.
+LabeledSet labeled_rows(const EmbeddingSet& set, const std::vector<int64_t>& rows, const std::vector<int32_t>& labels);
+
+// Those rows' embeddings, [rows.size(), D] row-major on the host.
+std::vector<float> gather_embeddings(const EmbeddingSet& set, const std::vector<int64_t>& rows);
+
+}  // namespace ws

@@ -1,0 +1,143 @@
+// Retrieval recall on embeddings whose answer is known by construction, the exclusion
+// of the query itself, and the random baseline against its expected value.
+#include <cmath>
+
+#include "models/eval/retrieval.h"
+#include "tests/eval_testing.h"
+#include "tests/testing.h"
+
+using namespace ws;
+
+namespace {
+// n objects in archs A and B (test split): A_i = e_i, B_i = e_pi(i) + 0.5 e_i (normalised
+// by the cosine). Query A_i finds B_j with pi(j) = i first (similarity 1 / |B_j|), then its
+// own B_i (0.5 / |B_i|) when pi(i) != i, zero elsewhere.
+EmbeddingSet permuted_pair(const std::vector<int>& pi) {
+  const int64_t n = int64_t(pi.size());
+  EmbeddingSet set;
+  std::vector<float> v(size_t(2 * n * n), 0.0f);
+  for (int64_t i = 0; i < n; ++i) {
+    std::string key = str_cat("chair/", i);
+    set.rows.push_back({key, "chair", "A", "test", ""});
+    v[size_t(i * n + i)] = 1.0f;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    std::string key = str_cat("chair/", i);
+    set.rows.push_back({key, "chair", "B", "test", ""});
+    v[size_t((n + i) * n + pi[size_t(i)])] += 1.0f;
+    v[size_t((n + i) * n + i)] += 0.5f;
+  }
+  set.embeddings = Tensor::from(v, {2 * n, n});
+  return set;
+}
+
+const RetrievalPair& find_pair(const RetrievalReport& r, const std::string& q, const std::string& g) {
+  for (const RetrievalPair& p : r.pairs)
+    if (p.query_arch == q && p.gallery_arch == g) return p;
+  FAIL("no pair ", q, " -> ", g);
+  return r.pairs[0];
+}
+}  // namespace
+
+TEST_CASE("retrieval: the same vector in every architecture is found first") {
+  test::ClusterSpec spec;
+  spec.arch_noise = 0.0f;
+  spec.object_noise = 1.0f;
+  EmbeddingSet set = test::clustered_embeddings(spec);
+  RetrievalReport r = retrieval_report(set, "test");
+  REQUIRE(r.pairs.size() == 1 + 3 * 2);
+  CHECK(r.pairs[0].query_arch == "ALL");
+  for (const RetrievalPair& p : r.pairs) {
+    CAPTURE(p.query_arch);
+    CAPTURE(p.gallery_arch);
+    CHECK(p.embeddings.recall == std::vector<double>{1.0, 1.0, 1.0});
+  }
+  const RetrievalPair& mt = find_pair(r, "MLP", "TRI");
+  CHECK(mt.embeddings.queries == spec.classes * spec.test);
+  CHECK(mt.embeddings.gallery == spec.classes * spec.test);
+  CHECK(r.pairs[0].embeddings.queries == 3 * spec.classes * spec.test);
+  CHECK(r.pairs[0].embeddings.gallery == 3 * spec.classes * spec.test - 1);
+}
+
+TEST_CASE("retrieval: a known permutation gives the recall it should") {
+  // Objects 0<->1 and 2<->3 swapped, 4..9 in place.
+  std::vector<int> pi = {1, 0, 3, 2, 4, 5, 6, 7, 8, 9};
+  EmbeddingSet set = permuted_pair(pi);
+  RetrievalReport r = retrieval_report(set, "test", {1, 2, 5});
+  for (const char* dir : {"AB", "BA"}) {
+    const RetrievalPair& p = find_pair(r, std::string(1, dir[0]), std::string(1, dir[1]));
+    CAPTURE(dir);
+    CHECK(p.embeddings.recall[0] == doctest::Approx(0.6));  // the 4 swapped objects miss at rank 1
+    CHECK(p.embeddings.recall[1] == doctest::Approx(1.0));  // and are second
+    CHECK(p.embeddings.recall[2] == doctest::Approx(1.0));
+  }
+  // nearest_rows by hand for a swapped query: A_0 -> B_1 (row 11), then B_0 (row 10).
+  Tensor sim = cosine_similarity_matrix(set.embeddings);
+  std::vector<int64_t> gallery;
+  for (int64_t i = 10; i < 20; ++i) gallery.push_back(i);
+  CHECK(nearest_rows(sim, 0, gallery, 2) == std::vector<int64_t>{11, 10});
+}
+
+TEST_CASE("retrieval: ALL/ALL never returns the query itself") {
+  // Every object exists once: with the query excluded nothing can be found, while a
+  // search that kept the query would find it at rank 1.
+  test::ClusterSpec spec;
+  spec.archs = {"MLP"};
+  EmbeddingSet set = test::clustered_embeddings(spec);
+  RetrievalReport r = retrieval_report(set, "test");
+  REQUIRE(r.pairs.size() == 1);
+  CHECK(r.pairs[0].embeddings.recall == std::vector<double>{0.0, 0.0, 0.0});
+  Tensor sim = cosine_similarity_matrix(set.embeddings);
+  std::vector<int64_t> every;
+  for (int64_t i = 0; i < set.size(); ++i) every.push_back(i);
+  for (int64_t q : {int64_t(0), set.size() / 2, set.size() - 1}) {
+    std::vector<int64_t> nn = nearest_rows(sim, q, every, 10);
+    CHECK(nn.size() == 10);
+    CHECK(std::find(nn.begin(), nn.end(), q) == nn.end());
+    for (size_t j = 1; j < nn.size(); ++j) CHECK(sim.f32()[q * set.size() + nn[j - 1]] >= sim.f32()[q * set.size() + nn[j]]);
+  }
+}
+
+TEST_CASE("retrieval: the random baseline is at chance, k / |gallery|") {
+  test::ClusterSpec spec;
+  spec.classes = 4;
+  spec.train = 0;
+  spec.val = 0;
+  spec.test = 100;  // 400 objects per architecture
+  spec.archs = {"MLP", "TRI"};
+  spec.dim = 32;
+  EmbeddingSet set = test::clustered_embeddings(spec);
+  RetrievalReport r = retrieval_report(set, "test", {1, 5, 10, 40}, 3);
+  const RetrievalPair& p = find_pair(r, "MLP", "TRI");
+  const double G = 400;
+  for (size_t i = 0; i < r.ks.size(); ++i) {
+    double expect = r.ks[i] / G, sd = std::sqrt(expect * (1 - expect) / G);
+    CAPTURE(r.ks[i]);
+    CHECK(std::fabs(p.random.recall[i] - expect) <= 4 * sd + 1.0 / G);
+  }
+  // ALL/ALL: 799 others, one of them the same object: also k / 799.
+  const RetrievalPair& all = r.pairs[0];
+  CHECK(all.random.recall[3] == doctest::Approx(40.0 / 799).epsilon(0.35));
+  // The real embeddings are far above it.
+  CHECK(p.embeddings.recall[0] > 0.9);
+  // Reproducible for a seed, different for another.
+  CHECK(random_embeddings(4, 3, 3).to_vector() == random_embeddings(4, 3, 3).to_vector());
+  CHECK(random_embeddings(4, 3, 3).to_vector() != random_embeddings(4, 3, 4).to_vector());
+}
+
+TEST_CASE("retrieval: report JSON, table and errors") {
+  test::ClusterSpec spec;
+  spec.archs = {"MLP", "TRI", "HASH-3N"};
+  EmbeddingSet set = test::clustered_embeddings(spec);
+  RetrievalReport r = retrieval_report(set, "test");
+  nlohmann::json j = r.to_json();
+  CHECK(j["pairs"].size() == 7);
+  CHECK(j["pairs"][0]["query"] == "ALL");
+  CHECK(j["pairs"][1]["query"] == "MLP");
+  CHECK(j["pairs"][1]["gallery"] == "TRI");
+  CHECK(j["pairs"][1]["recall"].contains("R@5"));
+  CHECK(j["pairs"][1]["random"].contains("R@10"));
+  CHECK(format_retrieval_report(r).find("HASH-3N") != std::string::npos);
+  CHECK_THROWS_WITH_AS(retrieval_report(set, "nope"), doctest::Contains("no 'nope' rows"), Error);
+  CHECK_THROWS_WITH_AS(retrieval_report(set, "test", {0}), doctest::Contains("k must be positive"), Error);
+}

@@ -1,0 +1,72 @@
+// wsnerf eval-classify: the classification table (DESIGN.md §8, the paper's Tables 3-4).
+#include <cstdio>
+#include <memory>
+
+#include "engine/io.h"
+#include "engine/progress.h"
+#include "models/eval/classification.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+
+namespace ws::cli {
+
+namespace {
+// --preset, else the preset the embeddings file records, else the paper's classifier.
+Preset classify_preset(const Args& args, const EmbeddingSet& set) {
+  if (args.has("--preset")) return load_preset(args.str("--preset"));
+  auto it = set.info.find("preset");
+  if (it != set.info.end()) {
+    try {
+      return load_preset(it->second);
+    } catch (const Error&) {
+      std::fprintf(stderr, "eval-classify: the embeddings' preset '%s' is not at hand; using 'paper'\n",
+                   it->second.c_str());
+    }
+  }
+  return load_preset("paper");
+}
+}  // namespace
+
+int cmd_eval_classify(int argc, char** argv) {
+  Args args("eval-classify",
+            "Trains the embedding classifier on train embeddings of ALL training architectures (MLP+TRI+HASH) and of\n"
+            "each alone (validated on the same architectures' val embeddings, best validation accuracy kept) and\n"
+            "tests each on the test embeddings of every architecture present, unseen ones included.",
+            {{"--embeddings", "FILE", "embeddings file (wsnerf embed)", "", true},
+             {"--preset", "P", "preset whose 'classify' section sets the training (default: the one the file "
+                               "records, else paper)"},
+             {"--device", "D", "cpu, cuda, cuda:N or auto", "auto"},
+             {"--json", "", "print the results as JSON instead of a table"},
+             {"--out", "DIR", "also write DIR/classification.json"}});
+  if (!args.parse(argc, argv)) return 0;
+  const std::string path = args.str("--embeddings");
+  EmbeddingSet set = load_embeddings(path);
+  Preset preset = classify_preset(args, set);
+  ClassifierConfig cfg = ClassifierConfig::from_preset(preset);
+  Device d = parse_device(args.str("--device"));
+
+  auto progress = [&cfg](const std::string& name, int i, int n) -> ClassifierEpochFn {
+    auto bar = std::make_shared<Progress>(cfg.epochs, str_cat("classify ", name, " (", i + 1, "/", n, ")"));
+    auto best = std::make_shared<double>(-1);
+    return [bar, best, &cfg](int epoch, double loss, double val) {
+      if (val > *best) *best = val;
+      char note[96];
+      std::snprintf(note, sizeof note, "loss %.4f  best val %.1f%%", loss, *best < 0 ? 0.0 : 100 * *best);
+      bar->update(epoch + 1, note);
+      if (epoch + 1 == cfg.epochs) bar->finish(note);
+    };
+  };
+  ClassificationTable t = classification_table(set, cfg, d, progress);
+
+  nlohmann::json j = t.to_json();
+  j["embeddings"] = path;
+  j["dim"] = set.dim();
+  j["preset"] = preset.name;
+  j["classify"] = cfg.to_json();
+  if (args.has("--out")) write_file_atomic(args.str("--out") + "/classification.json", j.dump(2) + "\n");
+  if (args.flag("--json")) std::printf("%s\n", j.dump(2).c_str());
+  else std::printf("%s", format_classification_table(t).c_str());
+  return 0;
+}
+
+}  // namespace ws::cli

@@ -1,0 +1,44 @@
+// wsnerf eval-retrieve: instance-level retrieval across architectures (DESIGN.md §8, the paper's Table 6).
+#include <cstdio>
+
+#include "engine/io.h"
+#include "models/eval/retrieval.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+
+namespace ws::cli {
+
+int cmd_eval_retrieve(int argc, char** argv) {
+  Args args("eval-retrieve",
+            "Cross-architecture retrieval on one split: each NeRF of architecture Q queries the NeRFs of architecture\n"
+            "G != Q by cosine similarity; recall@k is the fraction of queries whose object is among the k nearest.\n"
+            "Rows: ALL/ALL (every NeRF against every other NeRF of the split) and every ordered pair of distinct\n"
+            "architectures present; beside them, the same for random Gaussian embeddings (chance level).",
+            {{"--embeddings", "FILE", "embeddings file (wsnerf embed)", "", true},
+             {"--split", "S", "train, val or test", "test"},
+             {"--k", "K,...", "the k of recall@k", "1,5,10"},
+             {"--seed", "S", "seed of the random baseline", "0"},
+             {"--json", "", "print the results as JSON instead of a table"},
+             {"--out", "DIR", "also write DIR/retrieval.json"}});
+  if (!args.parse(argc, argv)) return 0;
+  const std::string path = args.str("--embeddings");
+  std::vector<int> ks;
+  for (const std::string& k : split_list(args.str("--k"))) {
+    char* end = nullptr;
+    long v = std::strtol(k.c_str(), &end, 10);
+    WS_CHECK(end && *end == '\0' && v > 0, "wsnerf eval-retrieve: --k takes positive integers, got '", k, "'");
+    ks.push_back(int(v));
+  }
+  WS_CHECK(!ks.empty(), "wsnerf eval-retrieve: --k is empty");
+  EmbeddingSet set = load_embeddings(path);
+  RetrievalReport r = retrieval_report(set, args.str("--split"), ks, uint64_t(args.i64("--seed")));
+  nlohmann::json j = r.to_json();
+  j["embeddings"] = path;
+  j["dim"] = set.dim();
+  if (args.has("--out")) write_file_atomic(args.str("--out") + "/retrieval.json", j.dump(2) + "\n");
+  if (args.flag("--json")) std::printf("%s\n", j.dump(2).c_str());
+  else std::printf("%s", format_retrieval_report(r).c_str());
+  return 0;
+}
+
+}  // namespace ws::cli

@@ -1,0 +1,54 @@
+// wsnerf plot: the t-SNE picture of the embeddings and a retrieval sheet, as PNGs.
+#include <cstdio>
+#include <memory>
+
+#include "data/embeddings.h"
+#include "engine/progress.h"
+#include "models/eval/figures.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+
+namespace ws::cli {
+
+int cmd_plot(int argc, char** argv) {
+  Args args("plot",
+            "Writes DIR/tsne.png (exact t-SNE of the split's embeddings: colour = class, marker = architecture) and\n"
+            "DIR/retrieval.png (queries and their nearest NeRFs of other architectures, green = same object).\n"
+            "Thumbnails are the objects' first views from --data (objects/<class>/<id>/train/00.png); without\n"
+            "--data, tiles show the class name.",
+            {{"--embeddings", "FILE", "embeddings file (wsnerf embed)", "", true},
+             {"--out", "DIR", "folder for the PNGs", "", true},
+             {"--data", "DIR", "the dataset the NeRFs were fitted on (for thumbnails)"},
+             {"--split", "S", "train, val or test", "test"},
+             {"--queries", "N", "rows of the retrieval sheet", "6"},
+             {"--k", "K", "neighbours per query", "5"},
+             {"--perplexity", "P", "t-SNE perplexity", "30"},
+             {"--iterations", "N", "t-SNE iterations", "1000"},
+             {"--seed", "S", "t-SNE initial layout", "0"}});
+  if (!args.parse(argc, argv)) return 0;
+  const std::string out = args.str("--out"), split = args.str("--split");
+  const int queries = int(args.i64("--queries")), k = int(args.i64("--k"));
+  WS_CHECK(queries > 0 && k > 0, "wsnerf plot: --queries and --k must be positive");
+  EmbeddingSet set = load_embeddings(args.str("--embeddings"));
+
+  TsneOptions opt;
+  opt.perplexity = args.f64("--perplexity");
+  opt.iterations = int(args.i64("--iterations"));
+  opt.seed = uint64_t(args.i64("--seed"));
+  {
+    Progress bar(opt.iterations, "t-SNE");
+    Image img = tsne_figure(set, split, opt, [&](int it, double kl) {
+      char note[48];
+      std::snprintf(note, sizeof note, "KL %.4f", kl);
+      bar.update(it, note);
+    });
+    bar.finish();
+    save_png(out + "/tsne.png", img);
+  }
+  ThumbnailFn thumbs = args.has("--data") ? dataset_view_thumbnails(set, args.str("--data")) : placeholder_thumbnails(set);
+  save_png(out + "/retrieval.png", retrieval_figure(set, retrieval_examples(set, split, queries, k), thumbs));
+  std::printf("plot: %s/tsne.png, %s/retrieval.png\n", out.c_str(), out.c_str());
+  return 0;
+}
+
+}  // namespace ws::cli
