@@ -146,22 +146,22 @@ void tall_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const floa
 }
 
 // Long reduction: C[M,N] = alpha A^T B + beta C with A stored [K, M], B stored [K, N]
-// (K huge: weight gradients). Chunk c of K rows goes to lane c % kLanes; each lane sums
-// its chunks in order, then the lanes are summed in order: the same result for any
-// number of threads.
+// (K huge: weight gradients). Chunk c of K rows goes to lane c % lanes, lanes =
+// min(16, chunks) (a function of K only); each lane sums its chunks in order, then the
+// lanes are summed in order: the same result for any number of threads.
 void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
                     int64_t ldb, float beta, float* C, int64_t ldc) {
-  constexpr int64_t kLanes = 16;
   int64_t Np = (N + kCols - 1) / kCols * kCols, chunks = (K + kRowChunk - 1) / kRowChunk;
-  ScratchBuffer partial(size_t(kLanes * M * Np) * sizeof(float), Device::cpu());
-  ScratchBuffer bpad_all(Np != N ? size_t(kLanes * kRowChunk * Np) * sizeof(float) : 0, Device::cpu());
+  const int64_t lanes = std::min<int64_t>(16, chunks);
+  ScratchBuffer partial(size_t(lanes * M * Np) * sizeof(float), Device::cpu());
+  ScratchBuffer bpad_all(Np != N ? size_t(lanes * kRowChunk * Np) * sizeof(float) : 0, Device::cpu());
 #pragma omp parallel for schedule(dynamic, 1)
-  for (int64_t lane = 0; lane < kLanes; ++lane) {
+  for (int64_t lane = 0; lane < lanes; ++lane) {
     float* out = partial.as<float>() + lane * M * Np;
     std::fill(out, out + M * Np, 0.0f);
     float* bpad = Np != N ? bpad_all.as<float>() + lane * kRowChunk * Np : nullptr;
     float acc[kRows][kCols];
-    for (int64_t c = lane; c < chunks; c += kLanes) {
+    for (int64_t c = lane; c < chunks; c += lanes) {
       int64_t k0 = c * kRowChunk, kk = std::min(kRowChunk, K - k0);
       const float* Bc = B + k0 * ldb;
       int64_t ldbc = ldb;
@@ -184,7 +184,7 @@ void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A
   for (int64_t i = 0; i < M; ++i)
     for (int64_t j = 0; j < N; ++j) {
       float s = 0.0f;
-      for (int64_t lane = 0; lane < kLanes; ++lane) s += P[(lane * M + i) * Np + j];
+      for (int64_t lane = 0; lane < lanes; ++lane) s += P[(lane * M + i) * Np + j];
       float v = alpha * s;
       C[i * ldc + j] = beta == 0.0f ? v : v + beta * C[i * ldc + j];
     }
