@@ -10,5 +10,7 @@ int cmd_synth(int argc, char** argv);
 int cmd_views(int argc, char** argv);
 int cmd_archs(int argc, char** argv);
 int cmd_preset(int argc, char** argv);
+int cmd_fit(int argc, char** argv);
+int cmd_render(int argc, char** argv);
 
 }  // namespace ws::cli

@@ -23,6 +23,10 @@ const std::vector<Command>& commands() {
       {"views", "36 RGBA views of OBJ meshes (one file or a ShapeNet-style tree)", ws::cli::cmd_views},
       {"preset", "print a built-in preset's JSON (tiny, cpu, paper) to copy and edit", ws::cli::cmd_preset},
       {"archs", "the NeRF architectures and their parameter counts; --spec checks a JSON spec", ws::cli::cmd_archs},
+      {"fit", "fit NeRFs of any architecture to a dataset's objects (nerfs/<ARCH>/<class>/<id>.safetensors)",
+       ws::cli::cmd_fit},
+      {"render", "render a NeRF file to an RGBA PNG (a view, a transforms frame, or a turntable strip)",
+       ws::cli::cmd_render},
   };
   return all;
 }
