@@ -18,48 +18,51 @@ namespace {
 constexpr int kRows = 6, kCols = 16;           // register tile
 constexpr int64_t kRowChunk = 512;             // rows per reduction chunk (fixed: determinism)
 
-// acc[6x16] = sum_k a(i, k) * b[k, j]; a(i, k) = A[i * a_rs + k * a_cs]; b rows ldb apart.
-// Rows i >= rows read nothing; the caller stores what it needs.
-inline void tile_6x16(const float* A, int64_t a_rs, int64_t a_cs, int rows, const float* B, int64_t ldb, int64_t K,
+// acc[R x 16] = sum_k a(i, k) * b[k, j] for i < R; a(i, k) = A[i * a_rs + k * a_cs]; b rows
+// ldb apart. R is a constant so the accumulators stay in registers for partial tiles too.
+template <int R>
+inline void tile_rows(const float* A, int64_t a_rs, int64_t a_cs, const float* B, int64_t ldb, int64_t K,
                       float acc[kRows][kCols]) {
 #ifdef WS_GEMM_AVX2
-  __m256 c[kRows][2];
-  for (int i = 0; i < kRows; ++i) c[i][0] = c[i][1] = _mm256_setzero_ps();
-  if (rows == kRows) {
-    for (int64_t k = 0; k < K; ++k) {
-      const float* b = B + k * ldb;
-      __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-      const float* a = A + k * a_cs;
-      for (int i = 0; i < kRows; ++i) {  // fully unrolled by the compiler: 12 live accumulators
-        __m256 ai = _mm256_broadcast_ss(a + i * a_rs);
-        c[i][0] = _mm256_fmadd_ps(ai, b0, c[i][0]);
-        c[i][1] = _mm256_fmadd_ps(ai, b1, c[i][1]);
-      }
-    }
-  } else {
-    for (int64_t k = 0; k < K; ++k) {
-      const float* b = B + k * ldb;
-      __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-      for (int i = 0; i < rows; ++i) {
-        __m256 ai = _mm256_broadcast_ss(A + i * a_rs + k * a_cs);
-        c[i][0] = _mm256_fmadd_ps(ai, b0, c[i][0]);
-        c[i][1] = _mm256_fmadd_ps(ai, b1, c[i][1]);
-      }
+  __m256 c[R][2];
+  for (int i = 0; i < R; ++i) c[i][0] = c[i][1] = _mm256_setzero_ps();
+  for (int64_t k = 0; k < K; ++k) {
+    const float* b = B + k * ldb;
+    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+    const float* a = A + k * a_cs;
+    for (int i = 0; i < R; ++i) {  // fully unrolled by the compiler: 2R live accumulators
+      __m256 ai = _mm256_broadcast_ss(a + i * a_rs);
+      c[i][0] = _mm256_fmadd_ps(ai, b0, c[i][0]);
+      c[i][1] = _mm256_fmadd_ps(ai, b1, c[i][1]);
     }
   }
-  for (int i = 0; i < kRows; ++i) {
+  for (int i = 0; i < R; ++i) {
     _mm256_storeu_ps(acc[i], c[i][0]);
     _mm256_storeu_ps(acc[i] + 8, c[i][1]);
   }
 #else
-  for (int i = 0; i < kRows; ++i)
+  for (int i = 0; i < R; ++i)
     for (int j = 0; j < kCols; ++j) acc[i][j] = 0.0f;
   for (int64_t k = 0; k < K; ++k)
-    for (int i = 0; i < rows; ++i) {
+    for (int i = 0; i < R; ++i) {
       float a = A[i * a_rs + k * a_cs];
       for (int j = 0; j < kCols; ++j) acc[i][j] += a * B[k * ldb + j];
     }
 #endif
+}
+
+// acc[6x16] = sum_k a(i, k) * b[k, j] for i < rows (1..6); rows i >= rows are left as they
+// are, and the caller stores what it needs.
+inline void tile_6x16(const float* A, int64_t a_rs, int64_t a_cs, int rows, const float* B, int64_t ldb, int64_t K,
+                      float acc[kRows][kCols]) {
+  switch (rows) {
+    case 1: return tile_rows<1>(A, a_rs, a_cs, B, ldb, K, acc);
+    case 2: return tile_rows<2>(A, a_rs, a_cs, B, ldb, K, acc);
+    case 3: return tile_rows<3>(A, a_rs, a_cs, B, ldb, K, acc);
+    case 4: return tile_rows<4>(A, a_rs, a_cs, B, ldb, K, acc);
+    case 5: return tile_rows<5>(A, a_rs, a_cs, B, ldb, K, acc);
+    default: return tile_rows<kRows>(A, a_rs, a_cs, B, ldb, K, acc);
+  }
 }
 
 inline void store_tile(float acc[kRows][kCols], int rows, int cols, float alpha, float beta, float* C, int64_t ldc) {
@@ -146,22 +149,25 @@ void tall_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const floa
 }
 
 // Long reduction: C[M,N] = alpha A^T B + beta C with A stored [K, M], B stored [K, N]
-// (K huge: weight gradients). Chunk c of K rows goes to lane c % lanes, lanes =
-// min(16, chunks) (a function of K only); each lane sums its chunks in order, then the
-// lanes are summed in order: the same result for any number of threads.
+// (K huge: weight gradients). Chunk c of K rows goes to lane c % kLanes; each lane sums
+// its chunks in order, then the lanes are summed in order: the same result for any
+// number of threads.
 void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
                     int64_t ldb, float beta, float* C, int64_t ldc) {
+  constexpr int64_t kMaxLanes = 16;
   int64_t Np = (N + kCols - 1) / kCols * kCols, chunks = (K + kRowChunk - 1) / kRowChunk;
-  const int64_t lanes = std::min<int64_t>(16, chunks);
-  ScratchBuffer partial(size_t(lanes * M * Np) * sizeof(float), Device::cpu());
-  ScratchBuffer bpad_all(Np != N ? size_t(lanes * kRowChunk * Np) * sizeof(float) : 0, Device::cpu());
+  // Lanes past the last chunk would only hold zeros, and adding +0 changes no sum: leave
+  // them out (same result, less zeroing and summing for short reductions).
+  const int64_t kLanes = std::min(kMaxLanes, std::max<int64_t>(chunks, 1));
+  ScratchBuffer partial(size_t(kLanes * M * Np) * sizeof(float), Device::cpu());
+  ScratchBuffer bpad_all(Np != N ? size_t(kLanes * kRowChunk * Np) * sizeof(float) : 0, Device::cpu());
 #pragma omp parallel for schedule(dynamic, 1)
-  for (int64_t lane = 0; lane < lanes; ++lane) {
+  for (int64_t lane = 0; lane < kLanes; ++lane) {
     float* out = partial.as<float>() + lane * M * Np;
     std::fill(out, out + M * Np, 0.0f);
     float* bpad = Np != N ? bpad_all.as<float>() + lane * kRowChunk * Np : nullptr;
     float acc[kRows][kCols];
-    for (int64_t c = lane; c < chunks; c += lanes) {
+    for (int64_t c = lane; c < chunks; c += kLanes) {
       int64_t k0 = c * kRowChunk, kk = std::min(kRowChunk, K - k0);
       const float* Bc = B + k0 * ldb;
       int64_t ldbc = ldb;
@@ -170,13 +176,14 @@ void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A
         Bc = bpad;
         ldbc = Np;
       }
-      for (int64_t i = 0; i < M; i += kRows) {
-        int rows = int(std::min<int64_t>(kRows, M - i));
-        for (int64_t j = 0; j < Np; j += kCols) {
+      // Column strips outer: a strip of B (kk x 16) stays in L1 while every row tile
+      // passes over it, instead of all of B's chunk streaming from L2 once per row tile.
+      for (int64_t j = 0; j < Np; j += kCols)
+        for (int64_t i = 0; i < M; i += kRows) {
+          int rows = int(std::min<int64_t>(kRows, M - i));
           tile_6x16(A + k0 * lda + i, 1, lda, rows, Bc + j, ldbc, kk, acc);
           store_tile(acc, rows, kCols, 1.0f, 1.0f, out + i * Np + j, Np);
         }
-      }
     }
   }
   const float* P = partial.as<float>();
@@ -184,7 +191,7 @@ void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A
   for (int64_t i = 0; i < M; ++i)
     for (int64_t j = 0; j < N; ++j) {
       float s = 0.0f;
-      for (int64_t lane = 0; lane < lanes; ++lane) s += P[(lane * M + i) * Np + j];
+      for (int64_t lane = 0; lane < kLanes; ++lane) s += P[(lane * M + i) * Np + j];
       float v = alpha * s;
       C[i * ldc + j] = beta == 0.0f ? v : v + beta * C[i * ldc + j];
     }
@@ -204,7 +211,10 @@ void gemm_tall_cpu_forced(bool ta, bool tb, int64_t M, int64_t N, int64_t K, flo
 
 bool gemm_rows_fused_cpu(bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
                          int64_t ldb, float* C, int64_t ldc, const RowEpilogue& ep) {
-  constexpr int64_t kMinRows = 1024, kMaxSmall = 1024;
+  // From a few hundred rows on: these kernels beat the BLAS for NeRF-sized layers (a few
+  // hundred to thousands of samples per NeRF) and, unlike it, give the same bits for any
+  // thread count, so a fit does not depend on how many workers share the cores.
+  constexpr int64_t kMinRows = 256, kMaxSmall = 1024;
   if (M < kMinRows || N > kMaxSmall || K > kMaxSmall || N < 8 || (ep.relu_bits && N % 8 != 0)) return false;
   tall_rows(tb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C, ldc, &ep);
   return true;
@@ -212,7 +222,10 @@ bool gemm_rows_fused_cpu(bool tb, int64_t M, int64_t N, int64_t K, const float* 
 
 bool gemm_tall_cpu(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
                    const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
-  constexpr int64_t kMinRows = 4096, kMaxSmall = 1024;
+  // From a few hundred rows on: these kernels beat the BLAS for NeRF-sized layers (a few
+  // hundred to thousands of samples per NeRF) and, unlike it, give the same bits for any
+  // thread count, so a fit does not depend on how many workers share the cores.
+  constexpr int64_t kMinRows = 256, kMaxSmall = 1024;
   if (!ta && M >= kMinRows && N <= kMaxSmall && K <= kMaxSmall && N >= 8) {
     tall_rows(tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     return true;

@@ -17,5 +17,7 @@ int cmd_embed(int argc, char** argv);
 int cmd_eval_classify(int argc, char** argv);
 int cmd_eval_retrieve(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
+int cmd_fit(int argc, char** argv);
+int cmd_render(int argc, char** argv);
 
 }  // namespace ws::cli

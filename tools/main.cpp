@@ -29,6 +29,10 @@ const std::vector<Command>& commands() {
       {"eval-classify", "classification table: classifiers on ALL/MLP/TRI/HASH embeddings x test archs", ws::cli::cmd_eval_classify},
       {"eval-retrieve", "cross-architecture retrieval recall@1/5/10 (and a random baseline)", ws::cli::cmd_eval_retrieve},
       {"plot", "t-SNE of the embeddings and a retrieval sheet as PNGs", ws::cli::cmd_plot},
+      {"fit", "fit NeRFs of any architecture to a dataset's objects (nerfs/<ARCH>/<class>/<id>.safetensors)",
+       ws::cli::cmd_fit},
+      {"render", "render a NeRF file to an RGBA PNG (a view, a transforms frame, or a turntable strip)",
+       ws::cli::cmd_render},
   };
   return all;
 }
