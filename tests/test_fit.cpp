@@ -276,6 +276,10 @@ TEST_CASE("fit: a dataset run writes one file per NeRF and resumes by skipping f
   fs::remove(jobs[0].out);
   run_fit_jobs(jobs, opt, run);
   CHECK(read_file(jobs[0].out) == before);
+  // A file in the way that is not a NeRF file is reported, not overwritten.
+  write_file_atomic(jobs[1].out, "junk");
+  CHECK_THROWS_WITH_AS(run_fit_jobs(jobs, opt, run), doctest::Contains("2.safetensors"), Error);
+  CHECK(read_file(jobs[1].out) == "junk");
 }
 
 TEST_CASE("fit: the visual hull keeps the object and carves what every view sees as background") {

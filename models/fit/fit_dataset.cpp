@@ -97,7 +97,13 @@ FitSummary run_fit_jobs(const std::vector<FitJob>& jobs, const FitOptions& opt, 
       continue;
     }
     sum.skipped++;
-    add_psnr(a, load_nerf(j.out).stats);  // a file that exists was written whole (atomic writes)
+    // A file that exists was written whole (atomic writes); one that does not load is
+    // someone else's, and is reported rather than overwritten.
+    try {
+      add_psnr(a, load_nerf(j.out).stats);
+    } catch (const Error& e) {
+      fail(str_cat(e.what(), " (delete the file to fit this NeRF again)"));
+    }
   }
   // Batches: up to opt.batch consecutive pending jobs of one architecture.
   std::vector<std::pair<size_t, size_t>> batches;
