@@ -1,10 +1,14 @@
 # The few commands the README gives. The build itself is CMake (CMakeLists.txt).
 BUILD ?= build
-CUDA  ?= auto
+PRESET ?= cpu
+DEMO_OUT ?= demo-out
+# The CUDA backend is built when a GPU is visible (it only pays off there, and nvcc takes
+# minutes); CUDA=auto|on|off overrides. `make cuda-check` compiles it regardless.
+CUDA  ?= $(shell nvidia-smi -L >/dev/null 2>&1 && echo auto || echo off)
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps test bench cuda-check clean
+.PHONY: all build deps test bench demo cuda-check clean
 
 all: build
 
@@ -22,6 +26,11 @@ test: build
 
 bench: build
 	$(BUILD)/wsnerf bench
+
+# The whole pipeline on the procedural dataset (PRESET=tiny for a quick look); a second
+# run reuses what is done. Prints where the report is.
+demo: build
+	$(BUILD)/wsnerf demo --preset $(PRESET) --out $(DEMO_OUT)
 
 # Compile and link the CUDA backend (no GPU needed) in its own build folder.
 cuda-check: deps

@@ -1,5 +1,8 @@
 // wsnerf: one binary, subcommands dispatched by name.
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -17,6 +20,7 @@ struct Command {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
+      {"demo", "the whole pipeline on the procedural dataset, ending in OUT/report.md", ws::cli::cmd_demo},
       {"version", "what this binary was built with (CUDA, BLAS, OpenMP threads)", ws::cli::cmd_version},
       {"bench", "engine benchmarks as JSON (GEMM, segment mean, MLP training step)", ws::cli::cmd_bench},
       {"synth", "procedural object dataset: 13 classes, 36 RGBA views each", ws::cli::cmd_synth},
@@ -43,7 +47,19 @@ void usage() {
 }
 }  // namespace
 
+// libgomp's threads spin-wait ~300k iterations at each barrier by default; when the
+// machine is shared (other jobs, CI neighbours) a descheduled thread makes its partner
+// spin for whole time slices and a training step can take 5x longer. A short spin costs
+// nothing measurable on an idle machine. libgomp reads the setting when it loads, before
+// main, so the process re-executes itself once with it (unless the user chose a policy).
+void bound_openmp_spinning(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return;
+  setenv("GOMP_SPINCOUNT", "10000", 1);
+  execv("/proc/self/exe", argv);  // returns only on failure: then run as we are
+}
+
 int main(int argc, char** argv) {
+  bound_openmp_spinning(argv);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
     usage();
     return argc < 2 ? 2 : 0;

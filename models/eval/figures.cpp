@@ -7,6 +7,7 @@
 
 #include "data/dataset.h"
 #include "data/plot.h"
+#include "models/render/render_image.h"
 #include "models/eval/eval_sets.h"
 
 namespace ws {
@@ -35,6 +36,16 @@ ThumbnailFn dataset_view_thumbnails(const EmbeddingSet& set, const std::string& 
     WS_CHECK(std::ifstream(path).good(), "thumbnail of ", set.rows[size_t(row)].object, ": no view ", path,
              " (is --data the dataset the NeRFs were fitted on?)");
     return load_image(path);
+  };
+}
+
+ThumbnailFn nerf_render_thumbnails(const EmbeddingSet& set, int size) {
+  Transforms rig = rig_transforms();
+  PinholeCamera cam = make_camera(rig.frames.at(1).transform_matrix, rig.camera_angle_x, size, size);
+  return [&set, cam](int64_t row) {
+    const EmbeddingRow& r = set.rows.at(size_t(row));
+    WS_CHECK(!r.nerf.empty(), "thumbnail of ", r.object, " (", r.arch, "): the embeddings file names no NeRF file");
+    return render_image(load_nerf(r.nerf), cam, Background::White);
   };
 }
 

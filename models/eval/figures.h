@@ -21,6 +21,9 @@ using ThumbnailFn = std::function<Image(int64_t row)>;
 ThumbnailFn dataset_view_thumbnails(const EmbeddingSet& set, const std::string& data_root);
 // A light tile in the class's colour with the class name: when no dataset is at hand.
 ThumbnailFn placeholder_thumbnails(const EmbeddingSet& set);
+// The NeRF of each row (its file) rendered from rig view 1 at size x size on white: what
+// the retrieval sheet shows is then what each embedded NeRF holds.
+ThumbnailFn nerf_render_thumbnails(const EmbeddingSet& set, int size = 96);
 
 struct ScatterFigure {
   std::vector<float> xy;          // [n, 2]

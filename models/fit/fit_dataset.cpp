@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "data/dataset.h"
+#include "data/nerf_dataset.h"
 #include "engine/progress.h"
 #include "kernels/launch.h"
 
@@ -19,17 +20,12 @@ namespace ws {
 
 namespace fs = std::filesystem;
 
-std::string nerf_path(const std::string& out_root, const std::string& arch, const std::string& cls,
-                      const std::string& id) {
-  return (fs::path(out_root) / arch / cls / (id + ".safetensors")).string();
-}
-
 std::vector<FitJob> make_fit_jobs(const std::string& data_root, const std::string& out_root,
                                   const std::vector<ArchSpec>& archs, const std::vector<ObjectRef>& objects) {
   std::vector<FitJob> jobs;
   for (const ArchSpec& a : archs)
     for (const ObjectRef& o : objects)
-      jobs.push_back({a, {o.cls, o.id, object_dir(data_root, o.cls, o.id)}, nerf_path(out_root, a.name, o.cls, o.id)});
+      jobs.push_back({a, {o.cls, o.id, object_dir(data_root, o.cls, o.id)}, nerf_path(out_root, a.name, o.key())});
   return jobs;
 }
 

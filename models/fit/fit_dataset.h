@@ -19,10 +19,6 @@ struct FitJob {
   std::string out;  // the NeRF file to write
 };
 
-// <out_root>/<ARCH>/<class>/<id>.safetensors
-std::string nerf_path(const std::string& out_root, const std::string& arch, const std::string& cls,
-                      const std::string& id);
-
 // One job per (arch, object) in that order, objects of a dataset root.
 std::vector<FitJob> make_fit_jobs(const std::string& data_root, const std::string& out_root,
                                   const std::vector<ArchSpec>& archs, const std::vector<ObjectRef>& objects);
