@@ -8,7 +8,7 @@ CUDA  ?= $(shell nvidia-smi -L >/dev/null 2>&1 && echo auto || echo off)
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps test bench demo cuda-check clean
+.PHONY: all build binary deps test bench demo cuda-check clean
 
 all: build
 
@@ -21,15 +21,19 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
+# Just the command-line binary (the demo does not need the test suite compiled).
+binary: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target wsnerf
+
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-bench: build
+bench: binary
 	$(BUILD)/wsnerf bench
 
 # The whole pipeline on the procedural dataset (PRESET=tiny for a quick look); a second
 # run reuses what is done. Prints where the report is.
-demo: build
+demo: binary
 	$(BUILD)/wsnerf demo --preset $(PRESET) --out $(DEMO_OUT)
 
 # Compile and link the CUDA backend (no GPU needed) in its own build folder.

@@ -65,6 +65,31 @@ TEST_CASE("classifier: separable clusters are learnt; shuffled labels stay near 
   }
 }
 
+TEST_CASE("classifier: differences of 1e-5 on a large common vector are learnt once inputs are standardised") {
+  // What a briefly trained encoder gives: every embedding ~ the same vector, objects
+  // differing in the fifth decimal.
+  test::ClusterSpec spec;
+  spec.archs = {"MLP"};
+  spec.train = 40;
+  spec.val = 10;
+  spec.test = 20;
+  Split s = split_of(test::clustered_embeddings(spec));
+  for (LabeledSet* set : {&s.train, &s.val, &s.test})
+    for (size_t i = 0; i < set->x.size(); ++i) set->x[i] = 1.0f + 1e-5f * set->x[i];
+  double acc[2];
+  for (int standardize = 0; standardize < 2; ++standardize) {
+    ClassifierConfig cfg = small_config();
+    cfg.standardize = standardize == 1;
+    EmbeddingClassifier model(spec.dim, spec.classes, cfg, Device::cpu());
+    model.init(0);
+    train_classifier(model, s.train, s.val);
+    acc[standardize] = model.accuracy(s.test);
+  }
+  MESSAGE("test accuracy: raw inputs ", acc[0], ", standardised ", acc[1], " (chance 0.25)");
+  CHECK(acc[1] >= 0.95);
+  CHECK(acc[0] < 0.6);  // BatchNorm's eps swamps the differences: why standardisation is on
+}
+
 TEST_CASE("classifier: same-class mixing takes coordinates from a same-class partner only") {
   const int64_t D = 64;
   std::vector<int32_t> labels = {0, 1, 0, 2, 0, 1, 2, 2, 2, 3};  // classes 1 and 3 have <= 2 rows: no mixes

@@ -274,6 +274,28 @@ TEST_CASE("gmn: checkpoints carry the configuration; another configuration fails
                        Error);
 }
 
+TEST_CASE("gmn: value_scale s on parameters p embeds like value_scale 1 on s*p; checkpoints keep it") {
+  const GraphTemplate& t = graph_template(find_arch("TRI"));
+  std::vector<float> p = random_params(t.edges, 21), sp = p;
+  for (float& v : sp) v *= 30.0f;
+  GmnConfig scaled{8, 2, 16}, plain{8, 2, 16};
+  scaled.value_scale = 30.0f;
+  ParamSet ps_s, ps_p;
+  GmnEncoder enc_s(scaled, ps_s), enc_p(plain, ps_p);
+  ps_s.materialize(Device::cpu());
+  ps_p.materialize(Device::cpu());
+  enc_s.init(3);
+  enc_p.init(3);
+  std::vector<float> a = embed(enc_s, batch_of({&t}, {p})), b = embed(enc_p, batch_of({&t}, {sp}));
+  for (size_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(b[i]).epsilon(1e-4));
+  CHECK(a != embed(enc_p, batch_of({&t}, {p})));  // and the gain does change the embedding
+
+  std::string path = test::temp_path("enc_scaled.safetensors");
+  save_encoder(path, enc_s, ps_s);
+  CHECK(read_encoder_config(path).value_scale == 30.0f);
+  CHECK_THROWS_WITH_AS(load_encoder(path, plain, ps_p), doctest::Contains("value_scale"), Error);
+}
+
 TEST_CASE("parity: the full encoder on CUDA matches the CPU") {
   if (!test::gpu_or_skip("gmn encoder")) return;
   const GraphTemplate& t = graph_template(find_arch("HASH-11T"));

@@ -20,6 +20,7 @@ ClassifierConfig ClassifierConfig::from_preset(const Preset& p) {
   c.seed = p.get<uint64_t>("classify", "seed");
   c.eval_every = p.get_or<int>("classify", "eval_every", c.eval_every);
   c.augment = p.get_or<bool>("classify", "augment", c.augment);
+  c.standardize = p.get_or<bool>("classify", "standardize", c.standardize);
   WS_CHECK(c.epochs > 0 && c.batch > 1 && c.lr > 0 && c.weight_decay >= 0 && c.eval_every > 0, "preset ", p.name,
            ": classify needs epochs > 0, batch > 1, lr > 0, weight_decay >= 0, eval_every > 0 (got ",
            p.section("classify").dump(), ")");
@@ -31,7 +32,7 @@ ClassifierConfig ClassifierConfig::from_preset(const Preset& p) {
 nlohmann::json ClassifierConfig::to_json() const {
   return {{"epochs", epochs}, {"batch", batch},   {"lr", lr},           {"weight_decay", weight_decay},
           {"hidden", hidden}, {"dropout", dropout}, {"seed", seed},     {"eval_every", eval_every},
-          {"augment", augment}};
+          {"augment", augment}, {"standardize", standardize}};
 }
 
 nlohmann::json ClassifierRun::to_json() const {
@@ -97,6 +98,33 @@ EmbeddingClassifier::EmbeddingClassifier(int64_t dim, int classes, const Classif
   }
   out_ = Linear::declare(ps_, "cls.out", in, classes);
   ps_.materialize(d);
+  in_mean_ = Tensor::zeros({dim}, DType::F32, d);
+  in_scale_ = Tensor::full({dim}, 1.0f, d);
+}
+
+void EmbeddingClassifier::fit_input_scaling(const std::vector<float>& x) {
+  const int64_t n = int64_t(x.size()) / dim_;
+  WS_CHECK(n >= 1 && n * dim_ == int64_t(x.size()), "classifier: input scaling from ", x.size(), " values for rows of ",
+           dim_);
+  std::vector<double> mean(static_cast<size_t>(dim_), 0.0), sd(static_cast<size_t>(dim_), 0.0);
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t c = 0; c < dim_; ++c) mean[size_t(c)] += x[size_t(r * dim_ + c)];
+  for (double& m : mean) m /= double(n);
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t c = 0; c < dim_; ++c) {
+      double dv = x[size_t(r * dim_ + c)] - mean[size_t(c)];
+      sd[size_t(c)] += dv * dv;
+    }
+  double top = 0;
+  for (double& v : sd) top = std::max(top, v = std::sqrt(v / double(n)));
+  std::vector<float> m(static_cast<size_t>(dim_)), s(static_cast<size_t>(dim_));
+  for (size_t c = 0; c < size_t(dim_); ++c) {
+    m[c] = float(mean[c]);
+    s[c] = sd[c] > 1e-6 * top && sd[c] > 0 ? float(1.0 / sd[c]) : 0.0f;
+  }
+  Device d = ps_.device();
+  in_mean_ = Tensor::from(m, {dim_}, d);
+  in_scale_ = Tensor::from(s, {dim_}, d);
 }
 
 void EmbeddingClassifier::init(uint64_t seed) {
@@ -109,6 +137,8 @@ void EmbeddingClassifier::init(uint64_t seed) {
     h.running_var.fill_(1.0f);
   }
   out_.init(seed, hidden_.size());
+  in_mean_.fill_(0.0f);
+  in_scale_.fill_(1.0f);
   dropout_offset_ = 0;
 }
 
@@ -117,7 +147,7 @@ Var EmbeddingClassifier::forward(const Var& x, bool training) {
            x.shape().str());
   // Dropout masks: stream of their own under the seed, distinct elements for every call.
   const uint64_t dropout_seed = cfg_.seed ^ 0xD50F'7A11'0C1A'55EEull;
-  Var h = x;
+  Var h = mul(sub(x, Var(in_mean_)), Var(in_scale_));  // [B, dim]
   for (Hidden& l : hidden_) {
     h = relu(batch_norm(l.lin(h), l.gamma, l.beta, l.running_mean, l.running_var, training));
     if (training && cfg_.dropout > 0) {
@@ -192,6 +222,8 @@ ClassifierRun train_classifier(EmbeddingClassifier& model, const LabeledSet& tra
   Rng order_rng(cfg.seed, 1);
   const uint64_t mix_seed = cfg.seed ^ 0x3C6E'F372'FE94'F82Bull;
   const Device d = model.params().device();
+
+  if (cfg.standardize) model.fit_input_scaling(train.x);
 
   ClassifierRun run;
   EmbeddingClassifier::State best;

@@ -9,6 +9,10 @@
 // tau ~ U(0,1), and each coordinate comes from the partner where a uniform draw is
 // >= tau; the mixes are appended to the batch with the row's label.
 // Not reproduced: torch's OneCycleLR also cycles Adam's beta1 (0.85..0.95); ours is fixed.
+// ours: inputs are standardised per coordinate with the training rows' mean and std
+// (classify.standardize, default true). Briefly trained encoders give embeddings whose
+// differences between objects are ~1e-4 of their size: below BatchNorm's eps, so an
+// unscaled classifier sees a constant input and predicts one class.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -33,9 +37,10 @@ struct ClassifierConfig {
   uint64_t seed = 0;
   int eval_every = 5;    // validate every N epochs and after the last (preset key classify.eval_every)
   bool augment = true;   // same-class mixing (preset key classify.augment)
+  bool standardize = true;  // per-coordinate z-score of the inputs (preset key classify.standardize)
 
   // The preset's "classify" section: epochs, batch, lr, weight_decay, hidden, dropout,
-  // seed; optional eval_every and augment (defaults above).
+  // seed; optional eval_every, augment and standardize (defaults above).
   static ClassifierConfig from_preset(const Preset& p);
   nlohmann::json to_json() const;
 };
@@ -59,8 +64,12 @@ class EmbeddingClassifier {
  public:
   // Parameters on d: cls.<l>.weight/bias (Linear), cls.<l>.bn.weight/bias, cls.out.weight/bias.
   EmbeddingClassifier(int64_t dim, int classes, const ClassifierConfig& cfg, Device d);
-  // PyTorch defaults: Linear U(±1/sqrt(in)), BatchNorm weight 1, bias 0, running stats 0 / 1.
+  // PyTorch defaults: Linear U(±1/sqrt(in)), BatchNorm weight 1, bias 0, running stats 0 / 1;
+  // input scaling the identity.
   void init(uint64_t seed);
+  // Input scaling from training rows x [rows, dim]: (x - mean) / std per coordinate; a
+  // coordinate that is constant on them (std <= 1e-6 of the largest) is zeroed.
+  void fit_input_scaling(const std::vector<float>& x);
 
   // x [B, dim] -> logits [B, classes]. Training mode uses batch statistics and dropout
   // (masks drawn from the config's seed and a counter that advances each call).
@@ -75,7 +84,7 @@ class EmbeddingClassifier {
   const ClassifierConfig& config() const { return cfg_; }
 
   // Everything evaluation depends on (parameters and BatchNorm running statistics), for
-  // keeping the best model.
+  // keeping the best model. The input scaling is fixed before training and not part of it.
   struct State {
     Tensor values;
     std::vector<Tensor> running;
@@ -95,6 +104,7 @@ class EmbeddingClassifier {
   ParamSet ps_;
   std::vector<Hidden> hidden_;
   Linear out_;
+  Tensor in_mean_, in_scale_;  // [dim]: forward's input is (x - in_mean) * in_scale
   uint64_t dropout_offset_ = 0;
 };
 
@@ -111,7 +121,8 @@ struct ClassifierRun {
 using ClassifierEpochFn = std::function<void(int, double, double)>;
 
 // Trains `model` (initialised) on `train` with AdamW + OneCycle over config().epochs
-// epochs of shuffled batches (a trailing batch of one row is skipped: BatchNorm needs
+// epochs of shuffled batches (inputs standardised with `train`'s statistics when the
+// config says so) (a trailing batch of one row is skipped: BatchNorm needs
 // two), then loads the weights of the best validation epoch. Deterministic for a seed.
 ClassifierRun train_classifier(EmbeddingClassifier& model, const LabeledSet& train, const LabeledSet& val,
                                const ClassifierEpochFn& on_epoch = nullptr);

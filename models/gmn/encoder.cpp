@@ -14,6 +14,11 @@ GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where
   get("hidden", c.hidden);
   get("blocks", c.blocks);
   get("out_dim", c.out_dim);
+  if (j.contains("value_scale")) {  // absent in checkpoints written before it existed: 1
+    WS_CHECK(j["value_scale"].is_number() && j["value_scale"].get<double>() > 0, where,
+             ": encoder 'value_scale' must be a positive number");
+    c.value_scale = j["value_scale"].get<float>();
+  }
   WS_CHECK(c.blocks >= 1, where, ": encoder needs at least one block");
   return c;
 }
@@ -87,7 +92,8 @@ Var GmnEncoder::forward(const GraphBatch& g) const {
       {sin(e_layer_(Var(g.static_layer))), e_type_(g.static_type), sin(e_pos_(Var(g.static_pos)))});
   Var table = e_in_(linear(statics, proj[1], e_proj_.b));  // [U, h]
   Var w_val = matmul(e_in_.w, proj[0]);                      // [h, h]
-  Var edge = edge_linear(sin(e_val_(Var(g.edge_value))), w_val, Var(),
+  Var val_w = cfg_.value_scale == 1.0f ? e_val_.w : mul_scalar(e_val_.w, cfg_.value_scale);  // [h, 1]
+  Var edge = edge_linear(sin(linear(Var(g.edge_value), val_w, e_val_.b)), w_val, Var(),
                          {EdgeGather{table, g.static_id, g.by_static}}, Var(), false);
 
   // ---- message-passing blocks

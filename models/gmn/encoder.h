@@ -16,9 +16,18 @@ struct GmnConfig {
   int hidden = 128;   // node and edge width h
   int blocks = 4;     // message-passing blocks; the last updates edges only
   int out_dim = 1024; // embedding size
-  nlohmann::json to_json() const { return {{"hidden", hidden}, {"blocks", blocks}, {"out_dim", out_dim}}; }
+  // Gain on the edge values (the NeRF's weights, std ~0.1) before sin(Lin(value)).
+  // 1 is the paper's; with PyTorch's U(-1, 1) init the value part then moves its sine by
+  // ~0.1 rad, and short CPU schedules cannot grow it (Adam moves a weight ~lr per step),
+  // so the embedding barely depends on the weights. ours: the cpu/tiny presets use 10.
+  float value_scale = 1.0f;
+  nlohmann::json to_json() const {
+    return {{"hidden", hidden}, {"blocks", blocks}, {"out_dim", out_dim}, {"value_scale", value_scale}};
+  }
   static GmnConfig from_json(const nlohmann::json& j, const std::string& where);
-  bool operator==(const GmnConfig& o) const { return hidden == o.hidden && blocks == o.blocks && out_dim == o.out_dim; }
+  bool operator==(const GmnConfig& o) const {
+    return hidden == o.hidden && blocks == o.blocks && out_dim == o.out_dim && value_scale == o.value_scale;
+  }
 };
 
 class GmnEncoder {
