@@ -31,14 +31,19 @@ Split split_of(const EmbeddingSet& set) {
   return {labeled_rows(set, rows_of(set, "train", archs), labels), labeled_rows(set, rows_of(set, "val", archs), labels),
           labeled_rows(set, rows_of(set, "test", archs), labels)};
 }
-}  // namespace
-
-TEST_CASE("classifier: separable clusters are learnt; shuffled labels stay near chance") {
+// One architecture, 4 separable classes, 40 / 10 / 20 objects per class.
+test::ClusterSpec one_arch_spec() {
   test::ClusterSpec spec;
   spec.archs = {"MLP"};
   spec.train = 40;
   spec.val = 10;
   spec.test = 20;
+  return spec;
+}
+}  // namespace
+
+TEST_CASE("classifier: separable clusters are learnt; shuffled labels stay near chance") {
+  const test::ClusterSpec spec = one_arch_spec();
   Split s = split_of(test::clustered_embeddings(spec));
   {
     EmbeddingClassifier model(spec.dim, spec.classes, small_config(), Device::cpu());
@@ -68,11 +73,7 @@ TEST_CASE("classifier: separable clusters are learnt; shuffled labels stay near 
 TEST_CASE("classifier: differences of 1e-5 on a large common vector are learnt once inputs are standardised") {
   // What a briefly trained encoder gives: every embedding ~ the same vector, objects
   // differing in the fifth decimal.
-  test::ClusterSpec spec;
-  spec.archs = {"MLP"};
-  spec.train = 40;
-  spec.val = 10;
-  spec.test = 20;
+  const test::ClusterSpec spec = one_arch_spec();
   Split s = split_of(test::clustered_embeddings(spec));
   for (LabeledSet* set : {&s.train, &s.val, &s.test})
     for (size_t i = 0; i < set->x.size(); ++i) set->x[i] = 1.0f + 1e-5f * set->x[i];
