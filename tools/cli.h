@@ -16,6 +16,9 @@ struct Option {
   bool required = false;
 };
 
+// The one --device option every command that computes takes (parse with parse_device).
+inline const Option kDeviceOption{"--device", "DEV", "cpu, cuda, cuda:N or auto", "auto"};
+
 class Args {
  public:
   Args(std::string command, std::string summary, std::vector<Option> options, std::string positional_help = "");

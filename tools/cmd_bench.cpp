@@ -16,7 +16,7 @@ int cmd_bench(int argc, char** argv) {
             "BLAS library's sgemm, segment mean, an MLP training step); gmn (encoder forward + backward +\n"
             "AdamW on the torch reference's 8-graph batch, --preset as its PRESETS table); step (one full\n"
             "training step: encoder + decoder + rendering and SigLIP losses + AdamW, same presets).",
-            {{"--device", "DEV", "cpu, cuda or auto", "auto"},
+            {kDeviceOption,
              {"--preset", "P", "gmn: tiny, cpu or paper widths", "tiny"},
              {"--quick", "", "engine: smaller problems (seconds, for smoke tests)"},
              {"--json", "", "accepted for symmetry: the output is always JSON"}},

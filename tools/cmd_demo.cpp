@@ -59,7 +59,7 @@ int cmd_demo(int argc, char** argv) {
             {{"--preset", "P", "tiny or cpu (or paper, or a JSON file)", "cpu"},
              {"--out", "DIR", "output folder", "demo-out"},
              {"--objectives", "O,..", "training objectives to run and compare (r, rc, c)", "rc"},
-             {"--device", "DEV", "cpu, cuda or auto", "auto"}});
+             kDeviceOption});
   if (!args.parse(argc, argv)) return 0;
   auto t_start = Clock::now();
   Preset preset = load_preset(args.str("--preset"));

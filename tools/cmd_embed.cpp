@@ -20,7 +20,7 @@ int cmd_embed(int argc, char** argv) {
              {"--split", "S,..", "with --data: splits", "train,val,test"},
              {"--archs", "A,B,..", "with --data: architectures (default: all found)"},
              {"--batch", "N", "graphs per batch", "8"},
-             {"--device", "DEV", "cpu, cuda or auto", "auto"}});
+             kDeviceOption});
   if (!args.parse(argc, argv)) return 0;
   WS_CHECK(args.has("--nerfs") != args.has("--data"), "wsnerf embed: give either --nerfs or --data");
   std::vector<NerfEntry> nerfs;

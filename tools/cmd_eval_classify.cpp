@@ -35,7 +35,7 @@ int cmd_eval_classify(int argc, char** argv) {
             {{"--embeddings", "FILE", "embeddings file (wsnerf embed)", "", true},
              {"--preset", "P", "preset whose 'classify' section sets the training (default: the one the file "
                                "records, else paper)"},
-             {"--device", "D", "cpu, cuda, cuda:N or auto", "auto"},
+             kDeviceOption,
              {"--json", "", "print the results as JSON instead of a table"},
              {"--out", "DIR", "also write DIR/classification.json"}});
   if (!args.parse(argc, argv)) return 0;

@@ -48,7 +48,7 @@ int cmd_fit(int argc, char** argv) {
              {"--objects", "class/id,...", "these objects instead of --split"},
              {"--preset", "NAME|FILE", "tiny, cpu, paper or a JSON file", "cpu"},
              {"--out", "DIR", "output folder (default DATA/nerfs)"},
-             {"--device", "DEV", "cpu, cuda or auto", "auto"},
+             kDeviceOption,
              {"--workers", "N", "batches fitted at once (default: one per OpenMP thread on the CPU, 1 on a GPU)"},
              {"--quiet", "", "no progress bar"}});
   if (!args.parse(argc, argv)) return 0;

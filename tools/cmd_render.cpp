@@ -55,7 +55,7 @@ int cmd_render(int argc, char** argv) {
              {"--size", "PX", "image width and height (default: the frame's image size with --transforms, else 64)"},
              {"--background", "BG", "white, black or transparent", "transparent"},
              {"--turntable", "N", "N views around the object, side by side"},
-             {"--device", "DEV", "cpu, cuda or auto", "auto"}});
+             kDeviceOption});
   if (!args.parse(argc, argv)) return 0;
   NerfFile nerf = load_nerf(args.str("--nerf"));
   const Background bg = parse_background(args.str("--background"));

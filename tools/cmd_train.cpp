@@ -20,7 +20,7 @@ int cmd_train(int argc, char** argv) {
              {"--epochs", "N", "epochs (default: the preset's)"},
              {"--nerfs", "DIR", "NeRF folder (default DATA/nerfs)"},
              {"--seed", "S", "random seed (default: the preset's)"},
-             {"--device", "DEV", "cpu, cuda or auto", "auto"}});
+             kDeviceOption});
   if (!args.parse(argc, argv)) return 0;
   TrainConfig cfg = TrainConfig::from_preset(load_preset(args.str("--preset")));
   cfg.data = args.str("--data");
