@@ -6,26 +6,16 @@
 // measured accuracy is printed (see the README's "Demo" section).
 #include <algorithm>
 #include <cstdlib>
-#include <sstream>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
 
 #include "engine/io.h"
+#include "models/train/trainer.h"
 #include "tests/testing.h"
 
 using namespace ws;
 namespace fs = std::filesystem;
-
-namespace {
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string l; std::getline(in, l);)
-    if (!l.empty()) lines.push_back(l);
-  return lines;
-}
-}  // namespace
 
 TEST_CASE("pipeline: the tiny demo runs end to end, learns, and a second run reuses everything") {
   std::string out = test::temp_path("demo_tiny");
@@ -39,8 +29,8 @@ TEST_CASE("pipeline: the tiny demo runs end to end, learns, and a second run reu
     CHECK_MESSAGE(fs::exists(fs::path(out) / f), f);
   // training learnt something: the decoder renders the validation NeRFs better than after epoch 1
   std::vector<double> psnr;
-  for (const std::string& line : split_lines(read_file(out + "/runs/rc/log.jsonl")))
-    psnr.push_back(nlohmann::json::parse(line)["val_psnr"].get<double>());
+  for (const nlohmann::json& epoch : read_train_log(out + "/runs/rc"))
+    psnr.push_back(epoch["val_psnr"].get<double>());
   REQUIRE(psnr.size() >= 2);
   MESSAGE("validation PSNR by epoch: first ", psnr.front(), " dB, best ", *std::max_element(psnr.begin(), psnr.end()));
   CHECK(*std::max_element(psnr.begin(), psnr.end()) >= psnr.front() + 1.0);

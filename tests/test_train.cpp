@@ -73,3 +73,16 @@ TEST_CASE("train: objective c (no decoder) and r on one architecture") {
   bad.archs = {"MLP"};
   CHECK_THROWS_WITH_AS(train(bad, test::temp_path("run_bad")), doctest::Contains("at least two"), Error);
 }
+
+TEST_CASE("train: the epoch log reads back line by line; a damaged line is named") {
+  std::string run = test::temp_path("log_run");
+  std::filesystem::create_directories(run);
+  CHECK(read_train_log(run).empty());  // no epoch finished yet
+  write_file_atomic(run + "/log.jsonl", "{\"epoch\":1,\"val_psnr\":9.5}\n\n{\"epoch\":2,\"val_psnr\":11.25}\n");
+  std::vector<nlohmann::json> log = read_train_log(run);
+  REQUIRE(log.size() == 2);
+  CHECK(log[1]["epoch"] == 2);
+  CHECK(log[1]["val_psnr"].get<double>() == 11.25);
+  write_file_atomic(run + "/log.jsonl", "{\"epoch\":1}\n{\"epoch\":2,\n");
+  CHECK_THROWS_WITH_AS(read_train_log(run), doctest::Contains("log.jsonl:2: not a JSON object"), Error);
+}

@@ -9,6 +9,7 @@
 #include "engine/build_info.h"
 #include "engine/io.h"
 #include "models/nerf/arch.h"
+#include "models/train/trainer.h"
 
 namespace fs = std::filesystem;
 
@@ -121,15 +122,10 @@ std::string demo_report(const std::string& out, const std::string& preset, const
   for (const std::string& obj : objectives) {
     fs::path run = root / "runs" / obj;
     md << "## Objective `" << obj << "`\n\n";
-    std::string log = fs::exists(run / "log.jsonl") ? read_file((run / "log.jsonl").string()) : "";
-    std::istringstream lines(log);
-    std::string line, last;
-    int epochs = 0;
-    while (std::getline(lines, line))
-      if (!line.empty()) last = line, ++epochs;
-    if (!last.empty()) {
-      nlohmann::ordered_json l = nlohmann::ordered_json::parse(last, nullptr, false);
-      md << "Trained " << epochs << " epochs (" << l.value("steps", 0) << " steps); last epoch: train loss "
+    const std::vector<nlohmann::json> log = read_train_log(run.string());
+    if (!log.empty()) {
+      const nlohmann::json& l = log.back();
+      md << "Trained " << log.size() << " epochs (" << l.value("steps", 0) << " steps); last epoch: train loss "
          << num(l.value("train_loss", 0.0), 4);
       if (l.contains("val_psnr")) md << ", validation rendering PSNR " << num(l["val_psnr"].get<double>()) << " dB";
       if (l.contains("val_siglip")) md << ", validation SigLIP loss " << num(l["val_siglip"].get<double>(), 4);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include "data/nerf_dataset.h"
 #include "engine/io.h"
@@ -359,7 +360,8 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     nlohmann::json line = {{"epoch", st.epoch + 1}, {"steps", st.step}, {"train_loss", n ? sum_loss / n : 0},
                            {"train_render", n ? sum_r / n : 0}, {"train_contrastive", n ? sum_c / n : 0},
                            {summary.metric, metric}, {"best", best}, {"lr", sched.lr(st.step)}, {"seconds", secs}};
-    std::string log = fs::exists(in_run(run, "log.jsonl")) ? read_file(in_run(run, "log.jsonl")) : "";
+    std::string log;
+    for (const nlohmann::json& l : read_train_log(run)) log += l.dump() + "\n";
     write_file_atomic(in_run(run, "log.jsonl"), log + line.dump() + "\n");
     bar.finish(str_cat(summary.metric, " ", metric, best ? " (best)" : ""));
     RunState next = st;
@@ -373,6 +375,21 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   summary.best_metric = st.best;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return summary;
+}
+
+std::vector<nlohmann::json> read_train_log(const std::string& run_dir) {
+  const std::string path = in_run(run_dir, "log.jsonl");
+  std::vector<nlohmann::json> out;
+  if (!fs::exists(path)) return out;
+  std::istringstream in(read_file(path));
+  int n = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++n;
+    if (line.empty()) continue;
+    out.push_back(nlohmann::json::parse(line, nullptr, false));
+    WS_CHECK(out.back().is_object(), path, ":", n, ": not a JSON object");
+  }
+  return out;
 }
 
 }  // namespace ws

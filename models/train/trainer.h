@@ -59,4 +59,8 @@ struct TrainSummary {
 // Trains into run_dir, resuming from its last checkpoint when one is there.
 TrainSummary train(const TrainConfig& cfg, const std::string& run_dir);
 
+// run_dir/log.jsonl, one object per epoch (empty when the run has not finished an epoch);
+// a line that is not JSON fails naming the file.
+std::vector<nlohmann::json> read_train_log(const std::string& run_dir);
+
 }  // namespace ws
