@@ -1,7 +1,9 @@
 // Retrieval recall on embeddings whose answer is known by construction, the exclusion
 // of the query itself, and the random baseline against its expected value.
 #include <cmath>
+#include <map>
 
+#include "models/eval/eval_sets.h"
 #include "models/eval/retrieval.h"
 #include "tests/eval_testing.h"
 #include "tests/testing.h"
@@ -140,4 +142,62 @@ TEST_CASE("retrieval: report JSON, table and errors") {
   CHECK(format_retrieval_report(r).find("HASH-3N") != std::string::npos);
   CHECK_THROWS_WITH_AS(retrieval_report(set, "nope"), doctest::Contains("no 'nope' rows"), Error);
   CHECK_THROWS_WITH_AS(retrieval_report(set, "test", {0}), doctest::Contains("k must be positive"), Error);
+}
+
+TEST_CASE("retrieval: centring per architecture removes an offset that hides the objects") {
+  // Each architecture adds its own large vector (|offset| ~ 300x the objects' spread), as
+  // a briefly trained encoder does: every query then ranks the gallery the same way.
+  test::ClusterSpec spec;
+  spec.classes = 4;
+  spec.test = 5;  // 20 test objects per architecture
+  spec.arch_noise = 0.01f;
+  EmbeddingSet set = test::clustered_embeddings(spec);
+  Rng rng(9);
+  std::map<std::string, std::vector<float>> offset;
+  for (const std::string& a : spec.archs)
+    for (int64_t k = 0; k < spec.dim; ++k) offset[a].push_back(1000.0f * rng.normal());
+  float* x = set.embeddings.f32();
+  for (int64_t i = 0; i < set.size(); ++i)
+    for (int64_t k = 0; k < spec.dim; ++k) x[i * spec.dim + k] += offset[set.rows[size_t(i)].arch][size_t(k)];
+  const std::vector<float> before = set.embeddings.to_vector();
+
+  RetrievalReport raw = retrieval_report(set, "test");
+  CHECK(centring_of(set) == "none");
+  CHECK(raw.centring == "none");
+  EmbeddingSet centred = set;
+  apply_centring(centred, "arch");
+  CHECK(set.embeddings.to_vector() == before);  // the original is untouched
+  CHECK(centring_of(centred) == "arch");
+  RetrievalReport r = retrieval_report(centred, "test");
+  CHECK(r.centring == "arch");
+  CHECK(r.to_json()["centring"] == "arch");
+  CHECK(format_retrieval_report(r).find("centred per architecture") != std::string::npos);
+  for (const std::string& q : spec.archs)
+    for (const std::string& g : spec.archs) {
+      if (q == g) continue;
+      CAPTURE(q);
+      CAPTURE(g);
+      CHECK(find_pair(raw, q, g).embeddings.recall[0] <= 0.25);  // 1/20 by chance
+      CHECK(find_pair(r, q, g).embeddings.recall[0] == 1.0);
+    }
+  // Every (split, arch) group now has mean zero; differences within a group are kept.
+  const float* c = centred.embeddings.f32();
+  for (const std::string& sp : {"train", "val", "test"})
+    for (const std::string& a : spec.archs) {
+      std::vector<int64_t> rows = centred.select(sp, a);
+      REQUIRE(rows.size() > 1);
+      for (int64_t k = 0; k < spec.dim; ++k) {
+        double mean = 0;
+        for (int64_t i : rows) mean += c[i * spec.dim + k];
+        CHECK(std::fabs(mean / double(rows.size())) < 1e-3);
+        const double diff_after = c[rows[0] * spec.dim + k] - c[rows[1] * spec.dim + k];
+        const double diff_before = before[size_t(rows[0] * spec.dim + k)] - before[size_t(rows[1] * spec.dim + k)];
+        CHECK(std::fabs(diff_after - diff_before) < 1e-3);
+      }
+    }
+  EmbeddingSet again = set;
+  apply_centring(again, "none");
+  CHECK(again.embeddings.to_vector() == before);
+  CHECK_THROWS_WITH_AS(apply_centring(again, "class"), doctest::Contains("expected 'arch' or 'none', got 'class'"),
+                       Error);
 }

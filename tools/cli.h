@@ -18,6 +18,11 @@ struct Option {
 
 // The one --device option every command that computes takes (parse with parse_device).
 inline const Option kDeviceOption{"--device", "DEV", "cpu, cuda, cuda:N or auto", "auto"};
+// The evaluations' embedding centring (models/eval/eval_sets.h apply_centring).
+inline const Option kCentreOption{"--centre", "MODE",
+                                  "arch: centre each architecture's embeddings of a split on their mean; none: raw "
+                                  "(the paper's protocol)",
+                                  "arch"};
 
 class Args {
  public:

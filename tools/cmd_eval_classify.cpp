@@ -5,6 +5,7 @@
 #include "engine/io.h"
 #include "engine/progress.h"
 #include "models/eval/classification.h"
+#include "models/eval/eval_sets.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 
@@ -36,11 +37,13 @@ int cmd_eval_classify(int argc, char** argv) {
              {"--preset", "P", "preset whose 'classify' section sets the training (default: the one the file "
                                "records, else paper)"},
              kDeviceOption,
+             kCentreOption,
              {"--json", "", "print the results as JSON instead of a table"},
              {"--out", "DIR", "also write DIR/classification.json"}});
   if (!args.parse(argc, argv)) return 0;
   const std::string path = args.str("--embeddings");
   EmbeddingSet set = load_embeddings(path);
+  apply_centring(set, args.str("--centre"));
   Preset preset = classify_preset(args, set);
   ClassifierConfig cfg = ClassifierConfig::from_preset(preset);
   Device d = parse_device(args.str("--device"));

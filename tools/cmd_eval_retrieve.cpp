@@ -3,6 +3,7 @@
 
 #include "engine/io.h"
 #include "models/eval/retrieval.h"
+#include "models/eval/eval_sets.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 
@@ -18,6 +19,7 @@ int cmd_eval_retrieve(int argc, char** argv) {
              {"--split", "S", "train, val or test", "test"},
              {"--k", "K,...", "the k of recall@k", "1,5,10"},
              {"--seed", "S", "seed of the random baseline", "0"},
+             kCentreOption,
              {"--json", "", "print the results as JSON instead of a table"},
              {"--out", "DIR", "also write DIR/retrieval.json"}});
   if (!args.parse(argc, argv)) return 0;
@@ -31,6 +33,7 @@ int cmd_eval_retrieve(int argc, char** argv) {
   }
   WS_CHECK(!ks.empty(), "wsnerf eval-retrieve: --k is empty");
   EmbeddingSet set = load_embeddings(path);
+  apply_centring(set, args.str("--centre"));
   RetrievalReport r = retrieval_report(set, args.str("--split"), ks, uint64_t(args.i64("--seed")));
   nlohmann::json j = r.to_json();
   j["embeddings"] = path;

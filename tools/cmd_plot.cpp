@@ -4,6 +4,7 @@
 
 #include "data/embeddings.h"
 #include "engine/progress.h"
+#include "models/eval/eval_sets.h"
 #include "models/eval/figures.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -24,12 +25,14 @@ int cmd_plot(int argc, char** argv) {
              {"--k", "K", "neighbours per query", "5"},
              {"--perplexity", "P", "t-SNE perplexity", "30"},
              {"--iterations", "N", "t-SNE iterations", "1000"},
-             {"--seed", "S", "t-SNE initial layout", "0"}});
+             {"--seed", "S", "t-SNE initial layout", "0"},
+             kCentreOption});
   if (!args.parse(argc, argv)) return 0;
   const std::string out = args.str("--out"), split = args.str("--split");
   const int queries = int(args.i64("--queries")), k = int(args.i64("--k"));
   WS_CHECK(queries > 0 && k > 0, "wsnerf plot: --queries and --k must be positive");
   EmbeddingSet set = load_embeddings(args.str("--embeddings"));
+  apply_centring(set, args.str("--centre"));
 
   TsneOptions opt;
   opt.perplexity = args.f64("--perplexity");

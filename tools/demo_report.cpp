@@ -73,7 +73,9 @@ void classification_section(std::ostringstream& md, const nlohmann::ordered_json
     md << "\n";
   }
   md << "\nTest accuracy in percent (" << cls["classes"].size() << " classes: chance "
-     << pct(1.0 / double(std::max<size_t>(1, cls["classes"].size()))) << "%).\n\n";
+     << pct(1.0 / double(std::max<size_t>(1, cls["classes"].size())))
+     << (cls.value("centring", "none") == "arch" ? "%), embeddings centred per architecture and split.\n\n"
+                                                 : "%), raw embeddings.\n\n");
 }
 
 void retrieval_section(std::ostringstream& md, const nlohmann::ordered_json& ret) {
@@ -85,7 +87,23 @@ void retrieval_section(std::ostringstream& md, const nlohmann::ordered_json& ret
     for (const char* k : {"R@1", "R@5", "R@10"}) md << " " << pct(p["random"].value(k, NAN)) << " |";
     md << "\n";
   }
-  md << "\nInstance-level recall in percent on the test split (a hit: the same object in the top k).\n\n";
+  md << "\nInstance-level recall in percent on the test split (a hit: the same object in the top k)"
+     << (ret.value("centring", "none") == "arch" ? ", embeddings centred per architecture" : ", raw embeddings")
+     << ".\n\n";
+}
+
+// Mean recall@1/5/10 over the ordered pairs of distinct architectures, as "a / b / c".
+std::string mean_cross_recall(const nlohmann::ordered_json& ret) {
+  if (!ret.is_object() || !ret.contains("pairs")) return "n/a";
+  std::string out;
+  for (const char* k : {"R@1", "R@5", "R@10"}) {
+    double sum = 0;
+    int n = 0;
+    for (const auto& p : ret["pairs"])
+      if (p["query"] != "ALL") sum += p["recall"].value(k, NAN), ++n;
+    out += (out.empty() ? "" : " / ") + pct(n ? sum / n : NAN);
+  }
+  return out;
 }
 }  // namespace
 
@@ -139,6 +157,10 @@ std::string demo_report(const std::string& out, const std::string& preset, const
     if (ret.is_object()) {
       md << "### Retrieval\n\n";
       retrieval_section(md, ret);
+      nlohmann::ordered_json raw = read_json(run / "retrieval_raw.json");
+      if (raw.is_object())
+        md << "Mean cross-architecture R@1 / R@5 / R@10: " << mean_cross_recall(ret) << " centred, "
+           << mean_cross_recall(raw) << " with the raw embeddings (the paper's protocol; `retrieval_raw.json`).\n\n";
     }
     if (fs::exists(run / "tsne.png"))
       md << "![t-SNE of the test embeddings](runs/" << obj << "/tsne.png)\n\n![retrieval examples](runs/" << obj

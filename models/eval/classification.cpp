@@ -22,7 +22,7 @@ nlohmann::json ClassificationTable::to_json() const {
   }
   nlohmann::json tests = nlohmann::json::object();
   for (size_t c = 0; c < test_archs.size(); ++c) tests[test_archs[c]] = test_rows[c];
-  return {{"classes", classes}, {"train_sets", train_sets}, {"test_archs", test_archs},
+  return {{"centring", centring}, {"classes", classes}, {"train_sets", train_sets}, {"test_archs", test_archs},
           {"accuracy", acc},   {"test_rows", tests},        {"runs", runs_j}};
 }
 
@@ -30,6 +30,7 @@ ClassificationTable classification_table(const EmbeddingSet& set, const Classifi
                                          const ClassifierProgressFn& progress) {
   ClassificationTable t;
   t.classes = set.classes();
+  t.centring = centring_of(set);
   WS_CHECK(t.classes.size() >= 2, "classification needs at least 2 classes, the embeddings have ", t.classes.size());
   const std::vector<int32_t> labels = class_labels(set);
 
@@ -70,7 +71,9 @@ ClassificationTable classification_table(const EmbeddingSet& set, const Classifi
 std::string format_classification_table(const ClassificationTable& t) {
   int w = 8;
   for (const std::string& a : t.test_archs) w = std::max(w, int(a.size()) + 2);
-  std::string s = "classification accuracy (%) on the test split\nrows: classifier trained on; columns: tested on\n\n";
+  std::string s = str_cat("classification accuracy (%) on the test split\nrows: classifier trained on; columns: tested on\n",
+                          t.centring == "arch" ? "embeddings centred per architecture and split (--centre none: raw)\n\n"
+                                               : "raw embeddings\n\n");
   char buf[256];
   std::snprintf(buf, sizeof buf, "%-8s %6s", "train", "val%");
   s += buf;

@@ -1,6 +1,7 @@
 #include "models/eval/eval_sets.h"
 
 #include <algorithm>
+#include <map>
 
 #include "models/nerf/arch.h"
 
@@ -49,6 +50,32 @@ std::vector<float> gather_embeddings(const EmbeddingSet& set, const std::vector<
     std::copy_n(x + rows[i] * D, D, out.begin() + int64_t(i) * D);
   }
   return out;
+}
+
+void apply_centring(EmbeddingSet& set, const std::string& mode) {
+  WS_CHECK(mode == "arch" || mode == "none", "centring: expected 'arch' or 'none', got '", mode, "'");
+  set.info["centring"] = mode;
+  if (mode == "none" || set.size() == 0) return;
+  WS_CHECK(set.embeddings.defined() && set.embeddings.ndim() == 2 && set.embeddings.dtype() == DType::F32,
+           "embeddings must be F32 [N, D], got ", set.embeddings.defined() ? describe(set.embeddings) : "none");
+  set.embeddings = set.embeddings.to(Device::cpu()).clone();  // not the caller's storage
+  const int64_t D = set.dim();
+  float* x = set.embeddings.f32();
+  std::map<std::pair<std::string, std::string>, std::vector<int64_t>> groups;
+  for (int64_t i = 0; i < set.size(); ++i) groups[{set.rows[size_t(i)].split, set.rows[size_t(i)].arch}].push_back(i);
+  for (const auto& [key, rows] : groups) {
+    std::vector<double> mean(size_t(D), 0.0);  // double: the common part is ~1000x the rest
+    for (int64_t r : rows)
+      for (int64_t k = 0; k < D; ++k) mean[size_t(k)] += x[r * D + k];
+    for (double& m : mean) m /= double(rows.size());
+    for (int64_t r : rows)
+      for (int64_t k = 0; k < D; ++k) x[r * D + k] = float(double(x[r * D + k]) - mean[size_t(k)]);
+  }
+}
+
+std::string centring_of(const EmbeddingSet& set) {
+  auto it = set.info.find("centring");
+  return it == set.info.end() ? "none" : it->second;
 }
 
 LabeledSet labeled_rows(const EmbeddingSet& set, const std::vector<int64_t>& rows, const std::vector<int32_t>& labels) {

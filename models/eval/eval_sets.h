@@ -23,6 +23,20 @@ std::vector<int64_t> rows_of(const EmbeddingSet& set, const std::string& split, 
 // Those rows' embeddings and labels.
 LabeledSet labeled_rows(const EmbeddingSet& set, const std::vector<int64_t>& rows, const std::vector<int32_t>& labels);
 
+// Per-architecture centring, the evaluations' default (`--centre arch`): every
+// (split, architecture) group of rows minus its own mean embedding. A briefly trained
+// encoder gives each architecture a large common vector (cosine 1.000 between any two
+// NeRFs of it) that hides the object-dependent part, and in cross-architecture retrieval
+// it makes the ranking the same for every query. Subtracting each modality's mean is the
+// usual cure for such a "modality gap" (Liang et al., NeurIPS 2022); it uses no labels,
+// and each group is centred with its own rows only, so a test set never informs training.
+// mode: "arch" (centre) or "none" (the paper's raw embeddings); anything else fails.
+// Records the mode in set.info["centring"]. embeddings F32 [N, D] on the host, in place.
+void apply_centring(EmbeddingSet& set, const std::string& mode);
+
+// set.info["centring"], or "none" when the set was not centred.
+std::string centring_of(const EmbeddingSet& set);
+
 // Those rows' embeddings, [rows.size(), D] row-major on the host.
 std::vector<float> gather_embeddings(const EmbeddingSet& set, const std::vector<int64_t>& rows);
 

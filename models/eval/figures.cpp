@@ -125,7 +125,7 @@ Image tsne_figure(const EmbeddingSet& set, const std::string& split, const TsneO
     f.marker.push_back(int(std::find(f.marker_names.begin(), f.marker_names.end(), set.rows[size_t(r)].arch) -
                            f.marker_names.begin()));
   }
-  f.title = str_cat("t-SNE of ", n, " ", split, " embeddings (perplexity ", tsne_perplexity(opt.perplexity, n),
+  f.title = str_cat("t-SNE of ", n, " ", split, centring_of(set) == "arch" ? " embeddings, centred per architecture" : " embeddings", " (perplexity ", tsne_perplexity(opt.perplexity, n),
                     "): colour = class, marker = architecture");
   return scatter_figure(f);
 }

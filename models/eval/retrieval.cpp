@@ -96,13 +96,14 @@ nlohmann::json RetrievalReport::to_json() const {
                        {"gallery_size", p.embeddings.gallery},
                        {"recall", recall_json(p.embeddings)},
                        {"random", recall_json(p.random)}});
-  return {{"split", split}, {"ks", ks}, {"random_seed", random_seed}, {"pairs", pairs_j}};
+  return {{"split", split}, {"centring", centring}, {"ks", ks}, {"random_seed", random_seed}, {"pairs", pairs_j}};
 }
 
 RetrievalReport retrieval_report(const EmbeddingSet& set, const std::string& split, const std::vector<int>& ks,
                                  uint64_t random_seed) {
   RetrievalReport rep;
   rep.split = split;
+  rep.centring = centring_of(set);
   rep.ks = ks;
   rep.random_seed = random_seed;
   for (int k : ks) WS_CHECK(k > 0, "retrieval: k must be positive, got ", k);
@@ -139,7 +140,9 @@ RetrievalReport retrieval_report(const EmbeddingSet& set, const std::string& spl
 
 std::string format_retrieval_report(const RetrievalReport& r) {
   std::string s = str_cat("instance retrieval on the ", r.split,
-                          " split: recall@k (%) of the same object in another architecture\n"
+                          " split: recall@k (%) of the same object in another architecture\n",
+                          r.centring == "arch" ? "embeddings centred per architecture (--centre none: raw, the paper's protocol)\n"
+                                               : "raw embeddings (the paper's protocol)\n",
                           "random: Gaussian embeddings of the same shape (seed ", r.random_seed, "), the chance level\n\n");
   char buf[128];
   std::snprintf(buf, sizeof buf, "%-10s %-10s %7s %8s", "query", "gallery", "queries", "gal.size");

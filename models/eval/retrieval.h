@@ -41,6 +41,7 @@ struct RetrievalPair {
 
 struct RetrievalReport {
   std::string split;
+  std::string centring = "none";  // the embeddings' centring (eval_sets.h apply_centring)
   std::vector<int> ks;
   uint64_t random_seed = 0;
   std::vector<RetrievalPair> pairs;  // ALL/ALL first, then every ordered pair of distinct archs
