@@ -25,6 +25,33 @@ TEST_CASE("siglip: a 2x2 batch against the hand-computed loss, and its gradients
                          Tensor::from(std::vector<float>{0.5f}, {1}), Tensor::from(std::vector<float>{-1.0f}, {1})});
 }
 
+TEST_CASE("siglip: batch centring by architecture, its gradients, and a per-architecture offset it cancels") {
+  // rows: MLP, TRI, MLP, TRI, HASH; MLP mean (2,1), TRI mean (0,2), HASH alone -> zero.
+  Var z(Tensor::from(std::vector<float>{1, 0, 0, 1, 3, 2, 0, 3, 5, 5}, {5, 2}));
+  const std::vector<std::string> g = {"MLP", "TRI", "MLP", "TRI", "HASH"};
+  CHECK(centre_by_group(z, g).value().to_vector() == std::vector<float>{-1, -1, 0, -1, 1, 1, 0, 1, 0, 0});
+  test::check_gradients("centre_by_group", [&](const std::vector<Var>& v) { return centre_by_group(v[0], g); },
+                        {test::random_tensor({5, 3}, 4)});
+  // SigLIP on two pairs (MLP,TRI),(MLP,TRI): adding a vector per architecture (however
+  // large) changes the raw loss, not the centred one.
+  const std::vector<std::string> pairs = {"MLP", "TRI", "MLP", "TRI"};
+  Tensor x = test::random_tensor({4, 3}, 5);
+  std::vector<float> shifted = x.to_vector();
+  for (int r = 0; r < 4; ++r)
+    for (int k = 0; k < 3; ++k) shifted[size_t(r * 3 + k)] += (r % 2 ? -40.0f : 25.0f) * float(k + 1);
+  Var t(Tensor::from(std::vector<float>{kSiglipInitLogT}, {1})), bias(Tensor::from(std::vector<float>{kSiglipInitBias}, {1}));
+  auto loss = [&](const Tensor& rows, bool centre) {
+    Var v(rows);
+    if (centre) v = centre_by_group(v, pairs);
+    Tensor idx_a = Tensor::from(std::vector<int32_t>{0, 2}, {2}), idx_b = Tensor::from(std::vector<int32_t>{1, 3}, {2});
+    return siglip_loss(gather_rows(v, idx_a), gather_rows(v, idx_b), t, bias).value().item();
+  };
+  Tensor xs = Tensor::from(shifted, {4, 3});
+  CHECK(loss(xs, true) == doctest::Approx(loss(x, true)).epsilon(1e-4));
+  CHECK(std::fabs(loss(xs, false) - loss(x, false)) > 0.1);
+  CHECK_THROWS_WITH_AS(centre_by_group(z, {"MLP"}), doctest::Contains("must be [1, D]"), Error);
+}
+
 TEST_CASE("pair sampler: each object once per epoch, distinct architectures, the cycling order") {
   PairSampler s(10, {"MLP", "TRI", "HASH"}, 4, 7);
   CHECK(s.batches_per_epoch() == 3);

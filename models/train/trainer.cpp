@@ -40,6 +40,9 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
   c.render.samples_per_nerf = p.get<int64_t>("train", "samples_per_nerf");
   c.render.bg_points = p.get<int64_t>("train", "bg_points");
   c.contrastive_weight = p.get<float>("train", "contrastive_weight");
+  c.contrastive_centring = p.get_or<std::string>("train", "contrastive_centring", "none");
+  WS_CHECK(c.contrastive_centring == "none" || c.contrastive_centring == "batch", "preset ", p.name,
+           ": train.contrastive_centring must be 'none' or 'batch', got '", c.contrastive_centring, "'");
   c.teacher_pool = p.get_or<int64_t>("train", "teacher_pool", 4 * c.render.rays_per_nerf);
   c.seed = p.get_or<uint64_t>("train", "seed", 0);
   c.archs = p.get_or<std::vector<std::string>>("fit", "archs", {"MLP", "TRI", "HASH"});
@@ -61,6 +64,7 @@ nlohmann::json TrainConfig::to_json() const {
           {"warmup", warmup},
           {"pairs_per_batch", pairs_per_batch},
           {"contrastive_weight", contrastive_weight},
+          {"contrastive_centring", contrastive_centring},
           {"teacher_pool", teacher_pool},
           {"seed", seed}};
 }
@@ -158,7 +162,10 @@ std::vector<int64_t> files_of(const SplitData& s, const SampledBatch& b, const s
   return files;
 }
 
-Var contrastive(const Model& m, const Var& z, int64_t n_pairs, Device d) {
+// z [2n, D]: rows 2k and 2k+1 are one object in two architectures (b.archs).
+Var contrastive(const Model& m, const TrainConfig& cfg, const Var& z_raw, const SampledBatch& b, Device d) {
+  const int64_t n_pairs = int64_t(b.objects.size() / 2);
+  const Var z = cfg.contrastive_centring == "batch" ? centre_by_group(z_raw, b.archs) : z_raw;
   std::vector<int32_t> even, odd;
   for (int32_t k = 0; k < int32_t(n_pairs); ++k) {
     even.push_back(2 * k);
@@ -182,7 +189,7 @@ BatchLoss batch_loss(const Model& m, const TrainConfig& cfg, const SplitData& s,
     terms.push_back(r);
   }
   if (cfg.objective != "r" && b.paired && b.objects.size() >= 2) {
-    Var c = contrastive(m, z, int64_t(b.objects.size() / 2), d);
+    Var c = contrastive(m, cfg, z, b, d);
     out.contrastive = c.value().item();
     terms.push_back(cfg.objective == "c" ? c : mul_scalar(c, cfg.contrastive_weight));
   }
@@ -203,7 +210,7 @@ double validate(const Model& m, const TrainConfig& cfg, const SplitData& val, De
     for (const SampledBatch& b : ps.epoch(0)) {
       if (!b.paired || b.objects.size() < 2) continue;
       Var z = m.enc.forward(graph_batch(val, files_of(val, b, cfg.archs), d));
-      total += contrastive(m, z, int64_t(b.objects.size() / 2), d).value().item();
+      total += contrastive(m, cfg, z, b, d).value().item();
       ++n;
     }
     return n ? total / n : 0.0;

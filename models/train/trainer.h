@@ -37,6 +37,7 @@ struct TrainConfig {
   double lr = 1e-4, weight_decay = 1e-2, warmup = 0.3;
   int pairs_per_batch = 4;
   float contrastive_weight = 0.02f;
+  std::string contrastive_centring = "none";  // "none" (the paper) or "batch" (siglip.h centre_by_group)
   int64_t teacher_pool = 2048;      // cached teacher rays per NeRF
   int64_t checkpoint_every = 200;   // steps between mid-epoch checkpoints
   uint64_t seed = 0;
