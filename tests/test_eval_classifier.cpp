@@ -239,6 +239,24 @@ TEST_CASE("classification table: rows ALL and each training arch, columns every 
   CHECK(format_classification_table(t).find("MLP-2L") != std::string::npos);
 }
 
+TEST_CASE("classification table: the same embeddings in another row order give the same table") {
+  test::ClusterSpec spec;
+  spec.train = 6;
+  spec.val = 2;
+  spec.object_noise = 4.0f;  // overlapping classes: the result depends on the batches
+  EmbeddingSet set = test::clustered_embeddings(spec), reversed;
+  std::vector<float> all = set.embeddings.to_vector(), flipped;
+  for (int64_t i = set.size() - 1; i >= 0; --i) {
+    reversed.rows.push_back(set.rows[size_t(i)]);
+    flipped.insert(flipped.end(), all.begin() + i * spec.dim, all.begin() + (i + 1) * spec.dim);
+  }
+  reversed.embeddings = Tensor::from(flipped, {set.size(), spec.dim});
+  ClassificationTable a = classification_table(set, small_config(8), Device::cpu());
+  ClassificationTable b = classification_table(reversed, small_config(8), Device::cpu());
+  CHECK(a.accuracy == b.accuracy);
+  for (size_t r = 0; r < a.runs.size(); ++r) CHECK(a.runs[r].epoch_loss == b.runs[r].epoch_loss);
+}
+
 TEST_CASE("parity: the classifier trained on the GPU matches the CPU's") {
   if (!test::gpu_or_skip("classifier training")) return;
   test::ClusterSpec spec;
