@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <tuple>
 
 #include "models/eval/eval_sets.h"
 #include "models/nerf/arch.h"
@@ -27,22 +26,6 @@ nlohmann::json ClassificationTable::to_json() const {
           {"accuracy", acc},   {"test_rows", tests},        {"runs", runs_j}};
 }
 
-namespace {
-// The classifier's batches follow row order, and with a few hundred rows its accuracy
-// moves by 10+ points with that order (measured on the cpu demo). Sorting by (object,
-// architecture) makes the table a function of the embeddings, not of the order `embed`
-// wrote them in.
-std::vector<int64_t> canonical_rows(const EmbeddingSet& set, const std::string& split,
-                                    const std::vector<std::string>& archs) {
-  std::vector<int64_t> rows = rows_of(set, split, archs);
-  std::stable_sort(rows.begin(), rows.end(), [&](int64_t a, int64_t b) {
-    const EmbeddingRow &x = set.rows[size_t(a)], &y = set.rows[size_t(b)];
-    return std::tie(x.object, x.arch) < std::tie(y.object, y.arch);
-  });
-  return rows;
-}
-}  // namespace
-
 ClassificationTable classification_table(const EmbeddingSet& set, const ClassifierConfig& cfg, Device d,
                                          const ClassifierProgressFn& progress) {
   ClassificationTable t;
@@ -65,13 +48,13 @@ ClassificationTable classification_table(const EmbeddingSet& set, const Classifi
   WS_CHECK(!t.test_archs.empty(), "classification: the embeddings have no test-split rows");
   std::vector<LabeledSet> tests;
   for (const std::string& a : t.test_archs) {
-    tests.push_back(labeled_rows(set, canonical_rows(set, "test", {a}), labels));
+    tests.push_back(labeled_rows(set, rows_of(set, "test", {a}), labels));
     t.test_rows.push_back(tests.back().size());
   }
 
   for (size_t r = 0; r < t.train_sets.size(); ++r) {
-    LabeledSet train = labeled_rows(set, canonical_rows(set, "train", t.train_archs[r]), labels);
-    LabeledSet val = labeled_rows(set, canonical_rows(set, "val", t.train_archs[r]), labels);
+    LabeledSet train = labeled_rows(set, rows_of(set, "train", t.train_archs[r]), labels);
+    LabeledSet val = labeled_rows(set, rows_of(set, "val", t.train_archs[r]), labels);
     t.train_rows.push_back(train.size());
     t.val_rows.push_back(val.size());
     EmbeddingClassifier model(set.dim(), int(t.classes.size()), cfg, d);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "models/nerf/arch.h"
 
@@ -35,6 +36,10 @@ std::vector<int64_t> rows_of(const EmbeddingSet& set, const std::string& split, 
     const EmbeddingRow& r = set.rows[size_t(i)];
     if (r.split == split && std::find(archs.begin(), archs.end(), r.arch) != archs.end()) out.push_back(i);
   }
+  std::stable_sort(out.begin(), out.end(), [&](int64_t a, int64_t b) {
+    const EmbeddingRow &x = set.rows[size_t(a)], &y = set.rows[size_t(b)];
+    return std::tie(x.object, x.arch) < std::tie(y.object, y.arch);
+  });
   return out;
 }
 

@@ -17,7 +17,10 @@ std::vector<std::string> archs_in_table_order(const EmbeddingSet& set, const std
 // Label of every row: the index of its class in set.classes() (sorted names).
 std::vector<int32_t> class_labels(const EmbeddingSet& set);
 
-// The rows whose split is `split` and whose arch is one of `archs`, in file order.
+// The rows whose split is `split` and whose arch is one of `archs`, sorted by (object,
+// arch): a classifier's batches follow row order, and with a few hundred rows that order
+// alone moved accuracy by 9 points on the cpu demo; sorted, results depend on the
+// embeddings only, not on the order a file lists them in.
 std::vector<int64_t> rows_of(const EmbeddingSet& set, const std::string& split, const std::vector<std::string>& archs);
 
 // Those rows' embeddings and labels.
