@@ -72,8 +72,7 @@ std::string format_classification_table(const ClassificationTable& t) {
   int w = 8;
   for (const std::string& a : t.test_archs) w = std::max(w, int(a.size()) + 2);
   std::string s = str_cat("classification accuracy (%) on the test split\nrows: classifier trained on; columns: tested on\n",
-                          t.centring == "arch" ? "embeddings centred per architecture and split (--centre none: raw)\n\n"
-                                               : "raw embeddings\n\n");
+                          centring_label(t.centring), "\n\n");
   char buf[256];
   std::snprintf(buf, sizeof buf, "%-8s %6s", "train", "val%");
   s += buf;

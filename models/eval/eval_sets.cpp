@@ -83,6 +83,10 @@ std::string centring_of(const EmbeddingSet& set) {
   return it == set.info.end() ? "none" : it->second;
 }
 
+std::string centring_label(const std::string& mode) {
+  return mode == "arch" ? "embeddings centred per architecture and split" : "raw embeddings (the paper's protocol)";
+}
+
 LabeledSet labeled_rows(const EmbeddingSet& set, const std::vector<int64_t>& rows, const std::vector<int32_t>& labels) {
   LabeledSet s;
   s.dim = set.dim();

@@ -40,6 +40,10 @@ void apply_centring(EmbeddingSet& set, const std::string& mode);
 // set.info["centring"], or "none" when the set was not centred.
 std::string centring_of(const EmbeddingSet& set);
 
+// What tables, figures and reports print for a centring mode: "embeddings centred per
+// architecture and split" or "raw embeddings (the paper's protocol)".
+std::string centring_label(const std::string& mode);
+
 // Those rows' embeddings, [rows.size(), D] row-major on the host.
 std::vector<float> gather_embeddings(const EmbeddingSet& set, const std::vector<int64_t>& rows);
 

@@ -125,8 +125,8 @@ Image tsne_figure(const EmbeddingSet& set, const std::string& split, const TsneO
     f.marker.push_back(int(std::find(f.marker_names.begin(), f.marker_names.end(), set.rows[size_t(r)].arch) -
                            f.marker_names.begin()));
   }
-  f.title = str_cat("t-SNE of ", n, " ", split, centring_of(set) == "arch" ? " embeddings, centred per architecture" : " embeddings", " (perplexity ", tsne_perplexity(opt.perplexity, n),
-                    "): colour = class, marker = architecture");
+  f.title = str_cat("t-SNE of ", n, " ", split, " rows (perplexity ", tsne_perplexity(opt.perplexity, n),
+                    "), ", centring_label(centring_of(set)), ": colour = class, marker = architecture");
   return scatter_figure(f);
 }
 

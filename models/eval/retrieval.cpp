@@ -141,8 +141,7 @@ RetrievalReport retrieval_report(const EmbeddingSet& set, const std::string& spl
 std::string format_retrieval_report(const RetrievalReport& r) {
   std::string s = str_cat("instance retrieval on the ", r.split,
                           " split: recall@k (%) of the same object in another architecture\n",
-                          r.centring == "arch" ? "embeddings centred per architecture (--centre none: raw, the paper's protocol)\n"
-                                               : "raw embeddings (the paper's protocol)\n",
+                          centring_label(r.centring), "\n",
                           "random: Gaussian embeddings of the same shape (seed ", r.random_seed, "), the chance level\n\n");
   char buf[128];
   std::snprintf(buf, sizeof buf, "%-10s %-10s %7s %8s", "query", "gallery", "queries", "gal.size");
