@@ -8,6 +8,7 @@
 
 #include "engine/build_info.h"
 #include "engine/io.h"
+#include "models/eval/eval_sets.h"
 #include "models/nerf/arch.h"
 #include "models/train/trainer.h"
 
@@ -47,13 +48,13 @@ std::pair<double, double> mean_accuracy(const nlohmann::ordered_json& cls) {
   return {nt ? tr / nt : NAN, nu ? un / nu : NAN};
 }
 
-// Recall@10 of ALL/ALL, and the mean over ordered pairs of distinct architectures.
-std::pair<double, double> recall10(const nlohmann::ordered_json& ret, const char* which = "recall") {
+// Recall at `key` ("R@10") of ALL/ALL, and its mean over ordered pairs of distinct architectures.
+std::pair<double, double> pair_recall(const nlohmann::ordered_json& ret, const char* key) {
   double all = NAN, sum = 0;
   int n = 0;
-  if (!ret.contains("pairs")) return {NAN, NAN};
+  if (!ret.is_object() || !ret.contains("pairs")) return {NAN, NAN};
   for (const auto& p : ret["pairs"]) {
-    double r = p[which].value("R@10", NAN);
+    double r = p["recall"].value(key, NAN);
     if (p["query"] == "ALL") all = r;
     else sum += r, ++n;
   }
@@ -73,9 +74,8 @@ void classification_section(std::ostringstream& md, const nlohmann::ordered_json
     md << "\n";
   }
   md << "\nTest accuracy in percent (" << cls["classes"].size() << " classes: chance "
-     << pct(1.0 / double(std::max<size_t>(1, cls["classes"].size())))
-     << (cls.value("centring", "none") == "arch" ? "%), embeddings centred per architecture and split.\n\n"
-                                                 : "%), raw embeddings.\n\n");
+     << pct(1.0 / double(std::max<size_t>(1, cls["classes"].size()))) << "%), "
+     << centring_label(cls.value("centring", "none")) << ".\n\n";
 }
 
 void retrieval_section(std::ostringstream& md, const nlohmann::ordered_json& ret) {
@@ -87,22 +87,14 @@ void retrieval_section(std::ostringstream& md, const nlohmann::ordered_json& ret
     for (const char* k : {"R@1", "R@5", "R@10"}) md << " " << pct(p["random"].value(k, NAN)) << " |";
     md << "\n";
   }
-  md << "\nInstance-level recall in percent on the test split (a hit: the same object in the top k)"
-     << (ret.value("centring", "none") == "arch" ? ", embeddings centred per architecture" : ", raw embeddings")
-     << ".\n\n";
+  md << "\nInstance-level recall in percent on the test split (a hit: the same object in the top k), "
+     << centring_label(ret.value("centring", "none")) << ".\n\n";
 }
 
 // Mean recall@1/5/10 over the ordered pairs of distinct architectures, as "a / b / c".
 std::string mean_cross_recall(const nlohmann::ordered_json& ret) {
-  if (!ret.is_object() || !ret.contains("pairs")) return "n/a";
   std::string out;
-  for (const char* k : {"R@1", "R@5", "R@10"}) {
-    double sum = 0;
-    int n = 0;
-    for (const auto& p : ret["pairs"])
-      if (p["query"] != "ALL") sum += p["recall"].value(k, NAN), ++n;
-    out += (out.empty() ? "" : " / ") + pct(n ? sum / n : NAN);
-  }
+  for (const char* k : {"R@1", "R@5", "R@10"}) out += (out.empty() ? "" : " / ") + pct(pair_recall(ret, k).second);
   return out;
 }
 }  // namespace
@@ -166,7 +158,7 @@ std::string demo_report(const std::string& out, const std::string& preset, const
       md << "![t-SNE of the test embeddings](runs/" << obj << "/tsne.png)\n\n![retrieval examples](runs/" << obj
          << "/retrieval.png)\n\n";
     auto [acc_train, acc_unseen] = mean_accuracy(cls);
-    auto [r_all, r_cross] = recall10(ret);
+    auto [r_all, r_cross] = pair_recall(ret, "R@10");
     compare.push_back({obj, pct(acc_train), pct(acc_unseen), pct(r_all), pct(r_cross)});
   }
   if (objectives.size() > 1) {
