@@ -367,9 +367,9 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     nlohmann::json line = {{"epoch", st.epoch + 1}, {"steps", st.step}, {"train_loss", n ? sum_loss / n : 0},
                            {"train_render", n ? sum_r / n : 0}, {"train_contrastive", n ? sum_c / n : 0},
                            {summary.metric, metric}, {"best", best}, {"lr", sched.lr(st.step)}, {"seconds", secs}};
-    std::string log;
-    for (const nlohmann::json& l : read_train_log(run)) log += l.dump() + "\n";
-    write_file_atomic(in_run(run, "log.jsonl"), log + line.dump() + "\n");
+    // Append by rewriting (atomic: an interrupted write never leaves half a line).
+    const std::string log_path = in_run(run, "log.jsonl");
+    write_file_atomic(log_path, (fs::exists(log_path) ? read_file(log_path) : "") + line.dump() + "\n");
     bar.finish(str_cat(summary.metric, " ", metric, best ? " (best)" : ""));
     RunState next = st;
     ++next.epoch;
