@@ -211,6 +211,34 @@ TEST_CASE("fit: held-out views are never read while fitting") {
   CHECK_THROWS_WITH_AS(fit_nerfs(arch, {{"lamp", "1", missing}}, opt), doctest::Contains("train/00.png"), Error);
 }
 
+TEST_CASE("fit: shared_init starts every NeRF of an architecture from the same weights") {
+  // lr 1e-30: one Adam step moves no weight by a representable amount, so the fitted
+  // values are the starting ones.
+  FitOptions opt = tiny_options();
+  opt.steps = 1;
+  opt.lr = 1e-30f;
+  opt.shared_init = false;
+  const ArchSpec arch = find_arch("HASH");
+  const std::vector<FitObject> objects = {{"chair", "0", tiny_object("chair", 0)}, {"lamp", "1", tiny_object("lamp", 1)}};
+  auto max_gap = [](const Tensor& a, const Tensor& b) {
+    std::vector<float> x = values(a), y = values(b);
+    REQUIRE(x.size() == y.size());
+    double g = 0.0;
+    for (size_t i = 0; i < x.size(); ++i) g = std::max(g, std::fabs(double(x[i]) - double(y[i])));
+    return g;
+  };
+  std::vector<NerfFile> own = fit_nerfs(arch, objects, opt);
+  CHECK(max_gap(own[0].mlp, own[1].mlp) > 1e-3);  // one random start per NeRF
+  CHECK(max_gap(own[0].encoding, own[1].encoding) > 1e-6);
+  opt.shared_init = true;
+  std::vector<NerfFile> shared = fit_nerfs(arch, objects, opt);
+  CHECK(max_gap(shared[0].mlp, shared[1].mlp) < 1e-20);
+  CHECK(max_gap(shared[0].encoding, shared[1].encoding) < 1e-20);
+  // The shared start is still a function of the seed.
+  opt.seed = 7;
+  CHECK(max_gap(fit_nerfs(arch, {objects[0]}, opt)[0].mlp, shared[0].mlp) > 1e-3);
+}
+
 TEST_CASE("fit: the loss of B NeRFs is the sum of each NeRF's mean (gradients do not shrink with B)") {
   Tensor target = test::random_tensor({8, 3}, 1, 0.0f, 1.0f);
   Tensor pred = test::random_tensor({8, 3}, 2, 0.0f, 1.0f);

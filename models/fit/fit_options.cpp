@@ -42,7 +42,7 @@ FitOptions FitOptions::from_preset(const Preset& p) {
       "archs",           "unseen_archs",        "steps",           "family_steps",           "samples_per_step", "batch",
       "lr",              "lr_milestones",       "lr_gamma",        "lr_warmup",        "adam_eps",         "render_step",
       "occupancy_res",   "occupancy_every",     "occupancy_warmup", "occupancy_decay", "occupancy_threshold", "occupancy_hull",
-      "init_rays",       "max_rays",            "seed"};
+      "init_rays",       "max_rays",            "seed",            "shared_init"};
   for (const auto& kv : p.section("fit").items())
     WS_CHECK(known.count(kv.key()), "preset ", p.name, ": unknown key fit.", kv.key());
   FitOptions o;
@@ -67,6 +67,7 @@ FitOptions FitOptions::from_preset(const Preset& p) {
   o.init_rays = p.get_or("fit", "init_rays", o.init_rays);
   o.max_rays = p.get_or("fit", "max_rays", o.max_rays);
   o.seed = p.get_or("fit", "seed", o.seed);
+  o.shared_init = p.get_or("fit", "shared_init", o.shared_init);
   o.validate("preset " + p.name);
   return o;
 }

@@ -27,6 +27,10 @@
 //   init_rays           rays per NeRF at step 0 (then adapted)
 //   max_rays            upper bound of the adapted ray count per NeRF
 //   seed                initialisation, pixel choice, jitter
+//   shared_init         true: every NeRF of one architecture starts from the same weights
+//                       (inr2vec/nf2vec practice: fitted weights then differ by what the
+//                       objects differ in, not by their random starts); false: one random
+//                       start per NeRF (default false)
 // Every key but archs/unseen_archs has a default (the values above, paper-sized
 // otherwise); unknown keys are errors, so a typo does not go unnoticed.
 #pragma once
@@ -61,6 +65,7 @@ struct FitOptions {
   int64_t init_rays = 1024;
   int64_t max_rays = 1 << 16;
   uint64_t seed = 0;
+  bool shared_init = false;
 
   int steps_for(Family f) const;  // family_steps, else steps
   // Checks ranges; `where` names the source in errors.

@@ -122,7 +122,9 @@ FittedBatch fit_field_batch(const ArchSpec& arch, const std::vector<const Object
   FittedBatch out;
   out.field = make_field_batch(arch, B, d);
   FieldBatch& f = out.field;
-  for (int64_t b = 0; b < B; ++b) init_field(f, b, opt.seed, nerf_seeds[size_t(b)]);
+  // Pixel choices stay per NeRF either way; only the starting weights are shared.
+  const uint64_t shared_stream = nerf_seed(opt.seed, arch.name, "");
+  for (int64_t b = 0; b < B; ++b) init_field(f, b, opt.seed, opt.shared_init ? shared_stream : nerf_seeds[size_t(b)]);
   Adam adam(f.params, AdamConfig::adam(0.0f, opt.adam_eps));
   MultiStep sched{opt.lr, {}, opt.lr_gamma};
   const int steps = opt.steps_for(arch.family);
