@@ -296,6 +296,33 @@ TEST_CASE("gmn: value_scale s on parameters p embeds like value_scale 1 on s*p; 
   CHECK_THROWS_WITH_AS(load_encoder(path, plain, ps_p), doctest::Contains("value_scale"), Error);
 }
 
+TEST_CASE("gmn: position_scale s embeds like position_scale 1 with s times the position weights") {
+  const GraphTemplate& t = graph_template(find_arch("TRI"));  // the family whose edges carry positions
+  const std::vector<float> p = random_params(t.edges, 22);
+  GmnConfig scaled{8, 2, 16}, plain{8, 2, 16};
+  scaled.position_scale = 4.0f;
+  ParamSet ps_s, ps_p;
+  GmnEncoder enc_s(scaled, ps_s), enc_p(plain, ps_p);
+  ps_s.materialize(Device::cpu());
+  ps_p.materialize(Device::cpu());
+  enc_s.init(5);
+  enc_p.init(5);
+  const GraphBatch b = batch_of({&t}, {p});
+  const std::vector<float> before = embed(enc_p, b);
+  Tensor w = ps_p.get("enc.e_pos.lin.weight").value();
+  for (int64_t i = 0; i < w.numel(); ++i) w.f32()[i] *= 4.0f;
+  const std::vector<float> a = embed(enc_s, b), c = embed(enc_p, b);
+  for (size_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(c[i]).epsilon(1e-4));
+  CHECK(a != before);  // and the gain does change the embedding
+
+  std::string path = test::temp_path("enc_pos_scaled.safetensors");
+  save_encoder(path, enc_s, ps_s);
+  CHECK(read_encoder_config(path).position_scale == 4.0f);
+  CHECK_THROWS_WITH_AS(load_encoder(path, plain, ps_p), doctest::Contains("position_scale"), Error);
+  CHECK_THROWS_WITH_AS(GmnConfig::from_json({{"position_scale", -1}}, "x.json"),
+                       doctest::Contains("x.json: encoder 'position_scale' must be a positive number"), Error);
+}
+
 TEST_CASE("parity: the full encoder on CUDA matches the CPU") {
   if (!test::gpu_or_skip("gmn encoder")) return;
   const GraphTemplate& t = graph_template(find_arch("HASH-11T"));

@@ -14,11 +14,14 @@ GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where
   get("hidden", c.hidden);
   get("blocks", c.blocks);
   get("out_dim", c.out_dim);
-  if (j.contains("value_scale")) {  // absent in checkpoints written before it existed: 1
-    WS_CHECK(j["value_scale"].is_number() && j["value_scale"].get<double>() > 0, where,
-             ": encoder 'value_scale' must be a positive number");
-    c.value_scale = j["value_scale"].get<float>();
-  }
+  // Gains absent in checkpoints written before they existed: 1.
+  auto gain = [&](const char* k, float& v) {
+    if (!j.contains(k)) return;
+    WS_CHECK(j[k].is_number() && j[k].get<double>() > 0, where, ": encoder '", k, "' must be a positive number");
+    v = j[k].get<float>();
+  };
+  gain("value_scale", c.value_scale);
+  gain("position_scale", c.position_scale);
   WS_CHECK(c.blocks >= 1, where, ": encoder needs at least one block");
   return c;
 }
@@ -88,8 +91,9 @@ Var GmnEncoder::forward(const GraphBatch& g) const {
   // templates' static tuples): they go through both linears once per tuple and are
   // gathered per edge; the value part is per edge. e_in o e_proj is one matrix for it.
   std::vector<Var> proj = split_last(e_proj_.w, {h, 3 * h});  // [W_val | W_rest]
+  Var pos_w = cfg_.position_scale == 1.0f ? e_pos_.w : mul_scalar(e_pos_.w, cfg_.position_scale);  // [h, 3]
   Var statics = concat_last(
-      {sin(e_layer_(Var(g.static_layer))), e_type_(g.static_type), sin(e_pos_(Var(g.static_pos)))});
+      {sin(e_layer_(Var(g.static_layer))), e_type_(g.static_type), sin(linear(Var(g.static_pos), pos_w, e_pos_.b))});
   Var table = e_in_(linear(statics, proj[1], e_proj_.b));  // [U, h]
   Var w_val = matmul(e_in_.w, proj[0]);                      // [h, h]
   Var val_w = cfg_.value_scale == 1.0f ? e_val_.w : mul_scalar(e_val_.w, cfg_.value_scale);  // [h, 1]

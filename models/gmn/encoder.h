@@ -19,14 +19,21 @@ struct GmnConfig {
   // Gain on the edge values (the NeRF's weights, std ~0.1) before sin(Lin(value)).
   // 1 is the paper's; with PyTorch's U(-1, 1) init the value part then moves its sine by
   // ~0.1 rad, and short CPU schedules cannot grow it (Adam moves a weight ~lr per step),
-  // so the embedding barely depends on the weights. ours: the cpu/tiny presets use 10.
+  // so the embedding barely depends on the weights. ours: the cpu/tiny presets use 30.
   float value_scale = 1.0f;
+  // Gain on the edge positions p (tri-plane cells in [-1, 1]^3) before sin(Lin(p)). 1 is
+  // the paper's; U(-0.58, 0.58) weights then give sines that vary over the whole plane,
+  // too smooth to tell cells apart. ours: the cpu/tiny presets use 4.
+  float position_scale = 1.0f;
   nlohmann::json to_json() const {
-    return {{"hidden", hidden}, {"blocks", blocks}, {"out_dim", out_dim}, {"value_scale", value_scale}};
+    return {{"hidden", hidden},           {"blocks", blocks},
+            {"out_dim", out_dim},         {"value_scale", value_scale},
+            {"position_scale", position_scale}};
   }
   static GmnConfig from_json(const nlohmann::json& j, const std::string& where);
   bool operator==(const GmnConfig& o) const {
-    return hidden == o.hidden && blocks == o.blocks && out_dim == o.out_dim && value_scale == o.value_scale;
+    return hidden == o.hidden && blocks == o.blocks && out_dim == o.out_dim && value_scale == o.value_scale &&
+           position_scale == o.position_scale;
   }
 };
 
