@@ -319,8 +319,20 @@ TEST_CASE("gmn: position_scale s embeds like position_scale 1 with s times the p
   save_encoder(path, enc_s, ps_s);
   CHECK(read_encoder_config(path).position_scale == 4.0f);
   CHECK_THROWS_WITH_AS(load_encoder(path, plain, ps_p), doctest::Contains("position_scale"), Error);
+}
+
+TEST_CASE("gmn: encoder settings are checked: positive values, known keys") {
+  CHECK(GmnConfig::from_json({{"hidden", 8}, {"position_scale", 2.5}}, "x.json") ==
+        GmnConfig{8, 4, 1024, 1.0f, 2.5f});
   CHECK_THROWS_WITH_AS(GmnConfig::from_json({{"position_scale", -1}}, "x.json"),
                        doctest::Contains("x.json: encoder 'position_scale' must be a positive number"), Error);
+  CHECK_THROWS_WITH_AS(GmnConfig::from_json({{"hidden", 8.5}}, "x.json"),
+                       doctest::Contains("x.json: encoder 'hidden' must be a positive integer"), Error);
+  CHECK_THROWS_WITH_AS(GmnConfig::from_json({{"blocks", 0}}, "x.json"),
+                       doctest::Contains("encoder 'blocks' must be a positive integer"), Error);
+  // A misspelt key would otherwise leave the gain at 1 without a word.
+  CHECK_THROWS_WITH_AS(GmnConfig::from_json({{"postion_scale", 4}}, "preset p"),
+                       doctest::Contains("preset p: unknown encoder key 'postion_scale'"), Error);
 }
 
 TEST_CASE("parity: the full encoder on CUDA matches the CPU") {

@@ -1,28 +1,32 @@
 #include "models/gmn/encoder.h"
 
+#include <set>
+#include <type_traits>
+
 #include "models/gmn/fused_ops.h"
 
 namespace ws {
 
 GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where) {
   GmnConfig c;
-  auto get = [&](const char* k, int& v) {
+  // Presets and checkpoints both come through here: a misspelt key is an error, not a default.
+  static const std::set<std::string> known = {"hidden", "blocks", "out_dim", "value_scale", "position_scale"};
+  for (const auto& kv : j.items())
+    WS_CHECK(known.count(kv.key()), where, ": unknown encoder key '", kv.key(), "'");
+  // Every setting is positive; the gains, absent in checkpoints written before they
+  // existed, default to 1.
+  auto positive = [&](const char* k, auto& v) {
     if (!j.contains(k)) return;
-    WS_CHECK(j[k].is_number_integer() && j[k].get<int>() > 0, where, ": encoder '", k, "' must be a positive integer");
-    v = j[k].get<int>();
+    constexpr bool integer = std::is_integral_v<std::remove_reference_t<decltype(v)>>;
+    WS_CHECK((integer ? j[k].is_number_integer() : j[k].is_number()) && j[k].get<double>() > 0, where,
+             ": encoder '", k, "' must be a positive ", integer ? "integer" : "number");
+    v = j[k].get<std::remove_reference_t<decltype(v)>>();
   };
-  get("hidden", c.hidden);
-  get("blocks", c.blocks);
-  get("out_dim", c.out_dim);
-  // Gains absent in checkpoints written before they existed: 1.
-  auto gain = [&](const char* k, float& v) {
-    if (!j.contains(k)) return;
-    WS_CHECK(j[k].is_number() && j[k].get<double>() > 0, where, ": encoder '", k, "' must be a positive number");
-    v = j[k].get<float>();
-  };
-  gain("value_scale", c.value_scale);
-  gain("position_scale", c.position_scale);
-  WS_CHECK(c.blocks >= 1, where, ": encoder needs at least one block");
+  positive("hidden", c.hidden);
+  positive("blocks", c.blocks);
+  positive("out_dim", c.out_dim);
+  positive("value_scale", c.value_scale);
+  positive("position_scale", c.position_scale);
   return c;
 }
 
@@ -91,13 +95,13 @@ Var GmnEncoder::forward(const GraphBatch& g) const {
   // templates' static tuples): they go through both linears once per tuple and are
   // gathered per edge; the value part is per edge. e_in o e_proj is one matrix for it.
   std::vector<Var> proj = split_last(e_proj_.w, {h, 3 * h});  // [W_val | W_rest]
-  Var pos_w = cfg_.position_scale == 1.0f ? e_pos_.w : mul_scalar(e_pos_.w, cfg_.position_scale);  // [h, 3]
-  Var statics = concat_last(
-      {sin(e_layer_(Var(g.static_layer))), e_type_(g.static_type), sin(linear(Var(g.static_pos), pos_w, e_pos_.b))});
+  // The configured gains (GmnConfig) applied to a weight; gain 1 adds no op.
+  auto scaled = [](const Var& w, float gain) { return gain == 1.0f ? w : mul_scalar(w, gain); };
+  Var statics = concat_last({sin(e_layer_(Var(g.static_layer))), e_type_(g.static_type),
+                             sin(linear(Var(g.static_pos), scaled(e_pos_.w, cfg_.position_scale), e_pos_.b))});
   Var table = e_in_(linear(statics, proj[1], e_proj_.b));  // [U, h]
   Var w_val = matmul(e_in_.w, proj[0]);                      // [h, h]
-  Var val_w = cfg_.value_scale == 1.0f ? e_val_.w : mul_scalar(e_val_.w, cfg_.value_scale);  // [h, 1]
-  Var edge = edge_linear(sin(linear(Var(g.edge_value), val_w, e_val_.b)), w_val, Var(),
+  Var edge = edge_linear(sin(linear(Var(g.edge_value), scaled(e_val_.w, cfg_.value_scale), e_val_.b)), w_val, Var(),
                          {EdgeGather{table, g.static_id, g.by_static}}, Var(), false);
 
   // ---- message-passing blocks
