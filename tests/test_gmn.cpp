@@ -34,6 +34,16 @@ GraphBatch batch_of(const std::vector<const GraphTemplate*>& ts, const std::vect
   return make_graph_batch(ts, ptrs, Device::cpu());
 }
 
+// An encoder and its parameters, materialised on the CPU and initialised with `seed`.
+struct ReadyEncoder {
+  ParamSet ps;
+  GmnEncoder enc;
+  ReadyEncoder(const GmnConfig& cfg, uint64_t seed) : enc(cfg, ps) {
+    ps.materialize(Device::cpu());
+    enc.init(seed);
+  }
+};
+
 std::vector<float> embed(const GmnEncoder& enc, const GraphBatch& b) {
   NoGradGuard ng;
   return enc.forward(b).value().to_vector();
@@ -144,10 +154,9 @@ TEST_CASE("readout_relu_mean: per-graph mean of ReLU(x W^T + b), values and grad
 TEST_CASE("gmn: finite-difference gradients of the encoder's parameters on a small graph") {
   const GraphTemplate& t = graph_template(tiny_arch());
   GraphBatch b = batch_of({&t, &t}, {random_params(t.edges, 1), random_params(t.edges, 2)});
-  ParamSet ps;
-  GmnEncoder enc({4, 2, 8}, ps);  // one node+edge block, one edge-only block
-  ps.materialize(Device::cpu());
-  enc.init(3);
+  ReadyEncoder ready({4, 2, 8}, 3);  // one node+edge block, one edge-only block
+  ParamSet& ps = ready.ps;
+  GmnEncoder& enc = ready.enc;
   Tensor w = random_tensor({2, 8}, 4);
   auto loss = [&] { return sum(mul(enc.forward(b), Var(w))); };
   ps.zero_grad();
@@ -179,10 +188,8 @@ TEST_CASE("gmn: finite-difference gradients of the encoder's parameters on a sma
 }
 
 TEST_CASE("gmn: permuting hidden neurons of a NeRF leaves its embedding unchanged, for each family") {
-  ParamSet ps;
-  GmnEncoder enc({16, 4, 32}, ps);
-  ps.materialize(Device::cpu());
-  enc.init(5);
+  ReadyEncoder ready({16, 4, 32}, 5);
+  GmnEncoder& enc = ready.enc;
   for (const char* name : {"MLP-32H", "TRI-16W", "HASH-11T"}) {
     ArchSpec a = find_arch(name);
     const GraphTemplate& t = graph_template(a);
@@ -203,10 +210,8 @@ TEST_CASE("gmn: permuting hidden neurons of a NeRF leaves its embedding unchange
 }
 
 TEST_CASE("gmn: renumbering the nodes of a graph changes nothing") {
-  ParamSet ps;
-  GmnEncoder enc({16, 4, 32}, ps);
-  ps.materialize(Device::cpu());
-  enc.init(9);
+  ReadyEncoder ready({16, 4, 32}, 9);
+  GmnEncoder& enc = ready.enc;
   const GraphTemplate& t = graph_template(find_arch("TRI-16W"));
   std::vector<int32_t> perm(static_cast<size_t>(t.nodes));
   std::iota(perm.begin(), perm.end(), 0);
@@ -256,10 +261,9 @@ TEST_CASE("gmn: a briefly trained encoder learns to tell two graph families apar
 
 TEST_CASE("gmn: checkpoints carry the configuration; another configuration fails clearly") {
   std::string path = test::temp_path("enc.safetensors");
-  ParamSet ps;
-  GmnEncoder enc({8, 2, 16}, ps);
-  ps.materialize(Device::cpu());
-  enc.init(14);
+  ReadyEncoder ready({8, 2, 16}, 14);
+  ParamSet& ps = ready.ps;
+  GmnEncoder& enc = ready.enc;
   save_encoder(path, enc, ps);
   CHECK(read_encoder_config(path) == GmnConfig{8, 2, 16});
   ParamSet ps2;
@@ -280,45 +284,34 @@ TEST_CASE("gmn: value_scale s on parameters p embeds like value_scale 1 on s*p; 
   for (float& v : sp) v *= 30.0f;
   GmnConfig scaled{8, 2, 16}, plain{8, 2, 16};
   scaled.value_scale = 30.0f;
-  ParamSet ps_s, ps_p;
-  GmnEncoder enc_s(scaled, ps_s), enc_p(plain, ps_p);
-  ps_s.materialize(Device::cpu());
-  ps_p.materialize(Device::cpu());
-  enc_s.init(3);
-  enc_p.init(3);
-  std::vector<float> a = embed(enc_s, batch_of({&t}, {p})), b = embed(enc_p, batch_of({&t}, {sp}));
+  ReadyEncoder s(scaled, 3), u(plain, 3);
+  std::vector<float> a = embed(s.enc, batch_of({&t}, {p})), b = embed(u.enc, batch_of({&t}, {sp}));
   for (size_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(b[i]).epsilon(1e-4));
-  CHECK(a != embed(enc_p, batch_of({&t}, {p})));  // and the gain does change the embedding
+  CHECK(a != embed(u.enc, batch_of({&t}, {p})));  // and the gain does change the embedding
 
   std::string path = test::temp_path("enc_scaled.safetensors");
-  save_encoder(path, enc_s, ps_s);
+  save_encoder(path, s.enc, s.ps);
   CHECK(read_encoder_config(path).value_scale == 30.0f);
-  CHECK_THROWS_WITH_AS(load_encoder(path, plain, ps_p), doctest::Contains("value_scale"), Error);
+  CHECK_THROWS_WITH_AS(load_encoder(path, plain, u.ps), doctest::Contains("value_scale"), Error);
 }
 
 TEST_CASE("gmn: position_scale s embeds like position_scale 1 with s times the position weights") {
   const GraphTemplate& t = graph_template(find_arch("TRI"));  // the family whose edges carry positions
-  const std::vector<float> p = random_params(t.edges, 22);
+  const GraphBatch b = batch_of({&t}, {random_params(t.edges, 22)});
   GmnConfig scaled{8, 2, 16}, plain{8, 2, 16};
   scaled.position_scale = 4.0f;
-  ParamSet ps_s, ps_p;
-  GmnEncoder enc_s(scaled, ps_s), enc_p(plain, ps_p);
-  ps_s.materialize(Device::cpu());
-  ps_p.materialize(Device::cpu());
-  enc_s.init(5);
-  enc_p.init(5);
-  const GraphBatch b = batch_of({&t}, {p});
-  const std::vector<float> before = embed(enc_p, b);
-  Tensor w = ps_p.get("enc.e_pos.lin.weight").value();
+  ReadyEncoder s(scaled, 5), u(plain, 5);
+  const std::vector<float> before = embed(u.enc, b);
+  Tensor w = u.ps.get("enc.e_pos.lin.weight").value();
   for (int64_t i = 0; i < w.numel(); ++i) w.f32()[i] *= 4.0f;
-  const std::vector<float> a = embed(enc_s, b), c = embed(enc_p, b);
+  const std::vector<float> a = embed(s.enc, b), c = embed(u.enc, b);
   for (size_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(c[i]).epsilon(1e-4));
   CHECK(a != before);  // and the gain does change the embedding
 
   std::string path = test::temp_path("enc_pos_scaled.safetensors");
-  save_encoder(path, enc_s, ps_s);
+  save_encoder(path, s.enc, s.ps);
   CHECK(read_encoder_config(path).position_scale == 4.0f);
-  CHECK_THROWS_WITH_AS(load_encoder(path, plain, ps_p), doctest::Contains("position_scale"), Error);
+  CHECK_THROWS_WITH_AS(load_encoder(path, plain, u.ps), doctest::Contains("position_scale"), Error);
 }
 
 TEST_CASE("gmn: encoder settings are checked: positive values, known keys") {
@@ -339,10 +332,9 @@ TEST_CASE("parity: the full encoder on CUDA matches the CPU") {
   if (!test::gpu_or_skip("gmn encoder")) return;
   const GraphTemplate& t = graph_template(find_arch("HASH-11T"));
   std::vector<float> p = random_params(t.edges, 15);
-  ParamSet ps;
-  GmnEncoder enc({16, 4, 32}, ps);
-  ps.materialize(Device::cpu());
-  enc.init(16);
+  ReadyEncoder ready({16, 4, 32}, 16);
+  ParamSet& ps = ready.ps;
+  GmnEncoder& enc = ready.enc;
   std::vector<float> zc = embed(enc, batch_of({&t}, {p}));
   ps.to(Device::cuda());
   GraphBatch bg = make_graph_batch({&t}, {p.data()}, Device::cuda());
