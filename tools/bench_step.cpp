@@ -9,6 +9,7 @@
 #include "models/decoder/decoder.h"
 #include "models/gmn/encoder.h"
 #include "models/render/composite.h"
+#include "models/train/render_loss.h"
 #include "models/train/siglip.h"
 #include "tools/bench.h"
 
@@ -80,9 +81,8 @@ nlohmann::json step_suite(Device d, const std::string& preset) {
     Var z = enc.forward(batch);
     std::vector<Var> parts = split_last(dec.forward(z, tx, tpn, by_nerf), {3, 1});
     Composited c = composite(parts[0], reshape(parts[1], {P}), tdl, trays, rbg);
-    Var alpha = affine(exp(mul_scalar(gather_rows(parts[1], tbgrows), -delta)), -1.0f, 1.0f);
-    Var pred = add(bgc, mul(concat_last({alpha, alpha, alpha}), sub(gather_rows(parts[0], tbgrows), bgc)));
-    Var l_r = add(mul_scalar(smooth_l1(c.color, tgt), 0.8f), mul_scalar(smooth_l1(pred, bgc), 0.2f));
+    Var l_r = render_loss_terms(c.color, tgt, gather_rows(parts[0], tbgrows), gather_rows(parts[1], tbgrows), bgc,
+                                delta, RenderLossConfig{});
     Var loss = add(l_r, mul_scalar(siglip_loss(gather_rows(z, te), gather_rows(z, to), log_t, bias), 0.02f));
     backward(loss);
     oe.step(1e-4f);

@@ -99,17 +99,17 @@ RenderLossResult run(const Decoder& dec, const Var& z, const std::vector<const T
   RenderLossResult res_out;
   res_out.rays = K;
   for (int64_t v : sb.samples) res_out.samples += v;
-  Var loss = mul_scalar(smooth_l1(c.color, Var(tgt)), cfg.fg_weight);
+  Var bg_rgb, bg_sigma, bgc;
   if (BG) {
     Tensor rows = Tensor::from(bg_rows, {B * BG}, d);
     std::vector<float> bgcol(size_t(3 * B * BG));
     for (int64_t i = 0; i < B * BG; ++i)
       for (int ch = 0; ch < 3; ++ch) bgcol[size_t(3 * i + ch)] = bg[size_t(3 * (i / BG) + ch)];
-    Var bgc(Tensor::from(bgcol, {B * BG, 3}, d));
-    Var alpha = affine(exp(mul_scalar(gather_rows(parts[1], rows), -step)), -1.0f, 1.0f);  // [M,1]
-    Var pred = add(bgc, mul(concat_last({alpha, alpha, alpha}), sub(gather_rows(parts[0], rows), bgc)));
-    loss = add(loss, mul_scalar(smooth_l1(pred, bgc), cfg.bg_weight));
+    bgc = Var(Tensor::from(bgcol, {B * BG, 3}, d));
+    bg_rgb = gather_rows(parts[0], rows);
+    bg_sigma = gather_rows(parts[1], rows);
   }
+  Var loss = render_loss_terms(c.color, Var(tgt), bg_rgb, bg_sigma, bgc, step, cfg);
   res_out.loss = loss;
   if (!draw.train) {
     std::vector<float> got = c.color.value().to_vector();
@@ -121,6 +121,15 @@ RenderLossResult run(const Decoder& dec, const Var& z, const std::vector<const T
 }
 
 }  // namespace
+
+Var render_loss_terms(const Var& pixels, const Var& target, const Var& bg_rgb, const Var& bg_sigma,
+                      const Var& bg_colour, float delta, const RenderLossConfig& cfg) {
+  Var loss = mul_scalar(smooth_l1(pixels, target), cfg.fg_weight);
+  if (!bg_rgb.defined()) return loss;
+  Var alpha = affine(exp(mul_scalar(bg_sigma, -delta)), -1.0f, 1.0f);  // [M,1]
+  Var over = add(bg_colour, mul(concat_last({alpha, alpha, alpha}), sub(bg_rgb, bg_colour)));
+  return add(loss, mul_scalar(smooth_l1(over, bg_colour), cfg.bg_weight));
+}
 
 RenderLossResult rendering_loss(const Decoder& dec, const Var& z, const std::vector<const TeacherPool*>& pools,
                                 const RenderLossConfig& cfg, uint64_t seed, uint64_t step, Device d) {

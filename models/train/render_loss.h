@@ -26,6 +26,13 @@ struct RenderLossResult {
   int64_t rays = 0, samples = 0;
 };
 
+// The loss from the decoder's outputs, shared with `wsnerf bench step`:
+// fg_weight * SmoothL1(pixels [K,3], target [K,3]) + bg_weight * SmoothL1(over, bg_colour)
+// where over = bg_colour + (1 - exp(-sigma delta)) (rgb - bg_colour) at the background
+// points (bg_rgb [M,3], bg_sigma [M,1], bg_colour [M,3]); an undefined bg_rgb drops that term.
+Var render_loss_terms(const Var& pixels, const Var& target, const Var& bg_rgb, const Var& bg_sigma,
+                      const Var& bg_colour, float delta, const RenderLossConfig& cfg);
+
 // z [B, emb] (row b embeds pools[b]). Random draws come from (seed, step): replayable.
 RenderLossResult rendering_loss(const Decoder& dec, const Var& z, const std::vector<const TeacherPool*>& pools,
                                 const RenderLossConfig& cfg, uint64_t seed, uint64_t step, Device d);
