@@ -40,6 +40,12 @@ TEST_CASE("train: rc runs, logs each epoch, keeps the best encoder, and embeds")
   TrainSummary again = train(tiny_config(data, "rc"), run);
   CHECK(again.steps == 4);
   CHECK_THROWS_WITH_AS(train(tiny_config(data, "c"), run), doctest::Contains("was trained with objective"), Error);
+  // what the demo asks before resuming: nothing differs, or the first setting that does
+  CHECK(run_config_difference(tiny_config(data, "rc"), run).empty());
+  TrainConfig other_lr = tiny_config(data, "rc");
+  other_lr.lr *= 10;
+  CHECK(run_config_difference(other_lr, run).rfind("lr = ", 0) == 0);
+  CHECK(run_config_difference(other_lr, test::temp_path("no_run_here")).empty());
 }
 
 TEST_CASE("train: an interrupted and resumed run ends with the same parameters as an uninterrupted one") {

@@ -123,6 +123,9 @@ int cmd_demo(int argc, char** argv) {
     tc.data = data.string();
     tc.objective = obj;
     tc.device = args.str("--device");
+    std::string diff = run_config_difference(tc, run.string());
+    WS_CHECK(diff.empty(), "demo: ", run.string(), " was trained with other settings (", diff,
+             "), perhaps by an older preset: delete that folder to train it again (the NeRFs are kept)");
     bool trained_before = fs::exists(run / "log.jsonl");
     TrainSummary ts = train(tc, run.string());
     if (ts.interrupted) return 130;

@@ -265,16 +265,22 @@ RunState load_state(const std::string& run, Model& m, Adam& oe, Adam& oh) {
   return st;
 }
 
-void check_same_config(const std::string& run, const nlohmann::json& now) {
+// The first setting of `now` that the run's config.json lacks or holds differently, or "".
+std::string first_difference(const std::string& run, const nlohmann::json& now) {
   nlohmann::json was = nlohmann::json::parse(read_file(in_run(run, "config.json")), nullptr, false);
   WS_CHECK(was.is_object(), in_run(run, "config.json"), ": not valid JSON");
   for (auto it = now.begin(); it != now.end(); ++it)
-    WS_CHECK(was.contains(it.key()) && was[it.key()] == it.value(), run, " was trained with ", it.key(), " = ",
-             was.contains(it.key()) ? was[it.key()].dump() : "(absent)", ", now ", it.value().dump(),
-             ": use another --out, or the same settings to resume");
+    if (!was.contains(it.key()) || was[it.key()] != it.value())
+      return str_cat(it.key(), " = ", was.contains(it.key()) ? was[it.key()].dump() : "(absent)", ", now ",
+                     it.value().dump());
+  return "";
 }
 
 }  // namespace
+
+std::string run_config_difference(const TrainConfig& cfg, const std::string& run) {
+  return fs::exists(in_run(run, "state.json")) ? first_difference(run, cfg.to_json()) : "";
+}
 
 TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   auto t0 = std::chrono::steady_clock::now();
@@ -287,9 +293,10 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   make_dirs(run);
   nlohmann::json config = cfg.to_json();
   bool resume = fs::exists(in_run(run, "state.json"));
-  if (resume)
-    check_same_config(run, config);
-  else
+  if (resume) {
+    std::string diff = first_difference(run, config);
+    WS_CHECK(diff.empty(), run, " was trained with ", diff, ": use another --out, or the same settings to resume");
+  } else
     write_file_atomic(in_run(run, "config.json"), config.dump(2) + "\n");
 
   bool pools = cfg.objective != "c";
