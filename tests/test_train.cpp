@@ -2,6 +2,7 @@
 
 #include "engine/io.h"
 #include "models/gmn/embed.h"
+#include "models/gmn/encoder.h"
 #include "models/train/trainer.h"
 #include "tests/pipeline_testing.h"
 #include "tests/testing.h"
@@ -65,6 +66,27 @@ TEST_CASE("train: an interrupted and resumed run ends with the same parameters a
     CHECK_MESSAGE(a.tensors[i].second.to_vector() == b.tensors[i].second.to_vector(), a.tensors[i].first);
   CHECK(load_safetensors(straight + "/last_heads.safetensors").get("dec.head.weight").to_vector() ==
         load_safetensors(resumed + "/last_heads.safetensors").get("dec.head.weight").to_vector());
+}
+
+TEST_CASE("train: --epochs 0 keeps the untrained encoder as the run's best (a baseline); negative epochs are refused") {
+  std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
+  std::string run = test::temp_path("run_untrained");
+  TrainConfig cfg = tiny_config(data, "rc");
+  cfg.epochs = 0;
+  TrainSummary s = train(cfg, run);
+  CHECK(s.steps == 0);
+  CHECK(s.best_metric > 5.0);  // the untrained decoder's PSNR, in dB
+  ParamSet ps;
+  GmnEncoder fresh(cfg.encoder, ps);
+  ps.materialize(Device::cpu());
+  fresh.init(cfg.seed);
+  TensorFile best = load_safetensors(run + "/best.safetensors");
+  for (const Param& p : ps.params())
+    CHECK_MESSAGE(best.get(p.name).to_vector() == p.var.value().to_vector(), p.name, " is not the initial value");
+  CHECK(train(cfg, run).steps == 0);  // done: nothing to do the second time
+  cfg.epochs = -1;
+  CHECK_THROWS_WITH_AS(train(cfg, test::temp_path("run_negative")), doctest::Contains("epochs must be 0 or more"),
+                       Error);
 }
 
 TEST_CASE("train: objective c (no decoder) and r on one architecture") {

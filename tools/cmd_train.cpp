@@ -17,7 +17,7 @@ int cmd_train(int argc, char** argv) {
              {"--preset", "P", "tiny, cpu, paper or a JSON file", "cpu"},
              {"--archs", "A,B,..", "training architectures (default: the preset's fit.archs)"},
              {"--objective", "O", "r, rc or c (default: the preset's)"},
-             {"--epochs", "N", "epochs (default: the preset's)"},
+             {"--epochs", "N", "epochs (default: the preset's; 0 saves the untrained encoder, a baseline)"},
              {"--nerfs", "DIR", "NeRF folder (default DATA/nerfs)"},
              {"--seed", "S", "random seed (default: the preset's)"},
              kDeviceOption});

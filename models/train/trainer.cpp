@@ -287,6 +287,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   WS_CHECK(cfg.objective == "r" || cfg.objective == "rc" || cfg.objective == "c", "train: objective '",
            cfg.objective, "' (expected r, rc or c)");
   WS_CHECK(!cfg.archs.empty(), "train: no architectures");
+  WS_CHECK(cfg.epochs >= 0, "train: epochs must be 0 or more, got ", cfg.epochs);
   WS_CHECK(cfg.objective == "r" || cfg.archs.size() > 1, "train: objective ", cfg.objective,
            " pairs architectures: give at least two (--archs)");
   Device d = parse_device(cfg.device);
@@ -321,6 +322,14 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   g_interrupted = false;
   auto old_handler = std::signal(SIGINT, on_sigint);
   int64_t steps_here = 0;
+  if (cfg.epochs == 0 && !st.has_best) {
+    // The untrained baseline: the initial encoder, validated, is the run's best checkpoint.
+    st.best = validate(m, cfg, val_set, d);
+    st.has_best = true;
+    save_encoder(in_run(run, "best.safetensors"), m.enc, m.enc_ps,
+                 {{"epoch", "0"}, {summary.metric, std::to_string(st.best)}});
+    save_state(run, m, oe, oh, st);
+  }
   for (; st.epoch < cfg.epochs; ++st.epoch, st.batch = 0) {
     std::vector<SampledBatch> batches = sampler.epoch(st.epoch);
     Progress bar(int64_t(batches.size()), str_cat("epoch ", st.epoch + 1, "/", cfg.epochs));
