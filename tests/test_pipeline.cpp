@@ -1,5 +1,5 @@
 // End to end, through the real binary: `wsnerf demo --preset tiny` runs synth -> fit ->
-// train (rc) -> embed -> classify -> retrieve -> pictures -> report; the decoder learns
+// train (rc, and the untrained baseline) -> embed -> classify -> retrieve -> pictures -> report; the decoder learns
 // (validation PSNR rises); the tables cover every classifier row and test architecture;
 // the ALL classifier is above chance on the 80 test NeRFs pooled (4 classes x 4 objects x
 // 5 architectures), by more than two standard errors of a chance-level guesser.
@@ -25,7 +25,8 @@ TEST_CASE("pipeline: the tiny demo runs end to end, learns, and a second run reu
   REQUIRE_MESSAGE(rc == 0, "demo failed; its output:\n", fs::exists(out + ".log") ? read_file(out + ".log") : "");
   for (const char* f : {"report.md", "fit.json", "runs/rc/best.safetensors", "runs/rc/embeddings.safetensors",
                         "runs/rc/classification.json", "runs/rc/retrieval.json", "runs/rc/tsne.png",
-                        "runs/rc/retrieval.png"})
+                        "runs/rc/retrieval.png", "runs/untrained/best.safetensors",
+                        "runs/untrained/classification.json", "runs/untrained/retrieval.json"})
     CHECK_MESSAGE(fs::exists(fs::path(out) / f), f);
   // training learnt something: the decoder renders the validation NeRFs better than after epoch 1
   std::vector<double> psnr;
@@ -63,15 +64,19 @@ TEST_CASE("pipeline: the tiny demo runs end to end, learns, and a second run reu
   std::string report = read_file(out + "/report.md");
   CHECK(report.find("## NeRFs") != std::string::npos);
   CHECK(report.find("### Classification") != std::string::npos);
+  CHECK(report.find("## Objective `untrained`") != std::string::npos);  // the baseline, by default
+  CHECK(report.find("## Objectives compared") != std::string::npos);
   // a second run finds everything done: no NeRF, checkpoint or embedding is written again
   auto stamp = [&](const std::string& f) { return fs::last_write_time(fs::path(out) / f); };
   std::string a_nerf;
   for (const auto& e : fs::recursive_directory_iterator(fs::path(out) / "data/nerfs/MLP"))
     if (e.is_regular_file()) a_nerf = fs::relative(e.path(), out).string();
   REQUIRE(!a_nerf.empty());
-  auto nerf = stamp(a_nerf), best = stamp("runs/rc/best.safetensors"), emb = stamp("runs/rc/embeddings.safetensors");
+  auto nerf = stamp(a_nerf), best = stamp("runs/rc/best.safetensors"), emb = stamp("runs/rc/embeddings.safetensors"),
+       baseline = stamp("runs/untrained/best.safetensors");
   REQUIRE(std::system(cmd.c_str()) == 0);
   CHECK(stamp(a_nerf) == nerf);
   CHECK(stamp("runs/rc/best.safetensors") == best);
   CHECK(stamp("runs/rc/embeddings.safetensors") == emb);
+  CHECK(stamp("runs/untrained/best.safetensors") == baseline);
 }

@@ -40,6 +40,8 @@ TEST_CASE("train: rc runs, logs each epoch, keeps the best encoder, and embeds")
   // a second run of the same command finds everything done
   TrainSummary again = train(tiny_config(data, "rc"), run);
   CHECK(again.steps == 4);
+  CHECK(again.steps_this_run == 0);
+  CHECK(again.best_metric == s.best_metric);
   CHECK_THROWS_WITH_AS(train(tiny_config(data, "c"), run), doctest::Contains("was trained with objective"), Error);
   // what the demo asks before resuming: nothing differs, or the first setting that does
   CHECK(run_config_difference(tiny_config(data, "rc"), run).empty());

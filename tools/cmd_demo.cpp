@@ -59,13 +59,18 @@ int cmd_demo(int argc, char** argv) {
             "retrieve -> pictures -> OUT/report.md. A second run reuses what is already done.",
             {{"--preset", "P", "tiny or cpu (or paper, or a JSON file)", "cpu"},
              {"--out", "DIR", "output folder", "demo-out"},
-             {"--objectives", "O,..", "training objectives to run and compare (r, rc, c)", "rc"},
+             {"--objectives", "O,..",
+              "training objectives to run and compare (r, rc, c; untrained = the encoder before training)",
+              "rc,untrained"},
              kDeviceOption});
   if (!args.parse(argc, argv)) return 0;
   auto t_start = Clock::now();
   Preset preset = load_preset(args.str("--preset"));
   std::vector<std::string> objectives = split_list(args.str("--objectives"));
   WS_CHECK(!objectives.empty(), "wsnerf demo: no objectives");
+  for (const std::string& o : objectives)
+    WS_CHECK(o == "r" || o == "rc" || o == "c" || o == "untrained", "wsnerf demo: unknown objective '", o,
+             "' (r, rc, c or untrained)");
   Device d = parse_device(args.str("--device"));
   fs::path out(args.str("--out")), data = out / "data";
   make_dirs(out.string());
@@ -121,15 +126,18 @@ int cmd_demo(int argc, char** argv) {
     t0 = Clock::now();
     TrainConfig tc = TrainConfig::from_preset(preset);
     tc.data = data.string();
-    tc.objective = obj;
+    // The baseline: the initial encoder (the same for every objective at one seed), kept
+    // without a step; objective c validates it without rendering teacher targets.
+    tc.objective = obj == "untrained" ? "c" : obj;
+    if (obj == "untrained") tc.epochs = 0;
     tc.device = args.str("--device");
     std::string diff = run_config_difference(tc, run.string());
     WS_CHECK(diff.empty(), "demo: ", run.string(), " was trained with other settings (", diff,
              "), perhaps by an older preset: delete that folder to train it again (the NeRFs are kept)");
-    bool trained_before = fs::exists(run / "log.jsonl");
+    const bool had_best = fs::exists(run / "best.safetensors");
     TrainSummary ts = train(tc, run.string());
     if (ts.interrupted) return 130;
-    stages.record("train " + obj, t0, !trained_before || ts.steps > 0);
+    stages.record("train " + obj, t0, ts.steps_this_run > 0 || !had_best);
 
     // ---- 4. embeddings and the evaluations
     say(str_cat("4/5 embeddings and evaluations (objective ", obj, ")"));

@@ -133,6 +133,9 @@ std::string demo_report(const std::string& out, const std::string& preset, const
     fs::path run = root / "runs" / obj;
     md << "## Objective `" << obj << "`\n\n";
     const std::vector<nlohmann::json> log = read_train_log(run.string());
+    if (obj == "untrained")
+      md << "The encoder with its initial weights (`wsnerf train --epochs 0`, the seed of the other runs): "
+            "what training adds is the difference from this.\n\n";
     if (!log.empty()) {
       const nlohmann::json& l = log.back();
       md << "Trained " << log.size() << " epochs (" << l.value("steps", 0) << " steps); last epoch: train loss "
@@ -163,7 +166,8 @@ std::string demo_report(const std::string& out, const std::string& preset, const
   }
   if (objectives.size() > 1) {
     md << "## Objectives compared\n\nThe paper found that adding SigLIP (`rc`) aligns architectures (higher "
-          "cross-architecture recall) while keeping class separation (accuracy) close to `r`.\n\n"
+          "cross-architecture recall) while keeping class separation (accuracy) close to `r`. `untrained` is "
+          "the encoder before training.\n\n"
           "| objective | accuracy, training archs (ALL classifier) | accuracy, unseen archs | R@10 ALL/ALL | "
           "mean cross-arch R@10 |\n|---|---:|---:|---:|---:|\n";
     for (const auto& row : compare)

@@ -253,11 +253,15 @@ void save_state(const std::string& run, const Model& m, const Adam& oe, const Ad
   write_file_atomic(in_run(run, "state.json"), j.dump(2) + "\n");  // last: the commit point
 }
 
-RunState load_state(const std::string& run, Model& m, Adam& oe, Adam& oh) {
+RunState read_state(const std::string& run) {
   nlohmann::json j = nlohmann::json::parse(read_file(in_run(run, "state.json")), nullptr, false);
   WS_CHECK(j.is_object(), in_run(run, "state.json"), ": not valid JSON");
-  RunState st{j.at("epoch").get<int64_t>(), j.at("batch").get<int64_t>(), j.at("step").get<int64_t>(),
-              j.at("best").get<double>(), j.at("has_best").get<bool>()};
+  return {j.at("epoch").get<int64_t>(), j.at("batch").get<int64_t>(), j.at("step").get<int64_t>(),
+          j.at("best").get<double>(), j.at("has_best").get<bool>()};
+}
+
+RunState load_state(const std::string& run, Model& m, Adam& oe, Adam& oh) {
+  RunState st = read_state(run);
   load_encoder(in_run(run, "last.safetensors"), m.enc.config(), m.enc_ps);
   load_params(in_run(run, "last_heads.safetensors"), m.head_ps);
   oe.load(in_run(run, "last_optim_enc.safetensors"));
@@ -299,6 +303,19 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     WS_CHECK(diff.empty(), run, " was trained with ", diff, ": use another --out, or the same settings to resume");
   } else
     write_file_atomic(in_run(run, "config.json"), config.dump(2) + "\n");
+  TrainSummary summary;
+  summary.metric = cfg.objective != "c" ? "val_psnr" : "val_siglip";
+  if (resume) {  // a finished run: nothing to load or render
+    RunState done = read_state(run);
+    if (done.epoch >= cfg.epochs && done.has_best) {
+      std::fprintf(stderr, "train: %s is complete (%d epochs, %lld steps)\n", run.c_str(), cfg.epochs,
+                   (long long)done.step);
+      summary.epochs_done = cfg.epochs;
+      summary.steps = done.step;
+      summary.best_metric = done.best;
+      return summary;
+    }
+  }
 
   bool pools = cfg.objective != "c";
   std::fprintf(stderr, "train: loading NeRFs%s\n", pools ? " and rendering teacher targets" : "");
@@ -317,8 +334,6 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
                  (long long)st.epoch, (long long)st.batch, (long long)st.step);
   }
   const bool higher_better = cfg.objective != "c";
-  TrainSummary summary;
-  summary.metric = higher_better ? "val_psnr" : "val_siglip";
   g_interrupted = false;
   auto old_handler = std::signal(SIGINT, on_sigint);
   int64_t steps_here = 0;
@@ -367,6 +382,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
                      (long long)st.epoch + 1, (long long)st.step);
         summary.interrupted = true;
         summary.steps = st.step;
+        summary.steps_this_run = steps_here;
         summary.epochs_done = st.epoch;
         return summary;
       }
@@ -395,6 +411,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   std::signal(SIGINT, old_handler);
   summary.epochs_done = cfg.epochs;
   summary.steps = st.step;
+  summary.steps_this_run = steps_here;
   summary.best_metric = st.best;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return summary;

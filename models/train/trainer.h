@@ -50,7 +50,8 @@ struct TrainConfig {
 };
 
 struct TrainSummary {
-  int64_t epochs_done = 0, steps = 0;
+  int64_t epochs_done = 0, steps = 0;  // in the run as a whole
+  int64_t steps_this_run = 0;          // taken by this call (0 when it found the run complete)
   double best_metric = 0;
   std::string metric;   // "val_psnr" (r, rc) or "val_siglip" (c)
   bool interrupted = false;
