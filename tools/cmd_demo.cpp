@@ -131,9 +131,6 @@ int cmd_demo(int argc, char** argv) {
     tc.objective = obj == "untrained" ? "c" : obj;
     if (obj == "untrained") tc.epochs = 0;
     tc.device = args.str("--device");
-    std::string diff = run_config_difference(tc, run.string());
-    WS_CHECK(diff.empty(), "demo: ", run.string(), " was trained with other settings (", diff,
-             "), perhaps by an older preset: delete that folder to train it again (the NeRFs are kept)");
     const bool had_best = fs::exists(run / "best.safetensors");
     TrainSummary ts = train(tc, run.string());
     if (ts.interrupted) return 130;

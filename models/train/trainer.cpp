@@ -282,10 +282,6 @@ std::string first_difference(const std::string& run, const nlohmann::json& now) 
 
 }  // namespace
 
-std::string run_config_difference(const TrainConfig& cfg, const std::string& run) {
-  return fs::exists(in_run(run, "state.json")) ? first_difference(run, cfg.to_json()) : "";
-}
-
 TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   auto t0 = std::chrono::steady_clock::now();
   WS_CHECK(cfg.objective == "r" || cfg.objective == "rc" || cfg.objective == "c", "train: objective '",
@@ -298,15 +294,15 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   make_dirs(run);
   nlohmann::json config = cfg.to_json();
   bool resume = fs::exists(in_run(run, "state.json"));
-  if (resume) {
-    std::string diff = first_difference(run, config);
-    WS_CHECK(diff.empty(), run, " was trained with ", diff, ": use another --out, or the same settings to resume");
-  } else
-    write_file_atomic(in_run(run, "config.json"), config.dump(2) + "\n");
   TrainSummary summary;
   summary.metric = cfg.objective != "c" ? "val_psnr" : "val_siglip";
-  if (resume) {  // a finished run: nothing to load or render
-    RunState done = read_state(run);
+  if (!resume) {
+    write_file_atomic(in_run(run, "config.json"), config.dump(2) + "\n");
+  } else {
+    std::string diff = first_difference(run, config);
+    WS_CHECK(diff.empty(), run, " was trained with ", diff, " (an older preset?): delete ", run,
+             " or use another --out to train with these settings, or the same settings to resume");
+    RunState done = read_state(run);  // a finished run: nothing to load or render
     if (done.epoch >= cfg.epochs && done.has_best) {
       std::fprintf(stderr, "train: %s is complete (%d epochs, %lld steps)\n", run.c_str(), cfg.epochs,
                    (long long)done.step);

@@ -60,9 +60,6 @@ struct TrainSummary {
 
 // Trains into run_dir, resuming from its last checkpoint when one is there.
 TrainSummary train(const TrainConfig& cfg, const std::string& run_dir);
-// "" when run_dir holds no resumable run or one with cfg's settings; otherwise the first
-// setting that differs ("lr = 0.001, now 0.0001"): train() would refuse to resume it.
-std::string run_config_difference(const TrainConfig& cfg, const std::string& run_dir);
 
 // run_dir/log.jsonl, one object per epoch (empty when the run has not finished an epoch);
 // a line that is not JSON fails naming the file.
