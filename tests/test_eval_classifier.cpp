@@ -257,6 +257,45 @@ TEST_CASE("classification table: the same embeddings in another row order give t
   for (size_t r = 0; r < a.runs.size(); ++r) CHECK(a.runs[r].epoch_loss == b.runs[r].epoch_loss);
 }
 
+TEST_CASE("classification table: several seeds give mean and sd per cell; a subset of train sets") {
+  test::ClusterSpec spec;
+  spec.train = 6;
+  spec.val = 2;
+  spec.object_noise = 4.0f;  // overlapping classes: seeds disagree
+  EmbeddingSet set = test::clustered_embeddings(spec);
+  ClassificationOptions opt;
+  opt.seeds = {0, 1, 2};
+  opt.train_sets = {"ALL", "TRI"};
+  ClassificationTable t = classification_table(set, small_config(8), Device::cpu(), nullptr, opt);
+  CHECK(t.train_sets == std::vector<std::string>{"ALL", "TRI"});
+  REQUIRE(t.accuracy_per_seed.size() == 3);
+  // Seed 1 alone gives the table's seed-1 layer.
+  ClassificationOptions one;
+  one.seeds = {1};
+  one.train_sets = {"TRI"};
+  ClassificationTable single = classification_table(set, small_config(8), Device::cpu(), nullptr, one);
+  CHECK(single.accuracy[0] == t.accuracy_per_seed[1][1]);
+  CHECK(single.accuracy_sd[0] == std::vector<double>(single.test_archs.size(), 0.0));
+  bool seeds_differ = false;
+  for (size_t c = 0; c < t.test_archs.size(); ++c) {
+    std::vector<double> v;
+    for (const auto& layer : t.accuracy_per_seed) v.push_back(layer[0][c]);
+    seeds_differ |= v[0] != v[1] || v[1] != v[2];
+    auto [m, sd] = mean_sd(v);
+    CHECK(t.accuracy[0][c] == doctest::Approx(m));
+    CHECK(t.accuracy_sd[0][c] == doctest::Approx(sd));
+  }
+  CHECK(seeds_differ);
+  CHECK(format_classification_table(t).find("+-") != std::string::npos);
+  nlohmann::json j = t.to_json();
+  CHECK(j["seeds"] == nlohmann::json({0, 1, 2}));
+  CHECK(j["accuracy_sd"]["ALL"]["MLP"].get<double>() == t.accuracy_sd[0][0]);
+  CHECK(mean_sd({1.0, 2.0, 3.0}).second == doctest::Approx(1.0));
+  opt.train_sets = {"MLP-2L"};
+  CHECK_THROWS_WITH_AS(classification_table(set, small_config(8), Device::cpu(), nullptr, opt),
+                       doctest::Contains("train set 'MLP-2L'"), Error);
+}
+
 TEST_CASE("parity: the classifier trained on the GPU matches the CPU's") {
   if (!test::gpu_or_skip("classifier training")) return;
   test::ClusterSpec spec;

@@ -90,6 +90,12 @@ int64_t Args::i64(const std::string& name) const {
   fail(str_cat("wsnerf ", command_, ": ", name, " expects an integer, got '", s, "'"));
 }
 
+uint64_t parse_seed(const std::string& what, const std::string& s) {
+  const bool digits = !s.empty() && s.size() <= 19 && s.find_first_not_of("0123456789") == std::string::npos;
+  WS_CHECK(digits, "wsnerf ", what, ": expected a non-negative integer, got '", s, "'");
+  return std::stoull(s);
+}
+
 double Args::f64(const std::string& name) const {
   std::string s = str(name);
   try {

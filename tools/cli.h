@@ -48,6 +48,9 @@ class Args {
   std::vector<std::string> positional_;
 };
 
+// A non-negative integer such as a seed from one part of a list option; errors name `what`.
+uint64_t parse_seed(const std::string& what, const std::string& s);
+
 // Splits "a,b,c" into its parts (empty parts dropped).
 std::vector<std::string> split_list(const std::string& s, char sep = ',');
 

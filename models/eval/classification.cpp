@@ -1,6 +1,7 @@
 #include "models/eval/classification.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "models/eval/eval_sets.h"
@@ -9,11 +10,14 @@
 namespace ws {
 
 nlohmann::json ClassificationTable::to_json() const {
-  nlohmann::json acc = nlohmann::json::object(), runs_j = nlohmann::json::object();
+  nlohmann::json acc = nlohmann::json::object(), sd = nlohmann::json::object(), runs_j = nlohmann::json::object();
   for (size_t r = 0; r < train_sets.size(); ++r) {
     nlohmann::json row = nlohmann::json::object();
     for (size_t c = 0; c < test_archs.size(); ++c) row[test_archs[c]] = accuracy[r][c];
     acc[train_sets[r]] = row;
+    nlohmann::json sd_row = nlohmann::json::object();
+    for (size_t c = 0; c < test_archs.size(); ++c) sd_row[test_archs[c]] = accuracy_sd[r][c];
+    sd[train_sets[r]] = sd_row;
     nlohmann::json run = runs[r].to_json();
     run["train_archs"] = train_archs[r];
     run["train_rows"] = train_rows[r];
@@ -22,12 +26,24 @@ nlohmann::json ClassificationTable::to_json() const {
   }
   nlohmann::json tests = nlohmann::json::object();
   for (size_t c = 0; c < test_archs.size(); ++c) tests[test_archs[c]] = test_rows[c];
-  return {{"centring", centring}, {"classes", classes}, {"train_sets", train_sets}, {"test_archs", test_archs},
-          {"accuracy", acc},   {"test_rows", tests},        {"runs", runs_j}};
+  nlohmann::json per_seed = nlohmann::json::array();
+  for (const auto& table : accuracy_per_seed) per_seed.push_back(table);
+  return {{"centring", centring}, {"classes", classes},         {"train_sets", train_sets},
+          {"test_archs", test_archs}, {"seeds", seeds},        {"accuracy", acc},
+          {"accuracy_sd", sd},    {"accuracy_per_seed", per_seed}, {"test_rows", tests},
+          {"runs", runs_j}};
+}
+
+std::pair<double, double> mean_sd(const std::vector<double>& v) {
+  if (v.empty()) return {0.0, 0.0};
+  double m = 0, ss = 0;
+  for (double x : v) m += x / double(v.size());
+  for (double x : v) ss += (x - m) * (x - m);
+  return {m, v.size() > 1 ? std::sqrt(ss / double(v.size() - 1)) : 0.0};
 }
 
 ClassificationTable classification_table(const EmbeddingSet& set, const ClassifierConfig& cfg, Device d,
-                                         const ClassifierProgressFn& progress) {
+                                         const ClassifierProgressFn& progress, const ClassificationOptions& opt) {
   ClassificationTable t;
   t.classes = set.classes();
   t.centring = centring_of(set);
@@ -38,12 +54,22 @@ ClassificationTable classification_table(const EmbeddingSet& set, const Classifi
   for (const std::string& a : archs_in_table_order(set, "train"))
     if (is_training_arch(a)) training.push_back(a);
   WS_CHECK(!training.empty(), "classification: no train-split embeddings of a training architecture (MLP, TRI, HASH)");
-  t.train_sets.push_back("ALL");
-  t.train_archs.push_back(training);
-  for (const std::string& a : training) {
-    t.train_sets.push_back(a);
-    t.train_archs.push_back({a});
+  auto wanted = [&](const std::string& name) {
+    return opt.train_sets.empty() || std::find(opt.train_sets.begin(), opt.train_sets.end(), name) != opt.train_sets.end();
+  };
+  for (const std::string& name : opt.train_sets)
+    WS_CHECK(name == "ALL" || std::find(training.begin(), training.end(), name) != training.end(),
+             "classification: train set '", name, "' is neither ALL nor a training architecture with train rows");
+  if (wanted("ALL")) {
+    t.train_sets.push_back("ALL");
+    t.train_archs.push_back(training);
   }
+  for (const std::string& a : training)
+    if (wanted(a)) {
+      t.train_sets.push_back(a);
+      t.train_archs.push_back({a});
+    }
+  t.seeds = opt.seeds.empty() ? std::vector<uint64_t>{cfg.seed} : opt.seeds;
   t.test_archs = archs_in_table_order(set, "test");
   WS_CHECK(!t.test_archs.empty(), "classification: the embeddings have no test-split rows");
   std::vector<LabeledSet> tests;
@@ -52,27 +78,60 @@ ClassificationTable classification_table(const EmbeddingSet& set, const Classifi
     t.test_rows.push_back(tests.back().size());
   }
 
+  const int n_runs = int(t.seeds.size() * t.train_sets.size());
+  for (size_t k = 0; k < t.seeds.size(); ++k) {
+    ClassifierConfig c = cfg;
+    c.seed = t.seeds[k];
+    std::vector<std::vector<double>> table;
+    for (size_t r = 0; r < t.train_sets.size(); ++r) {
+      LabeledSet train = labeled_rows(set, rows_of(set, "train", t.train_archs[r]), labels);
+      LabeledSet val = labeled_rows(set, rows_of(set, "val", t.train_archs[r]), labels);
+      EmbeddingClassifier model(set.dim(), int(t.classes.size()), c, d);
+      model.init(c.seed);
+      const std::string name = t.seeds.size() > 1 ? str_cat(t.train_sets[r], " seed ", c.seed) : t.train_sets[r];
+      ClassifierEpochFn on_epoch = progress ? progress(name, int(k * t.train_sets.size() + r), n_runs) : nullptr;
+      ClassifierRun run = train_classifier(model, train, val, on_epoch);
+      if (k == 0) {
+        t.train_rows.push_back(train.size());
+        t.val_rows.push_back(val.size());
+        t.runs.push_back(run);
+      }
+      std::vector<double> row;
+      for (const LabeledSet& test : tests) row.push_back(model.accuracy(test));
+      table.push_back(row);
+    }
+    t.accuracy_per_seed.push_back(table);
+  }
   for (size_t r = 0; r < t.train_sets.size(); ++r) {
-    LabeledSet train = labeled_rows(set, rows_of(set, "train", t.train_archs[r]), labels);
-    LabeledSet val = labeled_rows(set, rows_of(set, "val", t.train_archs[r]), labels);
-    t.train_rows.push_back(train.size());
-    t.val_rows.push_back(val.size());
-    EmbeddingClassifier model(set.dim(), int(t.classes.size()), cfg, d);
-    model.init(cfg.seed);
-    ClassifierEpochFn on_epoch = progress ? progress(t.train_sets[r], int(r), int(t.train_sets.size())) : nullptr;
-    t.runs.push_back(train_classifier(model, train, val, on_epoch));
-    std::vector<double> row;
-    for (const LabeledSet& test : tests) row.push_back(model.accuracy(test));
-    t.accuracy.push_back(row);
+    std::vector<double> mean_row, sd_row;
+    for (size_t c = 0; c < t.test_archs.size(); ++c) {
+      std::vector<double> v;
+      for (const auto& table : t.accuracy_per_seed) v.push_back(table[r][c]);
+      auto [m, sd] = mean_sd(v);
+      mean_row.push_back(m);
+      sd_row.push_back(sd);
+    }
+    t.accuracy.push_back(mean_row);
+    t.accuracy_sd.push_back(sd_row);
   }
   return t;
 }
 
+namespace {
+std::string fixed1(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+}  // namespace
+
 std::string format_classification_table(const ClassificationTable& t) {
-  int w = 8;
+  int w = t.seeds.size() > 1 ? 12 : 8;
   for (const std::string& a : t.test_archs) w = std::max(w, int(a.size()) + 2);
   std::string s = str_cat("classification accuracy (%) on the test split\nrows: classifier trained on; columns: tested on\n",
-                          centring_label(t.centring), "\n\n");
+                          centring_label(t.centring));
+  if (t.seeds.size() > 1) s += str_cat("; mean +- sd over ", t.seeds.size(), " classifier seeds (val%: the first's)");
+  s += "\n\n";
   char buf[256];
   std::snprintf(buf, sizeof buf, "%-8s %6s", "train", "val%");
   s += buf;
@@ -87,7 +146,9 @@ std::string format_classification_table(const ClassificationTable& t) {
     else std::snprintf(buf, sizeof buf, "%-8s %6s", t.train_sets[r].c_str(), "-");
     s += buf;
     for (size_t c = 0; c < t.test_archs.size(); ++c) {
-      std::snprintf(buf, sizeof buf, "%*.1f", w, 100 * t.accuracy[r][c]);
+      if (t.seeds.size() > 1) std::snprintf(buf, sizeof buf, "%*s", w, str_cat(fixed1(100 * t.accuracy[r][c]), "+-",
+                                                                              fixed1(100 * t.accuracy_sd[r][c])).c_str());
+      else std::snprintf(buf, sizeof buf, "%*.1f", w, 100 * t.accuracy[r][c]);
       s += buf;
     }
     s += "\n";

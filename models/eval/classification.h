@@ -21,10 +21,13 @@ struct ClassificationTable {
   std::vector<std::string> train_sets;  // "ALL", "MLP", "TRI", "HASH" (those present)
   std::vector<std::vector<std::string>> train_archs;  // the architectures behind each train set
   std::vector<std::string> test_archs;  // columns, archs_in_table_order of the test split
-  std::vector<std::vector<double>> accuracy;  // [train set][test arch], fraction right
+  std::vector<uint64_t> seeds;                // classifier seeds (each set trained once per seed)
+  std::vector<std::vector<double>> accuracy;  // [train set][test arch], fraction right, mean over seeds
+  std::vector<std::vector<double>> accuracy_sd;  // the same, sample standard deviation over seeds (0 for one)
+  std::vector<std::vector<std::vector<double>>> accuracy_per_seed;  // [seed][train set][test arch]
   std::vector<int64_t> train_rows, val_rows;  // per train set
   std::vector<int64_t> test_rows;             // per test arch
-  std::vector<ClassifierRun> runs;            // per train set
+  std::vector<ClassifierRun> runs;            // per train set, of the first seed
   nlohmann::json to_json() const;
 };
 
@@ -32,12 +35,22 @@ struct ClassificationTable {
 // per-epoch callback for it (may be empty).
 using ClassifierProgressFn = std::function<ClassifierEpochFn(const std::string&, int, int)>;
 
-// Fails when the file has no train rows of a training architecture or no test rows.
-// Every classifier is initialised and trained with cfg.seed: the same for every row.
-ClassificationTable classification_table(const EmbeddingSet& set, const ClassifierConfig& cfg, Device d,
-                                         const ClassifierProgressFn& progress = nullptr);
+struct ClassificationOptions {
+  std::vector<uint64_t> seeds;          // classifier seeds; empty = {cfg.seed}
+  std::vector<std::string> train_sets;  // a subset of ALL and the training architectures; empty = all
+};
 
-// Human-readable table: accuracies in percent, rows = train sets, columns = test archs.
+// Fails when the file has no train rows of a training architecture or no test rows.
+// Every classifier of one seed is initialised and trained with that seed.
+ClassificationTable classification_table(const EmbeddingSet& set, const ClassifierConfig& cfg, Device d,
+                                         const ClassifierProgressFn& progress = nullptr,
+                                         const ClassificationOptions& opt = {});
+
+// Mean and sample standard deviation (0 for fewer than two values).
+std::pair<double, double> mean_sd(const std::vector<double>& v);
+
+// Human-readable table: accuracies in percent (mean +- sd over seeds when there are
+// several), rows = train sets, columns = test archs.
 std::string format_classification_table(const ClassificationTable& t);
 
 }  // namespace ws
