@@ -237,6 +237,21 @@ TEST_CASE("fit: shared_init starts every NeRF of an architecture from the same w
   // The shared start is still a function of the seed.
   opt.seed = 7;
   CHECK(max_gap(fit_nerfs(arch, {objects[0]}, opt)[0].mlp, shared[0].mlp) > 1e-3);
+  // Each file records its start (encoder.reference "init" rebuilds it): here the fitted
+  // weights are the starting ones, shared or not.
+  for (const NerfFile* f : {&own[0], &own[1], &shared[0]}) {
+    REQUIRE(f->records_init());
+    CHECK(f->initial_flat_params("test") == f->flat_params());
+  }
+  CHECK(shared[0].stats.at("init_stream") == shared[1].stats.at("init_stream"));
+  CHECK(own[0].stats.at("init_stream") != own[1].stats.at("init_stream"));
+  NerfFile unrecorded = shared[0];
+  unrecorded.stats.erase("init_stream");
+  CHECK_THROWS_WITH_AS(unrecorded.initial_flat_params("old.safetensors"),
+                       doctest::Contains("old.safetensors: the file does not record its starting weights"), Error);
+  unrecorded.stats["init_stream"] = "-3";
+  CHECK_THROWS_WITH_AS(unrecorded.initial_flat_params("bad.safetensors"), doctest::Contains("not an unsigned integer"),
+                       Error);
 }
 
 TEST_CASE("fit: the loss of B NeRFs is the sum of each NeRF's mean (gradients do not shrink with B)") {

@@ -259,6 +259,9 @@ std::vector<NerfFile> fit_nerfs(const ArchSpec& arch, const std::vector<FitObjec
     n.cls = objects[b].cls;
     n.stats["psnr_heldout"] = format_metric(psnr[b]);
     n.stats["fit_steps"] = std::to_string(opt.steps_for(arch.family));
+    // The starting weights, reproducible from these two (encoder.reference "init").
+    n.stats["init_seed"] = std::to_string(opt.seed);
+    n.stats["init_stream"] = std::to_string(opt.shared_init ? nerf_seed(opt.seed, arch.name, "") : seeds[b]);
   }
   return files;
 }

@@ -10,7 +10,8 @@ namespace ws {
 GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where) {
   GmnConfig c;
   // Presets and checkpoints both come through here: a misspelt key is an error, not a default.
-  static const std::set<std::string> known = {"hidden", "blocks", "out_dim", "value_scale", "position_scale"};
+  static const std::set<std::string> known = {"hidden", "blocks", "out_dim", "value_scale", "position_scale",
+                                              "reference"};
   for (const auto& kv : j.items())
     WS_CHECK(known.count(kv.key()), where, ": unknown encoder key '", kv.key(), "'");
   // Every setting is positive; the gains, absent in checkpoints written before they
@@ -27,6 +28,12 @@ GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where
   positive("out_dim", c.out_dim);
   positive("value_scale", c.value_scale);
   positive("position_scale", c.position_scale);
+  if (j.contains("reference")) {  // absent in checkpoints written before it existed: none
+    WS_CHECK(j["reference"].is_string(), where, ": encoder 'reference' must be a string");
+    c.reference = j["reference"].get<std::string>();
+    WS_CHECK(c.reference == "none" || c.reference == "zeros" || c.reference == "init", where,
+             ": encoder 'reference' must be 'none', 'zeros' or 'init', got '", c.reference, "'");
+  }
   return c;
 }
 
@@ -126,7 +133,10 @@ Var GmnEncoder::forward(const GraphBatch& g) const {
   // ---- output: readout(out(LN(e))) is one linear map before the ReLU
   Var w_ro = matmul(readout_.w, out_.w);  // [out_dim, h]
   Var b_ro = reshape(linear(reshape(out_.b, {1, h}), readout_.w, readout_.b), {int64_t(cfg_.out_dim)});
-  return readout_relu_mean(ln_out_(edge), w_ro, b_ro, g.edges_of_graph, g.edge_graph, g.inv_edge_count);
+  Var z = readout_relu_mean(ln_out_(edge), w_ro, b_ro, g.edges_of_graph, g.edge_graph, g.inv_edge_count);
+  if (!g.reference_of.defined()) return z;
+  const int64_t main = g.main_graphs();
+  return sub(slice_rows(z, 0, main), gather_rows(z, g.reference_of, &g.references_grouped));
 }
 
 }  // namespace ws

@@ -25,15 +25,21 @@ struct GmnConfig {
   // the paper's; U(-0.58, 0.58) weights then give sines that vary over the whole plane,
   // too smooth to tell cells apart. ours: the cpu/tiny presets use 4.
   float position_scale = 1.0f;
+  // What the embedding is measured from (ours; "none" is the paper's): the readout of a
+  // NeRF's graph minus the readout of the same architecture's graph with reference
+  // edge values, so the part every NeRF of an architecture shares cancels and a single
+  // NeRF is comparable across architectures without centring. "zeros": all-zero
+  // values; "init": the weights its fit started from (NerfFile::initial_flat_params).
+  std::string reference = "none";
   nlohmann::json to_json() const {
     return {{"hidden", hidden},           {"blocks", blocks},
             {"out_dim", out_dim},         {"value_scale", value_scale},
-            {"position_scale", position_scale}};
+            {"position_scale", position_scale}, {"reference", reference}};
   }
   static GmnConfig from_json(const nlohmann::json& j, const std::string& where);
   bool operator==(const GmnConfig& o) const {
     return hidden == o.hidden && blocks == o.blocks && out_dim == o.out_dim && value_scale == o.value_scale &&
-           position_scale == o.position_scale;
+           position_scale == o.position_scale && reference == o.reference;
   }
 };
 
@@ -43,7 +49,8 @@ class GmnEncoder {
   GmnEncoder(const GmnConfig& cfg, ParamSet& ps, const std::string& prefix = "enc.");
   // PyTorch-default initialisation (after ps.materialize()).
   void init(uint64_t seed) const;
-  // -> z [graphs, out_dim]
+  // -> z [g.main_graphs(), out_dim]: each graph's readout, minus its reference graph's
+  // when the batch carries references (make_graph_batch with references).
   Var forward(const GraphBatch& g) const;
   const GmnConfig& config() const { return cfg_; }
 

@@ -95,4 +95,28 @@ GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates,
   return b;
 }
 
+GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,
+                            const std::vector<const float*>& references, Device d) {
+  WS_CHECK(references.size() == params.size(), "make_graph_batch: ", references.size(), " references for ",
+           params.size(), " NeRFs");
+  std::vector<const GraphTemplate*> ts = templates;
+  std::vector<const float*> ps = params;
+  std::vector<int32_t> reference_of;
+  std::map<const float*, int32_t> graph_of;  // one graph per distinct reference
+  for (size_t i = 0; i < references.size(); ++i) {
+    WS_CHECK(references[i], "make_graph_batch: NeRF ", i, " has no reference values");
+    auto it = graph_of.find(references[i]);
+    if (it == graph_of.end()) {
+      it = graph_of.emplace(references[i], int32_t(ts.size())).first;
+      ts.push_back(templates[i]);
+      ps.push_back(references[i]);
+    }
+    reference_of.push_back(it->second);
+  }
+  GraphBatch b = make_graph_batch(ts, ps, d);
+  b.reference_of = to_tensor(reference_of, d);
+  b.references_grouped = csr_from_index(b.reference_of, b.graphs);
+  return b;
+}
+
 }  // namespace ws

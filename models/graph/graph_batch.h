@@ -30,11 +30,21 @@ struct GraphBatch {
   Tensor edge_graph;     // I32 [E]: the graph of each edge
   Tensor inv_edge_count; // F32 [G]: 1 / edges of the graph (the readout's mean)
   Csr nodes_of_graph;    // offsets [G+1]
+  // Reference graphs (GmnConfig::reference), appended after the NeRFs' graphs:
+  // reference_of I32 [main] gives each NeRF's graph its reference graph (>= main), and
+  // references_grouped is its CSR over the G graphs. Undefined without references.
+  Tensor reference_of;
+  Csr references_grouped;
+  int64_t main_graphs() const { return reference_of.defined() ? reference_of.numel() : graphs; }
 };
 
 // One graph per (template, params) pair; params in the template's order [encoding; mlp]
 // (template.edges floats each).
 GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates,
                             const std::vector<const float*>& params, Device d);
+// The same plus a reference graph per NeRF (references[i]: NeRF i's reference values in
+// its template's order). NeRFs whose references are one pointer share one graph.
+GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,
+                            const std::vector<const float*>& references, Device d);
 
 }  // namespace ws

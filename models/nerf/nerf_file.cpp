@@ -1,5 +1,6 @@
 #include "models/nerf/nerf_file.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -78,6 +79,27 @@ std::vector<float> NerfFile::flat_params() const {
   std::vector<float> m = mlp.to_vector();
   out.insert(out.end(), m.begin(), m.end());
   return out;
+}
+
+bool NerfFile::records_init() const { return stats.count("init_seed") && stats.count("init_stream"); }
+
+std::vector<float> NerfFile::initial_flat_params(const std::string& where) const {
+  WS_CHECK(records_init(), where, ": the file does not record its starting weights (init_seed, init_stream); "
+           "refit it with this version of wsnerf fit, or use encoder.reference 'zeros' or 'none'");
+  auto number = [&](const char* key) {
+    const std::string& v = stats.at(key);
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long x = std::strtoull(v.c_str(), &end, 10);
+    WS_CHECK(!v.empty() && *end == '\0' && errno == 0 && v[0] != '-', where, ": metadata '", key, "' = '", v,
+             "' is not an unsigned integer");
+    return uint64_t(x);
+  };
+  FieldBatch f = make_field_batch(arch, 1, Device::cpu());
+  init_field(f, 0, number("init_seed"), number("init_stream"));
+  NerfFile start = *this;
+  store_field(f, 0, start);
+  return start.flat_params();
 }
 
 NerfFile load_nerf(const std::string& path) {

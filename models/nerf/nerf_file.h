@@ -5,7 +5,8 @@
 //   occupancy        U8  [ceil(res^3/8)] bit-packed grid (models/render/occupancy_bits.h)
 //   __metadata__     format "wsnerf.nerf/1", arch (the spec JSON as a string),
 //                    render_step, object, class, occupancy_res (when not 96), and fit
-//                    statistics such as psnr_heldout and fit_steps.
+//                    statistics such as psnr_heldout, fit_steps, init_seed and
+//                    init_stream (the Philox seed and stream of the starting weights).
 // The tensor names match the authors' nerf_weights.pth keys.
 #pragma once
 #include <string>
@@ -31,6 +32,12 @@ struct NerfFile {
 
   // [encoding; mlp]: the order of the parameter graph's edge values (models/graph).
   std::vector<float> flat_params() const;
+  // The weights the fit started from, in flat_params() order: init_field(seed, stream)
+  // with the "init_seed" and "init_stream" statistics `wsnerf fit` records (NeRFs of one
+  // architecture fitted with fit.shared_init share them). Throws, naming `where`, when
+  // the file does not record them (fitted before they were recorded, or elsewhere).
+  bool records_init() const;
+  std::vector<float> initial_flat_params(const std::string& where) const;
   // Throws, naming `where`, when a tensor's presence, dtype or shape disagrees with arch.
   void validate(const std::string& where) const;
 };

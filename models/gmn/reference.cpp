@@ -1,0 +1,33 @@
+#include "models/gmn/reference.h"
+
+namespace ws {
+
+ReferenceValues::ReferenceValues(std::string mode) : mode_(std::move(mode)) {
+  WS_CHECK(mode_ == "none" || mode_ == "zeros" || mode_ == "init", "encoder reference: expected 'none', 'zeros' or ",
+           "'init', got '", mode_, "'");
+}
+
+const float* ReferenceValues::of(const NerfFile& nerf, const std::string& where) {
+  if (mode_ == "none") return nullptr;
+  // The spec, not just the name, keys the cache: two specs may share a name.
+  std::string key = nerf.arch.to_json().dump();
+  if (mode_ == "init") {
+    WS_CHECK(nerf.records_init(), where, ": encoder reference 'init' needs the weights the fit started from, and the ",
+             "file does not record them (init_seed, init_stream): refit it with this version of wsnerf fit");
+    key += "|" + nerf.stats.at("init_seed") + "|" + nerf.stats.at("init_stream");
+  }
+  auto it = cache_.find(key);
+  if (it == cache_.end()) {
+    std::vector<float> v = mode_ == "zeros" ? std::vector<float>(size_t(nerf.arch.total_params()), 0.0f)
+                                            : nerf.initial_flat_params(where);
+    it = cache_.emplace(key, std::move(v)).first;
+  }
+  return it->second.data();
+}
+
+GraphBatch make_encoder_batch(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,
+                              const std::vector<const float*>& references, Device d) {
+  return references.empty() ? make_graph_batch(templates, params, d) : make_graph_batch(templates, params, references, d);
+}
+
+}  // namespace ws
