@@ -39,6 +39,21 @@ void Canvas::fill_rect(int x0, int y0, int x1, int y1, Rgb c) {
     }
 }
 
+void Canvas::line(double x0, double y0, double x1, double y1, Rgb c, double thickness, bool dashed) {
+  const double dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy, half = thickness / 2;
+  const int bx0 = int(std::floor(std::min(x0, x1) - half - 1)), bx1 = int(std::ceil(std::max(x0, x1) + half + 1));
+  const int by0 = int(std::floor(std::min(y0, y1) - half - 1)), by1 = int(std::ceil(std::max(y0, y1) + half + 1));
+  for (int y = std::max(by0, 0); y <= std::min(by1, height() - 1); ++y)
+    for (int x = std::max(bx0, 0); x <= std::min(bx1, width() - 1); ++x) {
+      const double px = x + 0.5, py = y + 0.5;
+      // The nearest point of the segment and the distance to it.
+      const double t = len2 > 0 ? std::clamp(((px - x0) * dx + (py - y0) * dy) / len2, 0.0, 1.0) : 0.0;
+      if (dashed && std::fmod(t * std::sqrt(len2), 10.0) > 6.0) continue;
+      const double ex = px - (x0 + t * dx), ey = py - (y0 + t * dy);
+      blend(x, y, c, std::clamp(half + 0.5 - std::sqrt(ex * ex + ey * ey), 0.0, 1.0));
+    }
+}
+
 void Canvas::frame(int x0, int y0, int x1, int y1, Rgb c, int t) {
   fill_rect(x0, y0, x1, y0 + t, c);
   fill_rect(x0, y1 - t, x1, y1, c);

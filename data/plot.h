@@ -36,6 +36,9 @@ class Canvas {
 
   // [x0, x1) x [y0, y1), clipped to the canvas.
   void fill_rect(int x0, int y0, int x1, int y1, Rgb c);
+  // An anti-aliased segment `thickness` pixels wide from (x0, y0) to (x1, y1) (pixel centres
+  // at +0.5); dashed: 6 px on, 4 px off, counted from (x0, y0).
+  void line(double x0, double y0, double x1, double y1, Rgb c, double thickness = 1.5, bool dashed = false);
   // A frame `thickness` pixels wide just inside [x0, x1) x [y0, y1).
   void frame(int x0, int y0, int x1, int y1, Rgb c, int thickness = 1);
   // A marker of about `radius` pixels centred at (cx, cy), 4 x 4 samples per pixel.

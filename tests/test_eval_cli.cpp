@@ -61,7 +61,7 @@ TEST_CASE("eval cli: the evaluation commands reject a missing or invalid embeddi
     CHECK(r.err.find("not an embeddings file") != std::string::npos);
     r = wsnerf(cmd);
     CHECK(r.status == 1);
-    CHECK(r.err.find("missing --embeddings") != std::string::npos);
+    CHECK(r.err.find("--embeddings") != std::string::npos);  // plot: "give --embeddings FILE or --log RUN"
   }
   CHECK(wsnerf("plot --embeddings " + missing).err.find("missing --out") != std::string::npos);
 }
@@ -87,6 +87,22 @@ TEST_CASE("eval cli: eval-retrieve, eval-classify and plot write their outputs")
   CHECK(c["train_sets"] == nlohmann::json({"ALL", "MLP", "TRI", "HASH"}));
   CHECK(c["accuracy"]["TRI"].contains("HASH-3N"));
   CHECK(c["classify"]["epochs"] == 4);
+
+  r = wsnerf("eval-classify --embeddings " + emb + " --preset " + preset + " --seeds 3,4 --train-sets ALL --json");
+  REQUIRE(r.status == 0);
+  nlohmann::json seeded = nlohmann::json::parse(r.out);
+  CHECK(seeded["train_sets"] == nlohmann::json({"ALL"}));
+  CHECK(seeded["seeds"] == nlohmann::json({3, 4}));
+  CHECK(wsnerf("eval-classify --embeddings " + emb + " --seeds 1,x").err.find("'x'") != std::string::npos);
+
+  r = wsnerf("eval-probe --embeddings " + emb + " --split val --json");
+  REQUIRE(r.status == 0);
+  nlohmann::json probe = nlohmann::json::parse(r.out);
+  CHECK(probe["rows"] == 4 * 2 * 4);  // classes x val objects x architectures
+  CHECK(probe["recall1_centred"].get<double>() > 0.9);
+  r = wsnerf("eval-probe --embeddings " + emb + " --split val");
+  CHECK(r.out.find("cross-architecture R@1") != std::string::npos);
+  CHECK(wsnerf("eval-probe --embeddings " + emb + " --split nope").err.find("no 'nope' rows") != std::string::npos);
 
   r = wsnerf("plot --embeddings " + emb + " --out " + dir + " --iterations 50 --queries 2 --k 3");
   REQUIRE(r.status == 0);

@@ -1,6 +1,8 @@
+#include <cmath>
 #include <filesystem>
 
 #include "engine/io.h"
+#include "models/gmn/checkpoint.h"
 #include "models/gmn/embed.h"
 #include "models/gmn/encoder.h"
 #include "models/train/trainer.h"
@@ -30,8 +32,22 @@ TEST_CASE("train: rc runs, logs each epoch, keeps the best encoder, and embeds")
   CHECK(s.steps == 4);
   CHECK(s.best_metric > 5.0);  // a PSNR in dB
   std::string log = read_file(run + "/log.jsonl");
-  CHECK(std::count(log.begin(), log.end(), '\n') == 2);
+  CHECK(std::count(log.begin(), log.end(), '\n') == 3);  // the step-0 probes and two epochs
   CHECK(log.find("val_psnr") != std::string::npos);
+  std::vector<nlohmann::json> epochs = read_train_log(run), probes = read_train_log(run, "probe");
+  REQUIRE(epochs.size() == 2);
+  REQUIRE(probes.size() == 1);
+  CHECK(probes[0]["step"] == 0);
+  CHECK(read_train_log(run, "").size() == 3);
+  // Every epoch line carries the probes of the 3 val objects in the 3 architectures.
+  for (const nlohmann::json& e : epochs) {
+    const nlohmann::json& p = e.at("probes");
+    CHECK(p["rows"] == 9);
+    CHECK(p["archs"] == nlohmann::json({"MLP", "TRI", "HASH"}));
+    CHECK(p["recall1_chance"].get<double>() == doctest::Approx(1.0 / 3));
+    CHECK(p["obj_frac_raw"]["TRI"].get<double>() > 0.0);
+    CHECK(p["nn_class"]["MLP"].is_null());  // one val object per class: no 1-NN
+  }
   std::vector<NerfEntry> nerfs = list_nerfs(data, {"MLP", "TRI", "HASH"}, {"train", "test"}, true);
   EmbeddingSet e = embed_nerfs(run + "/best.safetensors", nerfs, Device::cpu());
   CHECK(e.size() == int64_t(nerfs.size()));
@@ -62,6 +78,8 @@ TEST_CASE("train: an interrupted and resumed run ends with the same parameters a
   CHECK(train(first, resumed).interrupted);
   TrainSummary s = train(tiny_config(data, "rc"), resumed);
   CHECK(s.steps == 4);
+  // The resumed run's log has each line once, like the straight run's.
+  CHECK(read_train_log(resumed, "").size() == read_train_log(straight, "").size());
   TensorFile a = load_safetensors(straight + "/last.safetensors"), b = load_safetensors(resumed + "/last.safetensors");
   REQUIRE(a.tensors.size() == b.tensors.size());
   for (size_t i = 0; i < a.tensors.size(); ++i)
@@ -115,4 +133,58 @@ TEST_CASE("train: the epoch log reads back line by line; a damaged line is named
   CHECK(log[1]["val_psnr"].get<double>() == 11.25);
   write_file_atomic(run + "/log.jsonl", "{\"epoch\":1}\n{\"epoch\":2,\n");
   CHECK_THROWS_WITH_AS(read_train_log(run), doctest::Contains("log.jsonl:2: not a JSON object"), Error);
+}
+
+TEST_CASE("train: probes every N steps, a reference encoder and a centred decoder input train and log") {
+  std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
+  TrainConfig cfg = tiny_config(data, "rc");
+  cfg.probe_every = 1;
+  cfg.encoder.reference = "zeros";
+  cfg.decoder_input = "batch";
+  std::string run = test::temp_path("run_probe_every");
+  TrainSummary s = train(cfg, run);
+  CHECK(s.steps == 4);
+  CHECK(std::isfinite(s.best_metric));
+  // Probes at steps 0, 1 and 3; steps 2 and 4 end an epoch, whose line carries them.
+  std::vector<int> steps;
+  for (const nlohmann::json& p : read_train_log(run, "probe")) steps.push_back(p["step"].get<int>());
+  CHECK(steps == std::vector<int>{0, 1, 3});
+  CHECK(read_encoder_config(run + "/best.safetensors").reference == "zeros");
+  nlohmann::json config = nlohmann::json::parse(read_file(run + "/config.json"));
+  CHECK(config["decoder_input"] == "batch");
+  CHECK(config["encoder"]["reference"] == "zeros");
+  // Reference init needs NeRF files that record their start; these do not.
+  cfg.encoder.reference = "init";
+  CHECK_THROWS_WITH_AS(train(cfg, test::temp_path("run_init_ref")), doctest::Contains("does not record"), Error);
+}
+
+TEST_CASE("train: the decoder input centred per architecture over the batch and scaled to norm sqrt(D)") {
+  const std::vector<float> z = {1, 2, 3, 0, /**/ 3, 2, 1, 0, /**/ 5, 5, 5, 5, /**/ 7, 0, 0, 1};
+  Var in(Tensor::from(z, {4, 4}));
+  CHECK(decoder_input("raw", in, {"a", "a", "b", "c"}).value().to_vector() == z);
+  std::vector<float> out = decoder_input("batch", in, {"a", "a", "b", "c"}).value().to_vector();
+  // Rows 0 and 1 minus their mean (2,2,2,0): (-1,0,1,0) and (1,0,-1,0), scaled to norm 2.
+  const float r = std::sqrt(2.0f);
+  test::check_close(out, {-r, 0, r, 0, r, 0, -r, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 1e-6, 1e-5, "batch input");
+  CHECK_THROWS_WITH_AS(decoder_input("mean", in, {"a", "a", "b", "c"}), doctest::Contains("'raw' or 'batch'"), Error);
+  test::check_gradients("decoder_input batch", [](const std::vector<Var>& v) {
+    return decoder_input("batch", v[0], {"a", "b", "a", "b", "a"});
+  }, {test::random_tensor({5, 3}, 4)});
+}
+
+TEST_CASE("train: the log keeps one line per kind and step when a run resumes from an earlier checkpoint") {
+  std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
+  std::string run = test::temp_path("run_log_dedupe");
+  TrainConfig cfg = tiny_config(data, "c");
+  cfg.epochs = 1;
+  train(cfg, run);
+  // A copy of the epoch line and of the step-0 probe, as a run killed after logging and
+  // before its checkpoint would leave: the next run must not add them a second time.
+  const std::string log = read_file(run + "/log.jsonl");
+  write_file_atomic(run + "/log.jsonl", log + log);
+  REQUIRE(read_train_log(run, "").size() == 4);
+  write_file_atomic(run + "/state.json", "{\"epoch\":0,\"batch\":0,\"step\":0,\"best\":0,\"has_best\":false}\n");
+  train(cfg, run);
+  std::vector<nlohmann::json> lines = read_train_log(run, "");
+  CHECK(lines.size() == 2);
 }

@@ -6,6 +6,7 @@
 #include "engine/progress.h"
 #include "models/eval/eval_sets.h"
 #include "models/eval/figures.h"
+#include "models/train/learning_curves.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 
@@ -13,11 +14,14 @@ namespace ws::cli {
 
 int cmd_plot(int argc, char** argv) {
   Args args("plot",
-            "Writes DIR/tsne.png (exact t-SNE of the split's embeddings: colour = class, marker = architecture) and\n"
-            "DIR/retrieval.png (queries and their nearest NeRFs of other architectures, green = same object).\n"
-            "Thumbnails are the objects' first views from --data (objects/<class>/<id>/train/00.png); without\n"
-            "--data, tiles show the class name.",
-            {{"--embeddings", "FILE", "embeddings file (wsnerf embed)", "", true},
+            "With --embeddings: writes DIR/tsne.png (exact t-SNE of the split's embeddings: colour = class, marker =\n"
+            "architecture) and DIR/retrieval.png (queries and their nearest NeRFs of other architectures, green =\n"
+            "same object). Thumbnails are the objects' first views from --data (objects/<class>/<id>/train/00.png);\n"
+            "without --data, tiles show the class name.\n"
+            "With --log RUN[,RUN...]: writes DIR/learning_curves.png, the runs' losses, validation metric and\n"
+            "probes (recall@1, 1-NN class accuracy, the objects' share of the embedding) against the step.",
+            {{"--embeddings", "FILE", "embeddings file (wsnerf embed)"},
+             {"--log", "RUN,..", "training run folders (their log.jsonl) to draw learning curves of"},
              {"--out", "DIR", "folder for the PNGs", "", true},
              {"--data", "DIR", "the dataset the NeRFs were fitted on (for thumbnails)"},
              {"--split", "S", "train, val or test", "test"},
@@ -28,7 +32,13 @@ int cmd_plot(int argc, char** argv) {
              {"--seed", "S", "t-SNE initial layout", "0"},
              kCentreOption});
   if (!args.parse(argc, argv)) return 0;
+  WS_CHECK(args.has("--embeddings") != args.has("--log"), "wsnerf plot: give --embeddings FILE or --log RUN (one of them)");
   const std::string out = args.str("--out"), split = args.str("--split");
+  if (args.has("--log")) {
+    save_png(out + "/learning_curves.png", learning_curves_figure(split_list(args.str("--log"))));
+    std::printf("plot: %s/learning_curves.png\n", out.c_str());
+    return 0;
+  }
   const int queries = int(args.i64("--queries")), k = int(args.i64("--k"));
   WS_CHECK(queries > 0 && k > 0, "wsnerf plot: --queries and --k must be positive");
   EmbeddingSet set = load_embeddings(args.str("--embeddings"));

@@ -20,6 +20,7 @@ int cmd_train(int argc, char** argv) {
              {"--epochs", "N", "epochs (default: the preset's; 0 saves the untrained encoder, a baseline)"},
              {"--nerfs", "DIR", "NeRF folder (default DATA/nerfs)"},
              {"--seed", "S", "random seed (default: the preset's)"},
+             {"--probe-every", "N", "probe the val embeddings every N steps too (default: the preset's; 0 = epoch ends)"},
              kDeviceOption});
   if (!args.parse(argc, argv)) return 0;
   TrainConfig cfg = TrainConfig::from_preset(load_preset(args.str("--preset")));
@@ -30,6 +31,8 @@ int cmd_train(int argc, char** argv) {
   if (args.has("--objective")) cfg.objective = args.str("--objective");
   if (args.has("--epochs")) cfg.epochs = int(args.i64("--epochs"));
   if (args.has("--seed")) cfg.seed = uint64_t(args.i64("--seed"));
+  if (args.has("--probe-every")) cfg.probe_every = args.i64("--probe-every");
+  WS_CHECK(cfg.probe_every >= 0, "wsnerf train: --probe-every must be 0 or more");
   TrainSummary s = train(cfg, args.str("--out"));
   if (s.interrupted) return 130;
   std::printf("trained %lld epochs (%lld steps); best %s %.4f; encoder: %s/best.safetensors\n",

@@ -32,6 +32,7 @@ const std::vector<Command>& commands() {
       {"archs", "the NeRF architectures and their parameter counts; --spec checks a JSON spec", ws::cli::cmd_archs},
       {"eval-classify", "classification table: classifiers on ALL/MLP/TRI/HASH embeddings x test archs", ws::cli::cmd_eval_classify},
       {"eval-retrieve", "cross-architecture retrieval recall@1/5/10 (and a random baseline)", ws::cli::cmd_eval_retrieve},
+      {"eval-probe", "the training probes of an embeddings file (objects' share, 1-NN class accuracy, recall@1)", ws::cli::cmd_eval_probe},
       {"plot", "t-SNE of the embeddings and a retrieval sheet as PNGs", ws::cli::cmd_plot},
       {"fit", "fit NeRFs of any architecture to a dataset's objects (nerfs/<ARCH>/<class>/<id>.safetensors)",
        ws::cli::cmd_fit},

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -15,8 +16,10 @@
 #include "engine/progress.h"
 #include "engine/schedule.h"
 #include "models/gmn/checkpoint.h"
+#include "models/gmn/reference.h"
 #include "models/graph/graph_batch.h"
 #include "models/train/pair_sampler.h"
+#include "models/eval/probes.h"
 #include "models/train/siglip.h"
 
 namespace fs = std::filesystem;
@@ -45,6 +48,11 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
            ": train.contrastive_centring must be 'none' or 'batch', got '", c.contrastive_centring, "'");
   c.teacher_pool = p.get_or<int64_t>("train", "teacher_pool", 4 * c.render.rays_per_nerf);
   c.seed = p.get_or<uint64_t>("train", "seed", 0);
+  c.probe_every = p.get_or<int64_t>("train", "probe_every", 0);
+  c.decoder_input = p.get_or<std::string>("train", "decoder_input", "raw");
+  WS_CHECK(c.decoder_input == "raw" || c.decoder_input == "batch", "preset ", p.name,
+           ": train.decoder_input must be 'raw' or 'batch', got '", c.decoder_input, "'");
+  WS_CHECK(c.probe_every >= 0, "preset ", p.name, ": train.probe_every must be 0 or more, got ", c.probe_every);
   c.archs = p.get_or<std::vector<std::string>>("fit", "archs", {"MLP", "TRI", "HASH"});
   return c;
 }
@@ -65,6 +73,7 @@ nlohmann::json TrainConfig::to_json() const {
           {"pairs_per_batch", pairs_per_batch},
           {"contrastive_weight", contrastive_weight},
           {"contrastive_centring", contrastive_centring},
+          {"decoder_input", decoder_input},
           {"teacher_pool", teacher_pool},
           {"seed", seed}};
 }
@@ -81,11 +90,15 @@ struct SplitData {
   std::vector<NerfFile> files;
   std::vector<std::vector<float>> params;   // the graph's edge values [encoding; mlp]
   std::vector<const GraphTemplate*> templates;
+  std::vector<std::string> arch_of;         // per file
+  std::unique_ptr<ReferenceValues> references;  // the encoder's reference values
+  std::vector<const float*> refs;           // per file; empty without a reference
   std::vector<TeacherPool> pools;           // empty for objective c
 };
 
 SplitData load_split(const TrainConfig& cfg, const std::string& split, bool with_pools, Device d) {
   SplitData s;
+  s.references = std::make_unique<ReferenceValues>(cfg.encoder.reference);
   std::vector<NerfEntry> entries = list_nerfs(cfg.data, cfg.archs, {split}, true, cfg.nerfs);
   std::map<std::string, size_t> object_index;
   for (const NerfEntry& e : entries) {
@@ -100,6 +113,8 @@ SplitData load_split(const TrainConfig& cfg, const std::string& split, bool with
     s.files.push_back(load_nerf(e.path));
     s.params.push_back(s.files.back().flat_params());
     s.templates.push_back(&graph_template(s.files.back().arch));
+    s.arch_of.push_back(e.arch);
+    if (s.references->active()) s.refs.push_back(s.references->of(s.files.back(), e.path));
   }
   if (!with_pools) return s;
   s.pools.resize(s.files.size());
@@ -145,12 +160,13 @@ struct BatchLoss {
 
 GraphBatch graph_batch(const SplitData& s, const std::vector<int64_t>& files, Device d) {
   std::vector<const GraphTemplate*> ts;
-  std::vector<const float*> ps;
+  std::vector<const float*> ps, refs;
   for (int64_t i : files) {
     ts.push_back(s.templates[size_t(i)]);
     ps.push_back(s.params[size_t(i)].data());
+    if (!s.refs.empty()) refs.push_back(s.refs[size_t(i)]);
   }
-  return make_graph_batch(ts, ps, d);
+  return make_encoder_batch(ts, ps, refs, d);
 }
 
 std::vector<int64_t> files_of(const SplitData& s, const SampledBatch& b, const std::vector<std::string>& archs) {
@@ -184,7 +200,7 @@ BatchLoss batch_loss(const Model& m, const TrainConfig& cfg, const SplitData& s,
   if (cfg.objective != "c") {
     std::vector<const TeacherPool*> pools;
     for (int64_t i : files) pools.push_back(&s.pools[size_t(i)]);
-    Var r = rendering_loss(*m.dec, z, pools, cfg.render, cfg.seed, step, d).loss;
+    Var r = rendering_loss(*m.dec, decoder_input(cfg.decoder_input, z, b.archs), pools, cfg.render, cfg.seed, step, d).loss;
     out.render = r.value().item();
     terms.push_back(r);
   }
@@ -199,18 +215,46 @@ BatchLoss batch_loss(const Model& m, const TrainConfig& cfg, const SplitData& s,
   return out;
 }
 
-// Validation: rendering PSNR of the decoder on the val NeRFs (r, rc), or the SigLIP
-// loss over val pairs (c). Higher is better for PSNR, lower for SigLIP.
-double validate(const Model& m, const TrainConfig& cfg, const SplitData& val, Device d) {
+// The embeddings of every NeRF of a split (no gradient), in the split's file order, with
+// their object, class and architecture: what validation and the probes read.
+EmbeddingSet embed_split(const Model& m, const TrainConfig& cfg, const SplitData& s, const std::string& split, Device d) {
   NoGradGuard ng;
+  EmbeddingSet out;
+  out.embeddings = Tensor::empty({int64_t(s.files.size()), cfg.encoder.out_dim});
+  const size_t chunk = size_t(2 * cfg.pairs_per_batch);
+  for (size_t first = 0; first < s.files.size(); first += chunk) {
+    std::vector<int64_t> files;
+    for (size_t i = first; i < std::min(s.files.size(), first + chunk); ++i) files.push_back(int64_t(i));
+    Tensor z = m.enc.forward(graph_batch(s, files, d)).value().to(Device::cpu());
+    out.embeddings.slice_rows(int64_t(first), int64_t(first + files.size())).copy_from(z);
+  }
+  out.rows.resize(s.files.size());
+  for (size_t o = 0; o < s.objects.size(); ++o)
+    for (size_t a = 0; a < cfg.archs.size(); ++a)
+      if (s.nerf[o][a] >= 0) {
+        const std::string& obj = s.objects[o];
+        out.rows[size_t(s.nerf[o][a])] = {obj, obj.substr(0, obj.find('/')), cfg.archs[a], split, ""};
+      }
+  return out;
+}
+
+// Validation: rendering PSNR of the decoder on the val NeRFs (r, rc), or the SigLIP
+// loss over val pairs (c), from the val embeddings z [files, D]. Higher is better for
+// PSNR, lower for SigLIP.
+double validate(const Model& m, const TrainConfig& cfg, const SplitData& val, const Tensor& z_all, Device d) {
+  NoGradGuard ng;
+  const Tensor z_dev = z_all.to(d);
+  auto rows_of = [&](const std::vector<int64_t>& files) {
+    std::vector<int32_t> idx(files.begin(), files.end());
+    return gather_rows(Var(z_dev), Tensor::from(idx, {int64_t(idx.size())}, d));
+  };
   if (cfg.objective == "c") {
     PairSampler ps(int64_t(val.objects.size()), cfg.archs, cfg.pairs_per_batch, cfg.seed + 99);
     double total = 0;
     int n = 0;
     for (const SampledBatch& b : ps.epoch(0)) {
       if (!b.paired || b.objects.size() < 2) continue;
-      Var z = m.enc.forward(graph_batch(val, files_of(val, b, cfg.archs), d));
-      total += contrastive(m, cfg, z, b, d).value().item();
+      total += contrastive(m, cfg, rows_of(files_of(val, b, cfg.archs)), b, d).value().item();
       ++n;
     }
     return n ? total / n : 0.0;
@@ -221,12 +265,13 @@ double validate(const Model& m, const TrainConfig& cfg, const SplitData& val, De
   for (size_t first = 0; first < val.files.size(); first += size_t(chunk)) {
     std::vector<int64_t> files;
     std::vector<const TeacherPool*> pools;
+    std::vector<std::string> archs;
     for (size_t i = first; i < std::min(val.files.size(), first + size_t(chunk)); ++i) {
       files.push_back(int64_t(i));
       pools.push_back(&val.pools[i]);
+      archs.push_back(val.arch_of[i]);
     }
-    Var z = m.enc.forward(graph_batch(val, files, d));
-    RenderLossResult r = rendering_eval(*m.dec, z, pools, cfg.render, d);
+    RenderLossResult r = rendering_eval(*m.dec, decoder_input(cfg.decoder_input, rows_of(files), archs), pools, cfg.render, d);
     se += r.mse * double(files.size());
     count += int64_t(files.size());
   }
@@ -269,6 +314,24 @@ RunState load_state(const std::string& run, Model& m, Adam& oe, Adam& oh) {
   return st;
 }
 
+// Appends one line to run/log.jsonl, replacing a line of the same kind and step that a
+// run interrupted after writing it (and resumed from an earlier checkpoint) left there.
+// Atomic: an interrupted write never leaves half a line.
+void append_log_line(const std::string& run, const nlohmann::json& line) {
+  const std::string path = in_run(run, "log.jsonl");
+  std::string kept;
+  if (fs::exists(path)) {
+    std::istringstream in(read_file(path));
+    for (std::string text; std::getline(in, text);) {
+      nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+      if (j.is_object() && j.value("kind", "epoch") == line.value("kind", "epoch") && j.value("step", -1) == line.value("step", -2))
+        continue;
+      kept += text + "\n";
+    }
+  }
+  write_file_atomic(path, kept + line.dump() + "\n");
+}
+
 // The first setting of `now` that the run's config.json lacks or holds differently, or "".
 std::string first_difference(const std::string& run, const nlohmann::json& now) {
   nlohmann::json was = nlohmann::json::parse(read_file(in_run(run, "config.json")), nullptr, false);
@@ -281,6 +344,12 @@ std::string first_difference(const std::string& run, const nlohmann::json& now) 
 }
 
 }  // namespace
+
+Var decoder_input(const std::string& mode, const Var& z, const std::vector<std::string>& archs) {
+  WS_CHECK(mode == "raw" || mode == "batch", "decoder input: expected 'raw' or 'batch', got '", mode, "'");
+  if (mode == "raw") return z;
+  return mul_scalar(l2_normalize(centre_by_group(z, archs)), std::sqrt(float(z.value().size(1))));
+}
 
 TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   auto t0 = std::chrono::steady_clock::now();
@@ -333,9 +402,17 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   g_interrupted = false;
   auto old_handler = std::signal(SIGINT, on_sigint);
   int64_t steps_here = 0;
+  // Probes of the val embeddings (models/eval/probes.h), into the log and onto the screen.
+  auto probe = [&](const EmbeddingSet& val_z, double epoch) {
+    ProbeReport p = embedding_probes(val_z);
+    append_log_line(run, {{"kind", "probe"}, {"step", st.step}, {"epoch", epoch}, {"probes", p.to_json()}});
+    return p;
+  };
+  if (st.step == 0 && st.batch == 0 && st.epoch == 0)  // the starting point of every curve
+    std::fprintf(stderr, "train: step 0 probes: %s\n", probe(embed_split(m, cfg, val_set, "val", d), 0).brief().c_str());
   if (cfg.epochs == 0 && !st.has_best) {
     // The untrained baseline: the initial encoder, validated, is the run's best checkpoint.
-    st.best = validate(m, cfg, val_set, d);
+    st.best = validate(m, cfg, val_set, embed_split(m, cfg, val_set, "val", d).embeddings, d);
     st.has_best = true;
     save_encoder(in_run(run, "best.safetensors"), m.enc, m.enc_ps,
                  {{"epoch", "0"}, {summary.metric, std::to_string(st.best)}});
@@ -346,6 +423,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     Progress bar(int64_t(batches.size()), str_cat("epoch ", st.epoch + 1, "/", cfg.epochs));
     double sum_loss = 0, sum_r = 0, sum_c = 0;
     int64_t n = 0;
+    std::string probe_note;  // the latest mid-epoch probes, shown beside the loss
     auto e0 = std::chrono::steady_clock::now();
     for (; st.batch < int64_t(batches.size()); ++st.batch) {
       float lr = float(sched.lr(st.step));
@@ -364,7 +442,9 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
       sum_r += l.render;
       sum_c += l.contrastive;
       ++n;
-      bar.update(st.batch + 1, str_cat("loss ", loss));
+      if (cfg.probe_every > 0 && st.step % cfg.probe_every == 0 && st.batch + 1 < int64_t(batches.size()))
+        probe_note = " | " + probe(embed_split(m, cfg, val_set, "val", d), double(st.step) / double(per_epoch)).brief();
+      bar.update(st.batch + 1, str_cat("loss ", loss, probe_note));
       bool stop = g_interrupted || (cfg.max_steps >= 0 && steps_here >= cfg.max_steps);
       if (stop || st.step % cfg.checkpoint_every == 0) {
         RunState next = st;
@@ -383,7 +463,9 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
         return summary;
       }
     }
-    double metric = validate(m, cfg, val_set, d);
+    const EmbeddingSet val_z = embed_split(m, cfg, val_set, "val", d);
+    const double metric = validate(m, cfg, val_set, val_z.embeddings, d);
+    const ProbeReport probes = embedding_probes(val_z);
     bool best = !st.has_best || (higher_better ? metric > st.best : metric < st.best);
     if (best) {
       st.best = metric;
@@ -394,11 +476,10 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
     nlohmann::json line = {{"epoch", st.epoch + 1}, {"steps", st.step}, {"train_loss", n ? sum_loss / n : 0},
                            {"train_render", n ? sum_r / n : 0}, {"train_contrastive", n ? sum_c / n : 0},
-                           {summary.metric, metric}, {"best", best}, {"lr", sched.lr(st.step)}, {"seconds", secs}};
-    // Append by rewriting (atomic: an interrupted write never leaves half a line).
-    const std::string log_path = in_run(run, "log.jsonl");
-    write_file_atomic(log_path, (fs::exists(log_path) ? read_file(log_path) : "") + line.dump() + "\n");
-    bar.finish(str_cat(summary.metric, " ", metric, best ? " (best)" : ""));
+                           {summary.metric, metric}, {"best", best}, {"lr", sched.lr(st.step)}, {"seconds", secs},
+                           {"kind", "epoch"}, {"step", st.step}, {"probes", probes.to_json()}};
+    append_log_line(run, line);
+    bar.finish(str_cat(summary.metric, " ", metric, best ? " (best)" : "", " | ", probes.brief()));
     RunState next = st;
     ++next.epoch;
     next.batch = 0;
@@ -413,7 +494,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   return summary;
 }
 
-std::vector<nlohmann::json> read_train_log(const std::string& run_dir) {
+std::vector<nlohmann::json> read_train_log(const std::string& run_dir, const std::string& kind) {
   const std::string path = in_run(run_dir, "log.jsonl");
   std::vector<nlohmann::json> out;
   if (!fs::exists(path)) return out;
@@ -422,8 +503,9 @@ std::vector<nlohmann::json> read_train_log(const std::string& run_dir) {
   for (std::string line; std::getline(in, line);) {
     ++n;
     if (line.empty()) continue;
-    out.push_back(nlohmann::json::parse(line, nullptr, false));
-    WS_CHECK(out.back().is_object(), path, ":", n, ": not a JSON object");
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    WS_CHECK(j.is_object(), path, ":", n, ": not a JSON object");
+    if (kind.empty() || j.value("kind", "epoch") == kind) out.push_back(std::move(j));
   }
   return out;
 }

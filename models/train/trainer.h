@@ -4,7 +4,9 @@
 //
 // A run directory holds:
 //   config.json            the resolved configuration (a resumed run must match it)
-//   log.jsonl              one JSON line per epoch (losses, validation metric, lr, time)
+//   log.jsonl              one JSON line per epoch (losses, validation metric, lr, time and
+//                          the probes of the val embeddings, models/eval/probes.h), plus a
+//                          "probe" line at step 0 and every probe_every steps
 //   best.safetensors       the encoder with the best validation metric (what `embed` takes)
 //   last.safetensors       the encoder after the last completed step saved
 //   last_heads.safetensors decoder + SigLIP temperature/bias
@@ -38,8 +40,11 @@ struct TrainConfig {
   int pairs_per_batch = 4;
   float contrastive_weight = 0.02f;
   std::string contrastive_centring = "none";  // "none" (the paper) or "batch" (siglip.h centre_by_group)
+  std::string decoder_input = "raw";         // "raw" (the paper) or "batch": z centred per architecture
+                                             // over the batch and scaled, see trainer.cpp decoder_input
   int64_t teacher_pool = 2048;      // cached teacher rays per NeRF
   int64_t checkpoint_every = 200;   // steps between mid-epoch checkpoints
+  int64_t probe_every = 0;          // steps between mid-epoch probes (0: at epoch ends only)
   uint64_t seed = 0;
   std::string device = "auto";
   int64_t max_steps = -1;           // stop (saving) after this many steps in this process (tests)
@@ -58,11 +63,20 @@ struct TrainSummary {
   double seconds = 0;
 };
 
+// What the decoder is conditioned on (train.decoder_input): z [B, D] itself ("raw", the
+// paper), or ("batch") each row minus the mean of the batch rows of its architecture
+// (archs [B]), scaled to norm sqrt(D). Early on the objects' part of an embedding is
+// ~1e-4 of it, so on raw z the decoder learns the average object; centred and scaled, it
+// sees the objects. A row alone in its architecture becomes zero.
+Var decoder_input(const std::string& mode, const Var& z, const std::vector<std::string>& archs);
+
 // Trains into run_dir, resuming from its last checkpoint when one is there.
 TrainSummary train(const TrainConfig& cfg, const std::string& run_dir);
 
-// run_dir/log.jsonl, one object per epoch (empty when the run has not finished an epoch);
-// a line that is not JSON fails naming the file.
-std::vector<nlohmann::json> read_train_log(const std::string& run_dir);
+// The lines of run_dir/log.jsonl of one kind: "epoch" (one per finished epoch; lines
+// written before kinds existed count as epochs), "probe" (the probes at step 0 and every
+// train.probe_every steps), or "" for every line. A line that is not JSON fails naming
+// the file.
+std::vector<nlohmann::json> read_train_log(const std::string& run_dir, const std::string& kind = "epoch");
 
 }  // namespace ws
