@@ -49,6 +49,8 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
   c.teacher_pool = p.get_or<int64_t>("train", "teacher_pool", 4 * c.render.rays_per_nerf);
   c.seed = p.get_or<uint64_t>("train", "seed", 0);
   c.probe_every = p.get_or<int64_t>("train", "probe_every", 0);
+  c.siglip_init_bias = p.get_or<float>("train", "siglip_init_bias", kSiglipInitBias);
+  WS_CHECK(std::isfinite(c.siglip_init_bias), "preset ", p.name, ": train.siglip_init_bias must be a finite number");
   c.decoder_input = p.get_or<std::string>("train", "decoder_input", "raw");
   WS_CHECK(c.decoder_input == "raw" || c.decoder_input == "batch", "preset ", p.name,
            ": train.decoder_input must be 'raw' or 'batch', got '", c.decoder_input, "'");
@@ -74,6 +76,7 @@ nlohmann::json TrainConfig::to_json() const {
           {"contrastive_weight", contrastive_weight},
           {"contrastive_centring", contrastive_centring},
           {"decoder_input", decoder_input},
+          {"siglip_init_bias", siglip_init_bias},
           {"teacher_pool", teacher_pool},
           {"seed", seed}};
 }
@@ -149,7 +152,7 @@ struct Model {
     enc.init(cfg.seed);
     if (dec) dec->init(cfg.seed + 1);
     log_t.value().fill_(kSiglipInitLogT);
-    bias.value().fill_(kSiglipInitBias);
+    bias.value().fill_(cfg.siglip_init_bias);
   }
 };
 

@@ -40,6 +40,10 @@ struct TrainConfig {
   int pairs_per_batch = 4;
   float contrastive_weight = 0.02f;
   std::string contrastive_centring = "none";  // "none" (the paper) or "batch" (siglip.h centre_by_group)
+  // SigLIP's bias starts here (the paper's -10 suits batches of thousands, where negatives
+  // outnumber positives; with 4 pairs it leaves the negatives without gradient for
+  // hundreds of steps: sigmoid(-10) = 4.5e-5).
+  float siglip_init_bias = -10.0f;
   std::string decoder_input = "raw";         // "raw" (the paper) or "batch": z centred per architecture
                                              // over the batch and scaled, see trainer.cpp decoder_input
   int64_t teacher_pool = 2048;      // cached teacher rays per NeRF
