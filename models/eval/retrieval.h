@@ -3,7 +3,8 @@
 // G != Q by cosine similarity; hit@k when the object is among the k nearest; recall@k =
 // hits / queries. ALL/ALL: every NeRF of the split queries every other NeRF of it.
 // (The authors divide hits by the gallery size; with every object in every architecture
-// the two counts are equal.) Random embeddings of the same shape give the chance level.
+// the two counts are equal.) Beside it, the chance level: the recall a random ranking of
+// the gallery gets on average, computed exactly per query (expected_random_recall).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -31,19 +32,27 @@ struct RecallAtK {
 };
 
 // keys[row] names the object ("chair/003"): a hit is a neighbour with the query's key.
+// A query whose object is not in the gallery is a miss at every k.
 RecallAtK retrieval_recall(const Tensor& sim, const std::vector<std::string>& keys, const std::vector<int64_t>& queries,
                            const std::vector<int64_t>& gallery, const std::vector<int>& ks);
 
+// The probability that at least one of `matches` items of a gallery of n lands in the top
+// k of a uniformly random ranking: 1 - C(n - m, k) / C(n, k) (k / n for one match; 0
+// without a match).
+double expected_random_recall(int64_t n, int64_t matches, int k);
+// The mean of that over the queries, with the same gallery and key rules as retrieval_recall.
+RecallAtK random_ranking_recall(const std::vector<std::string>& keys, const std::vector<int64_t>& queries,
+                                const std::vector<int64_t>& gallery, const std::vector<int>& ks);
+
 struct RetrievalPair {
   std::string query_arch, gallery_arch;  // "ALL", "ALL" for the all-to-all row
-  RecallAtK embeddings, random;
+  RecallAtK embeddings, random;  // random: the expectation for a random ranking
 };
 
 struct RetrievalReport {
   std::string split;
   std::string centring = "none";  // the embeddings' centring (eval_sets.h apply_centring)
   std::vector<int> ks;
-  uint64_t random_seed = 0;
   std::vector<RetrievalPair> pairs;  // ALL/ALL first, then every ordered pair of distinct archs
   nlohmann::json to_json() const;
 };
@@ -52,8 +61,7 @@ struct RetrievalReport {
 Tensor random_embeddings(int64_t n, int64_t dim, uint64_t seed);
 
 // Fails when the split has no rows.
-RetrievalReport retrieval_report(const EmbeddingSet& set, const std::string& split, const std::vector<int>& ks = {1, 5, 10},
-                                 uint64_t random_seed = 0);
+RetrievalReport retrieval_report(const EmbeddingSet& set, const std::string& split, const std::vector<int>& ks = {1, 5, 10});
 std::string format_retrieval_report(const RetrievalReport& r);
 
 // Queries for a retrieval picture: up to `count` rows of the split, query i of class
