@@ -24,7 +24,8 @@ TEST_CASE("pipeline: the tiny demo runs end to end, learns, and a second run reu
   int rc = std::system(cmd.c_str());
   REQUIRE_MESSAGE(rc == 0, "demo failed; its output:\n", fs::exists(out + ".log") ? read_file(out + ".log") : "");
   for (const char* f : {"report.md", "fit.json", "runs/rc/best.safetensors", "runs/rc/embeddings.safetensors",
-                        "runs/rc/classification.json", "runs/rc/retrieval.json", "runs/rc/tsne.png",
+                        "runs/rc/classification.json", "runs/rc/classification_raw.json", "runs/rc/retrieval.json",
+                        "runs/rc/retrieval_raw.json", "runs/rc/tsne.png",
                         "runs/rc/retrieval.png", "runs/untrained/best.safetensors",
                         "runs/untrained/classification.json", "runs/untrained/retrieval.json"})
     CHECK_MESSAGE(fs::exists(fs::path(out) / f), f);

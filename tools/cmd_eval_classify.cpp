@@ -37,7 +37,7 @@ int cmd_eval_classify(int argc, char** argv) {
              {"--preset", "P", "preset whose 'classify' section sets the training (default: the one the file "
                                "records, else paper)"},
              {"--seeds", "S,..", "classifier seeds: each train set is trained once per seed and the table gives "
-                                 "mean +- sd (default: the preset's classify.seed)"},
+                                 "mean +- sd (default: the preset's classify.seeds, else its classify.seed)"},
              {"--train-sets", "T,..", "which classifiers to train: ALL and/or training architectures (default all)"},
              kDeviceOption,
              kCentreOption,
@@ -62,9 +62,11 @@ int cmd_eval_classify(int argc, char** argv) {
       if (epoch + 1 == cfg.epochs) bar->finish(note);
     };
   };
-  ClassificationOptions opt;
-  if (args.has("--seeds"))
+  ClassificationOptions opt = ClassificationOptions::from_preset(preset);
+  if (args.has("--seeds")) {
+    opt.seeds.clear();
     for (const std::string& v : split_list(args.str("--seeds"))) opt.seeds.push_back(parse_seed("eval-classify --seeds", v));
+  }
   if (args.has("--train-sets")) opt.train_sets = split_list(args.str("--train-sets"));
   ClassificationTable t = classification_table(set, cfg, d, progress, opt);
 

@@ -1,5 +1,6 @@
 #include "tools/demo_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -8,6 +9,7 @@
 
 #include "engine/build_info.h"
 #include "engine/io.h"
+#include "models/eval/classification.h"
 #include "models/eval/eval_sets.h"
 #include "models/nerf/arch.h"
 #include "models/train/trainer.h"
@@ -36,25 +38,61 @@ std::string num(double v, int digits = 2) {
   return os.str();
 }
 
-// Mean accuracy of the ALL classifier over training / unseen test architectures.
-std::pair<double, double> mean_accuracy(const nlohmann::ordered_json& cls) {
-  double tr = 0, un = 0;
-  int nt = 0, nu = 0;
-  if (!cls.contains("accuracy") || !cls["accuracy"].contains("ALL")) return {NAN, NAN};
-  for (auto& [arch, acc] : cls["accuracy"]["ALL"].items()) {
-    if (is_training_arch(arch)) tr += acc.get<double>(), ++nt;
-    else un += acc.get<double>(), ++nu;
+// The ALL classifier's accuracy over the training and the unseen test architectures and
+// pooled over every test NeRF: per classifier seed, then mean and sd over the seeds.
+struct AccuracySummary {
+  std::pair<double, double> train{NAN, NAN}, unseen{NAN, NAN}, pooled{NAN, NAN};  // (mean, sd)
+  size_t seeds = 0;
+};
+
+AccuracySummary all_classifier_accuracy(const nlohmann::ordered_json& cls) {
+  AccuracySummary out;
+  if (!cls.is_object() || !cls.contains("train_sets") || !cls.contains("test_archs")) return out;
+  const std::vector<std::string> sets = cls["train_sets"].get<std::vector<std::string>>(),
+                                  archs = cls["test_archs"].get<std::vector<std::string>>();
+  const auto all = std::find(sets.begin(), sets.end(), "ALL");
+  if (all == sets.end()) return out;
+  // Older files have one table under "accuracy" and no per-seed layers.
+  std::vector<std::vector<double>> rows;  // per seed: the ALL row
+  if (cls.contains("accuracy_per_seed"))
+    for (const auto& layer : cls["accuracy_per_seed"]) rows.push_back(layer[size_t(all - sets.begin())].get<std::vector<double>>());
+  else {
+    std::vector<double> row;
+    for (const std::string& a : archs) row.push_back(cls["accuracy"]["ALL"][a].get<double>());
+    rows.push_back(row);
   }
-  return {nt ? tr / nt : NAN, nu ? un / nu : NAN};
+  std::vector<double> tr, un, po;
+  for (const std::vector<double>& row : rows) {
+    double t = 0, u = 0, right = 0, n_rows = 0;
+    int nt = 0, nu = 0;
+    for (size_t c = 0; c < archs.size(); ++c) {
+      if (is_training_arch(archs[c])) t += row[c], ++nt;
+      else u += row[c], ++nu;
+      const double n = cls["test_rows"].value(archs[c], 0.0);
+      right += n * row[c];
+      n_rows += n;
+    }
+    tr.push_back(nt ? t / nt : NAN);
+    un.push_back(nu ? u / nu : NAN);
+    po.push_back(n_rows > 0 ? right / n_rows : NAN);
+  }
+  out.train = mean_sd(tr), out.unseen = mean_sd(un), out.pooled = mean_sd(po);
+  out.seeds = rows.size();
+  return out;
+}
+
+// "56.4 +- 4.4" (percent), or "56.4" for one seed.
+std::string pct_sd(const std::pair<double, double>& v, size_t seeds) {
+  return seeds > 1 ? pct(v.first) + " ± " + pct(v.second) : pct(v.first);
 }
 
 // Recall at `key` ("R@10") of ALL/ALL, and its mean over ordered pairs of distinct architectures.
-std::pair<double, double> pair_recall(const nlohmann::ordered_json& ret, const char* key) {
+std::pair<double, double> pair_recall(const nlohmann::ordered_json& ret, const char* key, const char* which = "recall") {
   double all = NAN, sum = 0;
   int n = 0;
   if (!ret.is_object() || !ret.contains("pairs")) return {NAN, NAN};
   for (const auto& p : ret["pairs"]) {
-    double r = p["recall"].value(key, NAN);
+    double r = p[which].value(key, NAN);
     if (p["query"] == "ALL") all = r;
     else sum += r, ++n;
   }
@@ -63,23 +101,31 @@ std::pair<double, double> pair_recall(const nlohmann::ordered_json& ret, const c
 
 void classification_section(std::ostringstream& md, const nlohmann::ordered_json& cls) {
   std::vector<std::string> cols = cls["test_archs"].get<std::vector<std::string>>();
+  const size_t seeds = cls.contains("seeds") ? cls["seeds"].size() : 1;
   md << "| classifier trained on |";
   for (const auto& c : cols) md << " " << c << " |";
   md << "\n|---|";
   for (size_t i = 0; i < cols.size(); ++i) md << "---:|";
   md << "\n";
   for (const auto& row : cls["train_sets"]) {
-    md << "| " << row.get<std::string>() << " |";
-    for (const auto& c : cols) md << " " << pct(cls["accuracy"][row.get<std::string>()][c].get<double>()) << " |";
+    const std::string r = row.get<std::string>();
+    md << "| " << r << " |";
+    for (const auto& c : cols) {
+      const double sd = seeds > 1 ? cls["accuracy_sd"][r][c].get<double>() : 0.0;
+      md << " " << pct_sd({cls["accuracy"][r][c].get<double>(), sd}, seeds) << " |";
+    }
     md << "\n";
   }
-  md << "\nTest accuracy in percent (" << cls["classes"].size() << " classes: chance "
-     << pct(1.0 / double(std::max<size_t>(1, cls["classes"].size()))) << "%), "
-     << centring_label(cls.value("centring", "none")) << ".\n\n";
+  const double n_test = cls["test_rows"].value(cols.empty() ? "" : cols[0], 0.0), chance = 1.0 / double(std::max<size_t>(1, cls["classes"].size()));
+  md << "\nTest accuracy in percent (" << cls["classes"].size() << " classes: chance " << pct(chance) << "%), "
+     << centring_label(cls.value("centring", "none"));
+  if (seeds > 1) md << "; mean ± sd over " << seeds << " classifier seeds";
+  if (n_test > 0) md << ". A cell holds " << n_test << " test NeRFs: one object moves it " << pct(1.0 / n_test) << " points";
+  md << ".\n\n";
 }
 
 void retrieval_section(std::ostringstream& md, const nlohmann::ordered_json& ret) {
-  md << "| query | gallery | R@1 | R@5 | R@10 | random R@1 | random R@5 | random R@10 |\n"
+  md << "| query | gallery | R@1 | R@5 | R@10 | chance R@1 | chance R@5 | chance R@10 |\n"
         "|---|---|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& p : ret["pairs"]) {
     md << "| " << p["query"].get<std::string>() << " | " << p["gallery"].get<std::string>() << " |";
@@ -88,13 +134,14 @@ void retrieval_section(std::ostringstream& md, const nlohmann::ordered_json& ret
     md << "\n";
   }
   md << "\nInstance-level recall in percent on the test split (a hit: the same object in the top k), "
-     << centring_label(ret.value("centring", "none")) << ".\n\n";
+     << centring_label(ret.value("centring", "none")) << "; chance: the expected recall of a random ranking.\n\n";
 }
 
-// Mean recall@1/5/10 over the ordered pairs of distinct architectures, as "a / b / c".
-std::string mean_cross_recall(const nlohmann::ordered_json& ret) {
+// Mean recall@1/5/10 over the ordered pairs of distinct architectures, as "a / b / c"
+// (of the embeddings, or of the chance level).
+std::string mean_cross_recall(const nlohmann::ordered_json& ret, const char* which = "recall") {
   std::string out;
-  for (const char* k : {"R@1", "R@5", "R@10"}) out += (out.empty() ? "" : " / ") + pct(pair_recall(ret, k).second);
+  for (const char* k : {"R@1", "R@5", "R@10"}) out += (out.empty() ? "" : " / ") + pct(pair_recall(ret, k, which).second);
   return out;
 }
 }  // namespace
@@ -145,9 +192,14 @@ std::string demo_report(const std::string& out, const std::string& preset, const
       md << ". Log: `" << (run / "log.jsonl").string() << "`.\n\n";
     }
     nlohmann::ordered_json cls = read_json(run / "classification.json"), ret = read_json(run / "retrieval.json");
+    nlohmann::ordered_json cls_raw = read_json(run / "classification_raw.json"), ret_raw = read_json(run / "retrieval_raw.json");
     if (cls.is_object()) {
       md << "### Classification\n\n";
       classification_section(md, cls);
+    }
+    if (cls_raw.is_object()) {
+      md << "With the raw embeddings (the paper's protocol; `classification_raw.json`):\n\n";
+      classification_section(md, cls_raw);
     }
     if (ret.is_object()) {
       md << "### Retrieval\n\n";
@@ -155,23 +207,33 @@ std::string demo_report(const std::string& out, const std::string& preset, const
       nlohmann::ordered_json raw = read_json(run / "retrieval_raw.json");
       if (raw.is_object())
         md << "Mean cross-architecture R@1 / R@5 / R@10: " << mean_cross_recall(ret) << " centred, "
-           << mean_cross_recall(raw) << " with the raw embeddings (the paper's protocol; `retrieval_raw.json`).\n\n";
+           << mean_cross_recall(raw) << " with the raw embeddings (the paper's protocol; `retrieval_raw.json`); "
+           << "chance " << mean_cross_recall(ret, "random") << ".\n\n";
     }
     if (fs::exists(run / "tsne.png"))
       md << "![t-SNE of the test embeddings](runs/" << obj << "/tsne.png)\n\n![retrieval examples](runs/" << obj
          << "/retrieval.png)\n\n";
-    auto [acc_train, acc_unseen] = mean_accuracy(cls);
-    auto [r_all, r_cross] = pair_recall(ret, "R@10");
-    compare.push_back({obj, pct(acc_train), pct(acc_unseen), pct(r_all), pct(r_cross)});
+    const AccuracySummary c = all_classifier_accuracy(cls), r = all_classifier_accuracy(cls_raw);
+    auto recall = [](const nlohmann::ordered_json& j) {
+      return pct(pair_recall(j, "R@1").second) + " / " + pct(pair_recall(j, "R@5").second);
+    };
+    compare.push_back({obj, pct_sd(c.train, c.seeds), pct_sd(c.unseen, c.seeds), pct_sd(c.pooled, c.seeds),
+                       pct_sd(r.train, r.seeds), pct_sd(r.pooled, r.seeds), recall(ret), recall(ret_raw),
+                       pct(pair_recall(ret, "R@1", "random").second) + " / " + pct(pair_recall(ret, "R@5", "random").second)});
   }
   if (objectives.size() > 1) {
-    md << "## Objectives compared\n\nThe paper found that adding SigLIP (`rc`) aligns architectures (higher "
-          "cross-architecture recall) while keeping class separation (accuracy) close to `r`. `untrained` is "
-          "the encoder before training.\n\n"
-          "| objective | accuracy, training archs (ALL classifier) | accuracy, unseen archs | R@10 ALL/ALL | "
-          "mean cross-arch R@10 |\n|---|---:|---:|---:|---:|\n";
-    for (const auto& row : compare)
-      md << "| " << row[0] << " | " << row[1] << " | " << row[2] << " | " << row[3] << " | " << row[4] << " |\n";
+    md << "## Objectives compared\n\nThe ALL classifier's test accuracy (mean over the training architectures, "
+          "over the unseen ones, and pooled over every test NeRF; ± sd over classifier seeds) and the mean "
+          "cross-architecture recall@1 / @5 over ordered pairs of architectures, with centred and with raw "
+          "embeddings (the paper's protocol). `untrained` is the encoder before training: what training adds is "
+          "the difference from it.\n\n"
+          "| objective | acc. training archs | acc. unseen archs | acc. pooled | raw: acc. training | raw: acc. pooled "
+          "| R@1 / R@5 centred | R@1 / R@5 raw | chance R@1 / R@5 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    for (const auto& row : compare) {
+      md << "|";
+      for (const std::string& cell : row) md << " " << cell << " |";
+      md << "\n";
+    }
     md << "\n";
   }
   return md.str();

@@ -34,6 +34,18 @@ nlohmann::json ClassificationTable::to_json() const {
           {"runs", runs_j}};
 }
 
+ClassificationOptions ClassificationOptions::from_preset(const Preset& p) {
+  ClassificationOptions o;
+  const nlohmann::json& c = p.section("classify");
+  if (!c.contains("seeds")) return o;
+  WS_CHECK(c["seeds"].is_array() && !c["seeds"].empty(), "preset ", p.name, ": classify.seeds must be a non-empty list");
+  for (const nlohmann::json& v : c["seeds"]) {
+    WS_CHECK(v.is_number_unsigned(), "preset ", p.name, ": classify.seeds must hold non-negative integers, got ", v.dump());
+    o.seeds.push_back(v.get<uint64_t>());
+  }
+  return o;
+}
+
 std::pair<double, double> mean_sd(const std::vector<double>& v) {
   if (v.empty()) return {0.0, 0.0};
   double m = 0, ss = 0;

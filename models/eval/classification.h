@@ -38,6 +38,9 @@ using ClassifierProgressFn = std::function<ClassifierEpochFn(const std::string&,
 struct ClassificationOptions {
   std::vector<uint64_t> seeds;          // classifier seeds; empty = {cfg.seed}
   std::vector<std::string> train_sets;  // a subset of ALL and the training architectures; empty = all
+  // The preset's optional classify.seeds (a list; the demo trains every classifier once
+  // per seed and reports mean +- sd).
+  static ClassificationOptions from_preset(const Preset& p);
 };
 
 // Fails when the file has no train rows of a training architecture or no test rows.

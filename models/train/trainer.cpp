@@ -51,6 +51,8 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
   c.probe_every = p.get_or<int64_t>("train", "probe_every", 0);
   c.siglip_init_bias = p.get_or<float>("train", "siglip_init_bias", kSiglipInitBias);
   WS_CHECK(std::isfinite(c.siglip_init_bias), "preset ", p.name, ": train.siglip_init_bias must be a finite number");
+  c.head_lr_scale = p.get_or<double>("train", "head_lr_scale", 1.0);
+  WS_CHECK(c.head_lr_scale > 0, "preset ", p.name, ": train.head_lr_scale must be positive, got ", c.head_lr_scale);
   c.decoder_input = p.get_or<std::string>("train", "decoder_input", "raw");
   WS_CHECK(c.decoder_input == "raw" || c.decoder_input == "batch", "preset ", p.name,
            ": train.decoder_input must be 'raw' or 'batch', got '", c.decoder_input, "'");
@@ -77,6 +79,7 @@ nlohmann::json TrainConfig::to_json() const {
           {"contrastive_centring", contrastive_centring},
           {"decoder_input", decoder_input},
           {"siglip_init_bias", siglip_init_bias},
+          {"head_lr_scale", head_lr_scale},
           {"teacher_pool", teacher_pool},
           {"seed", seed}};
 }
@@ -438,7 +441,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
       WS_CHECK(std::isfinite(loss), "train: the loss became ", loss, " at step ", st.step);
       backward(l.loss);
       oe.step(lr);
-      oh.step(lr);
+      oh.step(lr * float(cfg.head_lr_scale));
       ++st.step;
       ++steps_here;
       sum_loss += loss;
