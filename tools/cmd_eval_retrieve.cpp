@@ -20,6 +20,7 @@ int cmd_eval_retrieve(int argc, char** argv) {
              {"--k", "K,...", "the k of recall@k", "1,5,10"},
              {"--seed", "S", "seed of the random baseline", "0"},
              kCentreOption,
+             kDeviceOption,
              {"--json", "", "print the results as JSON instead of a table"},
              {"--out", "DIR", "also write DIR/retrieval.json"}});
   if (!args.parse(argc, argv)) return 0;
@@ -34,7 +35,8 @@ int cmd_eval_retrieve(int argc, char** argv) {
   WS_CHECK(!ks.empty(), "wsnerf eval-retrieve: --k is empty");
   EmbeddingSet set = load_embeddings(path);
   apply_centring(set, args.str("--centre"));
-  RetrievalReport r = retrieval_report(set, args.str("--split"), ks, uint64_t(args.i64("--seed")));
+  RetrievalReport r =
+      retrieval_report(set, args.str("--split"), ks, uint64_t(args.i64("--seed")), parse_device(args.str("--device")));
   nlohmann::json j = r.to_json();
   j["embeddings"] = path;
   j["dim"] = set.dim();
