@@ -132,6 +132,11 @@ Var l2_normalize(const Var& x, float eps = 1e-12f);
 // mean over elements of Huber(pred - target) with beta (PyTorch's smooth_l1_loss);
 // optional per-row weights w [R] (rows = leading dims) give sum(w_r * l_r) / (R * C).
 Var smooth_l1(const Var& pred, const Var& target, float beta = 1.0f, const Tensor* row_weights = nullptr);
+// smooth_l1 over the first rows_used[0] rows of pred / target [R, C] only: a count on
+// pred's device (I32 [1]) that the host does not know, such as march_packed's kept rays.
+// The mean divides by rows_used * C (0 when no row is used); later rows get no gradient.
+// No host read. On the first rows it equals smooth_l1 of those rows, to the bit.
+Var smooth_l1_prefix(const Var& pred, const Var& target, const Tensor& rows_used, float beta = 1.0f);
 // logits [N,K], labels I32 [N] -> mean negative log-likelihood (log-softmax inside)
 Var cross_entropy(const Var& logits, const Tensor& labels);
 
