@@ -74,6 +74,7 @@ TEST_CASE("registry: every op is registered (coverage)") {
   for (const OpCase& c : op_registry()) registered.insert(c.op);
   std::set<std::string> ops = declared_ops();
   CHECK(ops.size() > 40);  // the scan found the headers
+  MESSAGE(op_registry().size(), " cases of ", registered.size(), " ops; ", ops.size(), " ops declared");
   for (const std::string& op : ops)
     CHECK_MESSAGE((registered.count(op) || kTestedElsewhere.count(op)), "op '", op,
                   "' is declared but has no case in the registry (tests/op_cases_*.cpp)");
