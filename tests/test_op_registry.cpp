@@ -139,19 +139,19 @@ TEST_CASE("registry: small cases match their plain CPU loops") {
   CHECK(n > 20);
 }
 
-TEST_CASE("parity: op registry, small shapes, CPU vs CUDA forward and backward") {
-  if (!gpu_or_skip("op registry, small shapes")) return;
+TEST_CASE("parity: op registry (small shapes): CPU vs CUDA forward and backward") {
+  if (!gpu_or_skip("op registry (small shapes)")) return;
   for (const OpCase& c : op_registry())
     if (!c.realistic) run_parity(c, c.atol, c.rtol);
 }
 
-TEST_CASE("parity: op registry, realistic shapes, CPU vs CUDA forward and backward") {
-  if (!gpu_or_skip("op registry, realistic shapes")) return;
+TEST_CASE("parity: op registry (realistic shapes): CPU vs CUDA forward and backward") {
+  if (!gpu_or_skip("op registry (realistic shapes)")) return;
   for (const OpCase& c : op_registry())
     if (c.realistic) run_parity(c, c.atol, c.rtol);
 }
 
-TEST_CASE("parity: op registry, GEMM cases with TF32 tensor cores within the stated tolerance") {
+TEST_CASE("parity: op registry (GEMM cases under TF32): within the stated tolerance") {
   if (!gpu_or_skip("op registry under TF32")) return;
   PrecisionScope tf32(GemmPrecision::Tf32);
   for (const OpCase& c : op_registry())

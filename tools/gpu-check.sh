@@ -107,7 +107,7 @@ fi
 
 # ---- 3. compute-sanitizer memcheck on the registry's small cases ------------------------------
 if command -v compute-sanitizer >/dev/null 2>&1; then
-  stage memcheck 240 compute-sanitizer --tool memcheck --error-exitcode 3 "$tests" -tc="parity: op registry, small*"
+  stage memcheck 240 compute-sanitizer --tool memcheck --error-exitcode 3 "$tests" -tc="parity: op registry (small*"
 else
   status[memcheck]="not run: compute-sanitizer not found"
 fi
@@ -137,7 +137,7 @@ import json, sys
 p = json.load(open(sys.argv[1])); p["fit"]["steps"] = 300
 json.dump(p, open(sys.argv[1], "w"), indent=1)
 PY
-  stage synth_paper 120 "$wsnerf" synth --out "$work/data" --per-class 8 --val 0 --test 0 --size 224 --classes chair
+  stage synth_paper 120 "$wsnerf" synth --out "$work/data" --per-class 8 --val 0 --test 0 --size 224 --supersample 1 --classes chair
   t0=$(date +%s)
   stage fit_paper 300 "$wsnerf" fit --data "$work/data" --preset "$work/paper.json" --archs MLP,TRI,HASH --split train \
     --device cuda --quiet
