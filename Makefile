@@ -8,7 +8,7 @@ CUDA  ?= $(shell nvidia-smi -L >/dev/null 2>&1 && echo auto || echo off)
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all build binary deps test bench demo cuda-check clean
+.PHONY: all build binary deps test bench demo cuda-check gpu-check carry-headers clean
 
 all: build
 
@@ -40,6 +40,15 @@ demo: binary
 cuda-check: deps
 	cmake -S . -B build-cuda -DWSNERF_CUDA=on $(CMAKE_FLAGS)
 	cmake --build build-cuda -j $(JOBS)
+
+# On a machine with one GPU: CUDA build, parity, memcheck, benchmarks beside PyTorch, fitting
+# throughput, the tiny demo, an Nsight summary (tools/gpu-check.sh; results in $$OUT). No
+# Debian packages needed there: run `make carry-headers` first where they are installed.
+gpu-check:
+	bash tools/gpu-check.sh
+
+carry-headers:
+	bash tools/carry-headers.sh
 
 clean:
 	rm -rf $(BUILD) build-cuda

@@ -32,6 +32,7 @@ size_t Allocator::round_size(size_t bytes) {
 void* Allocator::system_alloc(size_t bytes) {
   if (device_.is_cpu()) return std::aligned_alloc(64, bytes);
 #ifdef WS_CUDA
+  use_device(device_);
   void* p = nullptr;
   if (cudaMalloc(&p, bytes) != cudaSuccess) {
     cudaGetLastError();
@@ -49,6 +50,7 @@ void Allocator::system_free(void* p) {
     return;
   }
 #ifdef WS_CUDA
+  use_device(device_);
   cudaFree(p);
 #endif
 }
@@ -120,6 +122,7 @@ void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, size
     return;
   }
 #ifdef WS_CUDA
+  use_device(dst_dev.is_cuda() ? dst_dev : src_dev);  // across GPUs, unified addressing finds the source
   cudaMemcpyKind kind = dst_dev.is_cpu()   ? cudaMemcpyDeviceToHost
                         : src_dev.is_cpu() ? cudaMemcpyHostToDevice
                                            : cudaMemcpyDeviceToDevice;
@@ -136,6 +139,7 @@ void zero_bytes(void* dst, Device dev, size_t bytes) {
     return;
   }
 #ifdef WS_CUDA
+  use_device(dev);
   WS_CUDA_CHECK(cudaMemset(dst, 0, bytes));
 #endif
 }

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "engine/trace.h"
 #include "kernels/elementwise.h"
 
 namespace ws {
@@ -9,6 +10,7 @@ namespace ws {
 namespace {
 struct Tape {
   std::vector<std::function<void()>> fns;
+  std::vector<const char*> names;  // per closure: its op's backward range name (WS_OP), or null
   bool enabled = true;
 };
 Tape& tape() {
@@ -50,7 +52,9 @@ bool needs_grad(std::initializer_list<const Var*> inputs) {
 }
 
 void record(std::function<void()> backward_fn) {
-  if (tape().enabled) tape().fns.push_back(std::move(backward_fn));
+  if (!tape().enabled) return;
+  tape().fns.push_back(std::move(backward_fn));
+  tape().names.push_back(current_backward_name());
 }
 
 void backward(const Var& loss) {
@@ -60,20 +64,26 @@ void backward(const Var& loss) {
   Var l = loss;
   l.add_grad(Tensor::full(loss.shape(), 1.0f, loss.device()), true);
   auto& fns = tape().fns;
+  auto& names = tape().names;
   NoGradGuard no_grad;  // closures compute with kernels, never record
+  WS_TRACE("backward");
   try {
     for (size_t i = fns.size(); i-- > 0;) {
+      TraceRange op(names[i] ? names[i] : "op backward");
       fns[i]();
       fns[i] = nullptr;  // frees what this op saved as soon as it is done
     }
   } catch (...) {
-    fns.clear();  // a failed backward leaves no half-run tape behind
+    clear_tape();  // a failed backward leaves no half-run tape behind
     throw;
   }
-  fns.clear();
+  clear_tape();
 }
 
-void clear_tape() { tape().fns.clear(); }
+void clear_tape() {
+  tape().fns.clear();
+  tape().names.clear();
+}
 size_t tape_size() { return tape().fns.size(); }
 
 NoGradGuard::NoGradGuard() : prev_(tape().enabled) { tape().enabled = false; }

@@ -13,6 +13,7 @@ namespace ws {
 namespace {
 struct CudaProbe {
   bool available = false;
+  int count = 0;
   std::string reason = "this binary was built without CUDA";
 };
 
@@ -29,6 +30,7 @@ const CudaProbe& probe() {
       r.reason = "no CUDA device visible";
     } else {
       r.available = true;
+      r.count = n;
       r.reason.clear();
     }
 #endif
@@ -47,6 +49,7 @@ bool cuda_built() {
 }
 
 bool cuda_available() { return probe().available; }
+int cuda_device_count() { return probe().count; }
 std::string cuda_unavailable_reason() { return probe().reason; }
 
 Device default_device() {
@@ -65,16 +68,57 @@ Device parse_device(const std::string& s) {
   if (s == "cpu") return Device::cpu();
   if (s == "cuda" || s.rfind("cuda:", 0) == 0) {
     WS_CHECK(cuda_available(), "device '", s, "' requested but CUDA is unavailable: ", cuda_unavailable_reason());
-    return Device::cuda(s == "cuda" ? 0 : std::stoi(s.substr(5)));
+    int index = 0;
+    if (s != "cuda") {
+      size_t used = 0;
+      try {
+        index = std::stoi(s.substr(5), &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      WS_CHECK(used > 0 && used == s.size() - 5 && index >= 0, "device '", s, "': expected cuda:N with N >= 0");
+    }
+    WS_CHECK(index < cuda_device_count(), "device '", s, "': only ", cuda_device_count(), " CUDA device",
+             cuda_device_count() == 1 ? "" : "s", " visible");
+    return Device::cuda(index);
   }
   fail(str_cat("unknown device '", s, "' (expected cpu, cuda, cuda:N or auto)"));
 }
 
 void device_synchronize(Device d) {
 #ifdef WS_CUDA
-  if (d.is_cuda()) WS_CUDA_CHECK(cudaDeviceSynchronize());
+  if (!d.is_cuda()) return;
+  use_device(d);
+  WS_CUDA_CHECK(cudaDeviceSynchronize());
 #else
   (void)d;
+#endif
+}
+
+namespace {
+thread_local int t_current = -1;  // the CUDA device this thread last set (-1: never set)
+}
+
+void use_device(Device d) {
+  if (!d.is_cuda() || d.index == t_current) return;
+#ifdef WS_CUDA
+  WS_CUDA_CHECK(cudaSetDevice(d.index));
+  t_current = d.index;
+#else
+  fail(str_cat("device ", d.str(), " in a build without CUDA"));
+#endif
+}
+
+Device current_cuda_device() {
+#ifdef WS_CUDA
+  if (t_current < 0) {
+    int i = 0;
+    WS_CUDA_CHECK(cudaGetDevice(&i));
+    t_current = i;
+  }
+  return Device::cuda(t_current);
+#else
+  fail("current_cuda_device: this binary was built without CUDA");
 #endif
 }
 

@@ -23,6 +23,8 @@ struct Device {
 bool cuda_built();
 // True when the CUDA backend is built and a GPU is visible (checked once).
 bool cuda_available();
+// CUDA devices visible (0 without CUDA).
+int cuda_device_count();
 // Why CUDA is not available ("not built", the runtime's error, ...); empty when it is.
 std::string cuda_unavailable_reason();
 // The device work runs on by default: cuda:0 when available, else the CPU.
@@ -33,5 +35,12 @@ Device parse_device(const std::string& s);
 
 // Waits for all queued device work (no-op on the CPU).
 void device_synchronize(Device d);
+
+// Makes a CUDA device the calling thread's current one (cudaSetDevice, skipped when it
+// already is), so kernels, cuBLAS and allocations of cuda:N run on GPU N. Every
+// device-dispatching entry point calls it (WS_DISPATCH_CUDA); a no-op for the CPU.
+void use_device(Device d);
+// The calling thread's current CUDA device (what kernels launched now run on).
+Device current_cuda_device();
 
 }  // namespace ws

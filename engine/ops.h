@@ -3,6 +3,7 @@
 // backward on the tape when an input requires a gradient. Index tensors are I32.
 // Implementations: engine/ops/<family>.cpp.
 #pragma once
+#include <memory>
 #include <vector>
 
 #include "engine/autograd.h"
@@ -67,30 +68,43 @@ Var row_mean(const Var& x);  // [R,C] -> [R]
 struct Csr {
   Tensor offsets;  // I32 [S+1], offsets[0] = 0, non-decreasing
   Tensor perm;     // I32 [E] or undefined
+  // Set by builders that validated the values (csr_from_index, graph batches, march):
+  // ops then check only dtypes and shapes, reading nothing on the host. A CSR built by
+  // hand keeps false and has its offsets checked on every op call (a device read on GPU).
+  bool checked = false;
+  // The offsets on the host, when the builder knows them without reading the device
+  // (graph batches); ops that need offsets on the host use these.
+  std::shared_ptr<const std::vector<int32_t>> host_offsets;
   int64_t segments() const { return offsets.numel() - 1; }
 };
 // idx I32 [E] with values in [0, n_segments) -> the CSR grouping positions by value:
 // segment s lists, through perm, the positions i with idx[i] == s in increasing order
-// (a stable counting sort). Built on the host; the result lives on idx's device.
+// (a stable counting sort). Built on the host (idx is read: a sync on GPU); the result
+// lives on idx's device and is marked checked.
 Csr csr_from_index(const Tensor& idx, int64_t n_segments);
+// The same from index values already on the host, into tensors on d (two uploads).
+Csr csr_from_host_index(const std::vector<int32_t>& idx, int64_t n_segments, Device d);
 // Checks a CSR over `rows` data rows: offsets I32 [S+1] starting at 0, non-decreasing,
 // ending at `rows`; perm undefined or I32 [rows] with values in [0, rows), and with
 // `check_permutation` also free of repeats (a permutation). Errors name `op`. Ops call it
 // on every CSR they get, without the O(E) random-access permutation check: whoever builds
-// a perm by hand checks it once (csr_from_index builds valid ones). Values are read on
-// the host: CUDA offsets are copied over (S+1 values, a sync); a CUDA perm is read only
-// for `check_permutation`.
+// a perm by hand checks it once (csr_from_index builds valid ones). Unless seg.checked,
+// offsets are read on the host: CUDA offsets are copied over (S+1 values, a sync); a CUDA
+// perm is read only for `check_permutation`.
 void check_csr(const char* op, const Csr& seg, int64_t rows, bool check_permutation = false);
 // Row tensors below are [rows, C] or [rows] (one column). Index values are checked on the
 // host for CPU tensors (an error names the op, the position and the value); CUDA index
-// tensors are trusted, except embedding's ids, which are always checked.
+// tensors are trusted, except embedding's ids, which are checked unless a checked CSR
+// of them is given.
 //
 // x [N,C], idx [M] -> [M,C], out[i] = x[idx[i]]. Backward: a deterministic segment sum
 // when `grouped` is the CSR of idx (csr_from_index(idx, N): segment s = the positions with
 // idx == s), else a scatter-add (deterministic on the CPU, atomic on the GPU).
 Var gather_rows(const Var& x, const Tensor& idx, const Csr* grouped = nullptr);
-// table [V,C], idx [N] -> [N,C] (ids checked against V on the host); backward as gather_rows.
-Var embedding(const Var& table, const Tensor& idx);
+// table [V,C], idx [N] -> [N,C]; backward as gather_rows. The ids are checked against V
+// on the host (a sync on GPU) unless `grouped`, their checked CSR (V segments), vouches
+// for them (graph batches carry one per id tensor).
+Var embedding(const Var& table, const Tensor& idx, const Csr* grouped = nullptr);
 // x [M,C], idx [M] -> [n_out,C], out[idx[i]] += x[i] (atomic on the GPU: for data-dependent
 // targets; deterministic on the CPU). Backward: a gather.
 Var scatter_add_rows(const Var& x, const Tensor& idx, int64_t n_out);
@@ -118,6 +132,11 @@ Var l2_normalize(const Var& x, float eps = 1e-12f);
 // mean over elements of Huber(pred - target) with beta (PyTorch's smooth_l1_loss);
 // optional per-row weights w [R] (rows = leading dims) give sum(w_r * l_r) / (R * C).
 Var smooth_l1(const Var& pred, const Var& target, float beta = 1.0f, const Tensor* row_weights = nullptr);
+// smooth_l1 over the first rows_used[0] rows of pred / target [R, C] only: a count on
+// pred's device (I32 [1]) that the host does not know, such as march_packed's kept rays.
+// The mean divides by rows_used * C (0 when no row is used); later rows get no gradient.
+// No host read. On the first rows it equals smooth_l1 of those rows, to the bit.
+Var smooth_l1_prefix(const Var& pred, const Var& target, const Tensor& rows_used, float beta = 1.0f);
 // logits [N,K], labels I32 [N] -> mean negative log-likelihood (log-softmax inside)
 Var cross_entropy(const Var& logits, const Tensor& labels);
 

@@ -5,6 +5,7 @@
 #include "kernels/adam.h"
 #include "kernels/elementwise.h"
 #include "kernels/reduce.h"
+#include "engine/trace.h"
 
 namespace ws {
 
@@ -22,6 +23,7 @@ Adam::Adam(ParamSet& params, AdamConfig cfg) : params_(params), cfg_(cfg) {
 }
 
 void Adam::step(float lr) {
+  WS_OP("adam_step");
   Device d = params_.device();
   WS_CHECK(params_.numel() == m_.numel(), "Adam: the ParamSet has ", params_.numel(), " values, the state ",
            m_.numel());
@@ -77,6 +79,7 @@ void Adam::load(const std::string& path) {
 }
 
 float grad_norm(const ParamSet& params) {
+  WS_OP("grad_norm");
   WS_CHECK(params.materialized(), "grad_norm: the ParamSet is not materialized");
   Device d = params.device();
   int64_t n = params.numel();

@@ -59,11 +59,13 @@ void Progress::print(const std::string& text, bool final_line) {
   last_print_ = Clock::now();
 }
 
+bool Progress::due() const { return !finished_ && seconds_since(last_print_) >= (tty_ ? kTtyInterval : kLogInterval); }
+
 void Progress::update(int64_t done, const std::string& note) {
   done_ = done;
   note_ = note;
   updated_ = true;
-  if (finished_ || seconds_since(last_print_) < (tty_ ? kTtyInterval : kLogInterval)) return;
+  if (!due()) return;
   print(line(done, seconds_since(start_), note), false);
 }
 

@@ -18,6 +18,8 @@ class Progress {
   Progress& operator=(const Progress&) = delete;
 
   void update(int64_t done, const std::string& note = "");
+  // Whether update() would print now (callers skip computing a note nobody sees).
+  bool due() const;
   void finish(const std::string& note = "");
 
   // "fit MLP  450/1000  45%  12.3 it/s  ETA 0:45  loss 0.012" (exposed for tests).

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "engine/transfers.h"
 #include "kernels/fill.h"
 
 namespace ws {
@@ -32,6 +33,7 @@ template <class T>
 Tensor from_host(const std::vector<T>& v, Shape s, Device d) {
   WS_CHECK(int64_t(v.size()) == s.numel(), "Tensor::from: ", v.size(), " values for shape ", s.str());
   Tensor x = Tensor::empty(s, dtype_of<T>(), d);
+  count_upload(v.size() * sizeof(T));
   copy_bytes(x.raw(), d, v.data(), Device::cpu(), v.size() * sizeof(T));
   return x;
 }
@@ -68,7 +70,10 @@ Tensor Tensor::view_at(int64_t offset, Shape s) const {
 }
 
 Tensor Tensor::to(Device d) const {
-  if (d == device_) return *this;
+  if (d == device_) {
+    if (d.is_cpu()) count_host_read(nbytes());  // counted on the CPU too: on a GPU the same call reads back
+    return *this;
+  }
   Tensor x = empty(shape_, dtype_, d);
   x.copy_from(*this);
   return x;
@@ -83,7 +88,21 @@ Tensor Tensor::clone() const {
 void Tensor::copy_from(const Tensor& src) const {
   WS_CHECK(src.shape_ == shape_ && src.dtype_ == dtype_, "copy_from: ", describe(src), " into ",
            describe(*this));
+  if (device_.is_cpu() && !src.device_.is_cpu()) count_host_read(nbytes());
+  if (!device_.is_cpu() && src.device_.is_cpu()) count_upload(nbytes());
   copy_bytes(raw(), device_, src.raw(), src.device_, nbytes());
+}
+
+void Tensor::copy_from_host(const void* src, size_t bytes) const {
+  WS_CHECK(bytes == nbytes(), "copy_from_host: ", bytes, " bytes into ", describe(*this));
+  count_upload(bytes);
+  copy_bytes(raw(), device_, src, Device::cpu(), bytes);
+}
+
+void Tensor::copy_to_host(void* dst, size_t bytes) const {
+  WS_CHECK(bytes == nbytes(), "copy_to_host: ", bytes, " bytes from ", describe(*this));
+  count_host_read(bytes);
+  copy_bytes(dst, Device::cpu(), raw(), device_, bytes);
 }
 
 void Tensor::zero_() const { zero_bytes(raw(), device_, nbytes()); }
@@ -95,13 +114,15 @@ void Tensor::fill_(float v) const {
 
 std::vector<float> Tensor::to_vector() const {
   std::vector<float> v(static_cast<size_t>(numel()));
-  copy_bytes(v.data(), Device::cpu(), data<float>(), device_, nbytes());
+  data<float>();  // checks the dtype
+  copy_to_host(v.data(), nbytes());
   return v;
 }
 
 std::vector<int32_t> Tensor::to_vector_i32() const {
   std::vector<int32_t> v(static_cast<size_t>(numel()));
-  copy_bytes(v.data(), Device::cpu(), data<int32_t>(), device_, nbytes());
+  data<int32_t>();
+  copy_to_host(v.data(), nbytes());
   return v;
 }
 

@@ -63,6 +63,10 @@ class Tensor {
   Tensor to(Device d) const;  // a copy on d (this tensor when already there)
   Tensor clone() const;
   void copy_from(const Tensor& src) const;  // same shape and dtype, any devices (writes the data, not the handle)
+  // Raw bytes (exactly nbytes()) from / to host memory; counted as an upload / a host read
+  // (engine/transfers.h), as are from(), to_vector*(), item() and to(cpu).
+  void copy_from_host(const void* src, size_t bytes) const;
+  void copy_to_host(void* dst, size_t bytes) const;
   void zero_() const;
   void fill_(float v) const;  // F32 only
 

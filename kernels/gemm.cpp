@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <vector>
 
 #ifdef WS_HAVE_CBLAS
@@ -11,6 +12,19 @@
 #endif
 
 namespace ws {
+
+namespace {
+std::atomic<int> g_precision{int(GemmPrecision::Fp32)};
+}
+
+void set_gemm_precision(GemmPrecision p) { g_precision = int(p); }
+GemmPrecision gemm_precision() { return GemmPrecision(g_precision.load()); }
+const char* gemm_precision_name(GemmPrecision p) { return p == GemmPrecision::Tf32 ? "tf32" : "fp32"; }
+GemmPrecision parse_gemm_precision(const std::string& s) {
+  if (s == "fp32") return GemmPrecision::Fp32;
+  if (s == "tf32") return GemmPrecision::Tf32;
+  fail(str_cat("unknown precision '", s, "' (expected fp32 or tf32)"));
+}
 
 bool have_cblas() {
 #ifdef WS_HAVE_CBLAS

@@ -1,6 +1,8 @@
 // GEMM behind one entry point: CBLAS (OpenBLAS) or the built-in blocked loop on the
 // CPU, cuBLAS on CUDA. All matrices are row-major.
 #pragma once
+#include <string>
+
 #include "kernels/launch.h"
 
 namespace ws {
@@ -22,6 +24,17 @@ void gemm_blocked_cpu(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t 
                       int64_t ldc);
 
 bool have_cblas();
+
+// How CUDA GEMMs multiply (process-wide; the CPU always computes in fp32). Tf32: cuBLAS
+// may use TF32 tensor cores (inputs rounded to 10 mantissa bits, fp32 accumulation):
+// relative error per product ~2^-11, so results differ from fp32 by about
+// 1e-3 * sqrt(K) * max|a| * max|b| (the registry's TF32 parity tolerance, tests/op_cases_*.cpp).
+enum class GemmPrecision { Fp32, Tf32 };
+void set_gemm_precision(GemmPrecision p);
+GemmPrecision gemm_precision();
+// "fp32" or "tf32" (an error names the value otherwise).
+GemmPrecision parse_gemm_precision(const std::string& s);
+const char* gemm_precision_name(GemmPrecision p);
 
 #ifdef WS_CUDA
 namespace cuda {

@@ -13,7 +13,7 @@ void hash_grid_backward(const HashGridLevels& g, const float* x, const float* g_
                         float* gtables, int64_t table_stride, bool accumulate) {
   if (!accumulate)
     for (int64_t b = 0; b < B; ++b)
-      zero_bytes(gtables + b * table_stride, Device::cuda(), size_t(g.entries * g.features) * sizeof(float));
+      zero_bytes(gtables + b * table_stride, current_cuda_device(), size_t(g.entries * g.features) * sizeof(float));
   const int L = g.levels, F = g.features;
   // atomicAdd: a corner's table entry depends on the sample's position (and on the hash),
   // so several samples may add into one entry; the order of those adds is not fixed.

@@ -76,11 +76,13 @@ int max_threads();  // OpenMP threads this process uses
 
 }  // namespace ws
 
-// In a device-dispatching entry point: runs the CUDA launcher for a CUDA device.
+// In a device-dispatching entry point: runs the CUDA launcher for a CUDA device, with
+// that device current (cuda:N runs on GPU N; launchers use current_cuda_device()).
 #ifdef WS_CUDA
 #define WS_DISPATCH_CUDA(dev, call) \
   do {                              \
     if ((dev).is_cuda()) {          \
+      ::ws::use_device(dev);        \
       call;                         \
       return;                       \
     }                               \

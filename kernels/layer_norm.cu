@@ -83,7 +83,7 @@ void layer_norm_backward(const float* x, const float* gamma, const float* mean, 
   }
   if (!dgamma.ptr && !dbeta.ptr) return;
   int64_t nb = (R + kReduceBlockRows - 1) / kReduceBlockRows;
-  Allocator& alloc = Allocator::of(Device::cuda());
+  Allocator& alloc = Allocator::of(current_cuda_device());
   // Kernels on the one stream run in order, so the scratch block may go back at once.
   float* partial = static_cast<float*>(alloc.allocate(size_t(2 * nb * C) * sizeof(float)));
   // partial [2, nb, C]: per row block and column, the sums of dy x̂ and of dy, rows in order

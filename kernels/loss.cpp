@@ -14,6 +14,16 @@ void smooth_l1_backward(const float* pred, const float* target, const float* w, 
   smooth_l1_backward_impl<CpuExec>(pred, target, w, g, scale, dpred, dtarget, n, C, beta);
 }
 
+void prefix_row_weights(const int32_t* count, float* w, int64_t R, Device d) {
+  WS_DISPATCH_CUDA(d, cuda::prefix_row_weights(count, w, R));
+  prefix_row_weights_impl<CpuExec>(count, w, R);
+}
+
+void divide_by_count(const float* x, const int32_t* count, int64_t C, float* out, Device d) {
+  WS_DISPATCH_CUDA(d, cuda::divide_by_count(x, count, C, out));
+  divide_by_count_impl<CpuExec>(x, count, C, out);
+}
+
 void cross_entropy_rows(const float* logits, const int32_t* labels, float* loss, float* lse, int64_t N, int64_t K,
                         Device d) {
   WS_DISPATCH_CUDA(d, cuda::cross_entropy_rows(logits, labels, loss, lse, N, K));

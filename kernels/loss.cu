@@ -13,6 +13,12 @@ void smooth_l1_backward(const float* pred, const float* target, const float* w, 
   smooth_l1_backward_impl<CudaExec>(pred, target, w, g, scale, dpred, dtarget, n, C, beta);
 }
 
+void prefix_row_weights(const int32_t* count, float* w, int64_t R) { prefix_row_weights_impl<CudaExec>(count, w, R); }
+
+void divide_by_count(const float* x, const int32_t* count, int64_t C, float* out) {
+  divide_by_count_impl<CudaExec>(x, count, C, out);
+}
+
 void cross_entropy_rows(const float* logits, const int32_t* labels, float* loss, float* lse, int64_t N, int64_t K) {
   cross_entropy_rows_impl<CudaExec>(logits, labels, loss, lse, N, K);
 }

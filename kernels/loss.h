@@ -25,6 +25,11 @@ void smooth_l1_elements(const float* pred, const float* target, const float* w, 
 void smooth_l1_backward(const float* pred, const float* target, const float* w, const float* g, float scale,
                         GradOut dpred, GradOut dtarget, int64_t n, int64_t C, float beta, Device d);
 
+// Means over a row count held on the device (smooth_l1_prefix): w [R] = 1 for rows
+// r < count[0], else 0; out[0] = x[0] * (1 / (count[0] * C)), 0 when the count is 0.
+void prefix_row_weights(const int32_t* count, float* w, int64_t R, Device d);
+void divide_by_count(const float* x, const int32_t* count, int64_t C, float* out, Device d);
+
 // logits [N,K], labels [N] (checked by the caller) -> loss [N] = lse - logit[label],
 // lse [N] = log sum_k exp(logit_k), taken around the row max so it cannot overflow
 void cross_entropy_rows(const float* logits, const int32_t* labels, float* loss, float* lse, int64_t N, int64_t K,
@@ -39,6 +44,8 @@ void smooth_l1_elements(const float* pred, const float* target, const float* w, 
                         float beta);
 void smooth_l1_backward(const float* pred, const float* target, const float* w, const float* g, float scale,
                         GradOut dpred, GradOut dtarget, int64_t n, int64_t C, float beta);
+void prefix_row_weights(const int32_t* count, float* w, int64_t R);
+void divide_by_count(const float* x, const int32_t* count, int64_t C, float* out);
 void cross_entropy_rows(const float* logits, const int32_t* labels, float* loss, float* lse, int64_t N, int64_t K);
 void cross_entropy_backward(const float* logits, const int32_t* labels, const float* lse, const float* g, float scale,
                             GradOut dlogits, int64_t N, int64_t K);

@@ -25,6 +25,19 @@ void smooth_l1_backward_impl(const float* pred, const float* target, const float
 }
 
 template <class Exec>
+void prefix_row_weights_impl(const int32_t* count, float* w, int64_t R) {
+  Exec::for_n(R, [=] WS_HD(int64_t r) { w[r] = r < count[0] ? 1.0f : 0.0f; });
+}
+
+template <class Exec>
+void divide_by_count_impl(const float* x, const int32_t* count, int64_t C, float* out) {
+  Exec::for_n(1, [=] WS_HD(int64_t) {
+    int64_t n = int64_t(count[0]) * C;
+    out[0] = n > 0 ? x[0] * (1.0f / float(n)) : 0.0f;
+  });
+}
+
+template <class Exec>
 void cross_entropy_rows_impl(const float* logits, const int32_t* labels, float* loss, float* lse, int64_t N,
                              int64_t K) {
   Exec::for_n(N, [=] WS_HD(int64_t r) {

@@ -6,7 +6,7 @@ namespace ws::cuda {
 
 void sum_rows(const float* x, float* out, int64_t R, int64_t C, bool accumulate) {
   int64_t nb = (R + kReduceBlockRows - 1) / kReduceBlockRows;
-  Allocator& alloc = Allocator::of(Device::cuda());
+  Allocator& alloc = Allocator::of(current_cuda_device());
   // Kernels on the one stream run in order, so the scratch block may go back at once.
   float* partial = static_cast<float*>(alloc.allocate(size_t(nb * C) * sizeof(float)));
   sum_rows_partials<CudaExec>(x, partial, R, C);

@@ -21,7 +21,7 @@ void triplane_forward(const float* planes, const float* x, int64_t B, int64_t S,
 void triplane_backward(const float* x, const float* g, int64_t ld, int64_t B, int64_t S, int R, int C, float* gplanes,
                        bool accumulate) {
   const int64_t plane_size = int64_t(R) * R * C;
-  if (!accumulate) zero_bytes(gplanes, Device::cuda(), size_t(B * 3 * plane_size) * sizeof(float));
+  if (!accumulate) zero_bytes(gplanes, current_cuda_device(), size_t(B * 3 * plane_size) * sizeof(float));
   // atomicAdd: which cells a sample touches depends on its position (data-dependent
   // targets), so the sum order is not fixed on the GPU.
   CudaExec::for_n(B * S * C, [=] __device__(int64_t j) {

@@ -68,7 +68,9 @@ void permute_hidden(std::vector<float>& params, const ArchSpec& a, int layer, ui
 }
 }  // namespace
 
-TEST_CASE("edge_linear: naive values (fused CPU path and the plain path) and gradients") {
+// Finite-difference gradients of edge_linear and readout_relu_mean and their CPU/CUDA
+// parity: the op registry (tests/op_cases_models.cpp).
+TEST_CASE("edge_linear: naive values (fused CPU path and the plain path)") {
   for (int64_t E : {40, 2000}) {  // 2000 rows take the fused GEMM epilogue
     const int64_t K = 6, C = 16, T = 7;
     Tensor x = random_tensor({E, K}, 1), w = random_tensor({C, K}, 2), b = random_tensor({C}, 3);
@@ -89,24 +91,9 @@ TEST_CASE("edge_linear: naive values (fused CPU path and the plain path) and gra
       }
     check_close(y.value().to_vector(), want, 1e-5, 1e-5, str_cat("edge_linear E=", E));
   }
-  const int64_t E = 30, K = 5, C = 8, T = 6;
-  Tensor i0 = random_indices(E, int32_t(T), 9), i1 = random_indices(E, int32_t(T), 10);
-  Csr g0 = csr_from_index(i0, T), g1 = csr_from_index(i1, T);
-  check_gradients("edge_linear relu, grouped gathers",
-                  [&](const std::vector<Var>& v) {
-                    return edge_linear(v[0], v[1], v[2], {EdgeGather{v[3], i0, g0}, EdgeGather{v[4], i1, g1}}, v[5],
-                                       true);
-                  },
-                  {random_tensor({E, K}, 11), random_tensor({C, K}, 12), random_tensor({C}, 13),
-                   random_tensor({T, C}, 14), random_tensor({T, C}, 15), random_tensor({E, C}, 16)});
-  check_gradients("edge_linear linear, scatter gather",
-                  [&](const std::vector<Var>& v) {
-                    return edge_linear(v[0], v[1], Var(), {EdgeGather{v[2], i0, Csr()}}, Var(), false);
-                  },
-                  {random_tensor({E, K}, 17), random_tensor({C, K}, 18), random_tensor({T, C}, 19)});
 }
 
-TEST_CASE("readout_relu_mean: per-graph mean of ReLU(x W^T + b), values and gradients") {
+TEST_CASE("readout_relu_mean: per-graph mean of ReLU(x W^T + b)") {
   // three graphs; 5000 rows crosses the 4096-row tiles and takes the fused path
   for (int64_t E : {25, 5000}) {
     const int64_t K = 4, C = 16;
@@ -129,25 +116,6 @@ TEST_CASE("readout_relu_mean: per-graph mean of ReLU(x W^T + b), values and grad
       }
     check_close(z.value().to_vector(), std::vector<float>(want.begin(), want.end()), 1e-5, 1e-4,
                 str_cat("readout E=", E));
-    if (E < 100) {
-      // finite differences need pre-activations away from the ReLU's kink: pick a bias that keeps them there
-      Tensor bb = b;
-      for (uint64_t seed = 100; seed < 200; ++seed) {
-        bb = random_tensor({C}, seed);
-        std::vector<float> bbv = bb.to_vector();
-        double closest = 1e9;
-        for (int64_t e = 0; e < E; ++e)
-          for (int64_t c = 0; c < C; ++c) {
-            double s = bbv[size_t(c)];
-            for (int64_t k = 0; k < K; ++k) s += double(xv[size_t(e * K + k)]) * wv[size_t(c * K + k)];
-            closest = std::min(closest, std::fabs(s));
-          }
-        if (closest > 0.01) break;
-      }
-      check_gradients("readout_relu_mean",
-                      [&](const std::vector<Var>& v) { return readout_relu_mean(v[0], v[1], v[2], graphs, egt, invt); },
-                      {x, w, bb});
-    }
   }
 }
 

@@ -1,5 +1,6 @@
-// Indexing and segment ops: naive loops, finite-difference gradients, CSR construction
-// and validation, determinism across runs and thread counts, CPU/CUDA parity.
+// Indexing and segment ops: naive loops, CSR construction and validation, accumulation,
+// determinism across runs and thread counts. Finite-difference gradients and CPU/CUDA
+// parity of every op here: the op registry (tests/op_cases_engine.cpp).
 #include <omp.h>
 
 #include <algorithm>
@@ -11,7 +12,6 @@
 using namespace ws;
 using ws::test::check_close;
 using ws::test::check_gradients;
-using ws::test::check_parity;
 using ws::test::GradCheck;
 using ws::test::random_indices;
 using ws::test::random_tensor;
@@ -50,10 +50,6 @@ Csr make_csr(const Ints& sizes, const Ints& perm = {}) {
   Csr c{ints(offsets_of(sizes)), Tensor()};
   if (!perm.empty()) c.perm = ints(perm);
   return c;
-}
-
-Csr csr_on(const Csr& c, Device d) {
-  return Csr{c.offsets.to(d), c.perm.defined() ? c.perm.to(d) : Tensor()};
 }
 
 // ---- naive references ---------------------------------------------------------------
@@ -174,18 +170,6 @@ TEST_CASE("gather backward: grouped segment sum equals the scatter-add and a nai
   check_close(xv.grad().to_vector(), twice, 1e-5, 1e-5, "accumulated");
 }
 
-TEST_CASE("indexing: finite-difference gradients") {
-  Tensor x = random_tensor({7, 4}, 8);
-  Tensor idx = random_indices(25, 7, 9);
-  Csr grouped = csr_from_index(idx, 7);
-  check_gradients("gather_rows", [=](const std::vector<Var>& v) { return gather_rows(v[0], idx); }, {x});
-  check_gradients("gather_rows grouped", [=](const std::vector<Var>& v) { return gather_rows(v[0], idx, &grouped); },
-                  {x});
-  check_gradients("embedding", [=](const std::vector<Var>& v) { return embedding(v[0], idx); }, {x});
-  check_gradients("scatter_add_rows",
-                  [=](const std::vector<Var>& v) { return scatter_add_rows(v[0], idx, 9); }, {random_tensor({25, 3}, 10)});
-}
-
 // ---- segments ---------------------------------------------------------------------------
 TEST_CASE("segment_sum and segment_mean match naive loops (perm, empty and uneven segments)") {
   SUBCASE("small, hand-made") {
@@ -247,26 +231,6 @@ TEST_CASE("segment_exclusive_cumsum matches a naive loop") {
   Tensor xb = random_tensor({offsets_of(big).back()}, 24);
   check_close(segment_exclusive_cumsum(Var(xb), make_csr(big)).value().to_vector(), naive_exclusive_cumsum(xb, big),
               1e-4, 1e-4, "large [E]");
-}
-
-TEST_CASE("segments: finite-difference gradients") {
-  Ints sizes{0, 3, 1, 0, 7, 2, 0};
-  Ints perm = random_permutation(13, 25);
-  Csr plain = make_csr(sizes), permuted = make_csr(sizes, perm);
-  Tensor x = random_tensor({13, 3}, 26);
-  check_gradients("segment_sum", [=](const std::vector<Var>& v) { return segment_sum(v[0], plain); }, {x});
-  check_gradients("segment_sum perm", [=](const std::vector<Var>& v) { return segment_sum(v[0], permuted); }, {x});
-  check_gradients("segment_mean", [=](const std::vector<Var>& v) { return segment_mean(v[0], plain); }, {x});
-  check_gradients("segment_mean perm", [=](const std::vector<Var>& v) { return segment_mean(v[0], permuted); }, {x});
-  check_gradients("segment_exclusive_cumsum [E,C]",
-                  [=](const std::vector<Var>& v) { return segment_exclusive_cumsum(v[0], plain); }, {x});
-  check_gradients("segment_exclusive_cumsum [E]",
-                  [=](const std::vector<Var>& v) { return segment_exclusive_cumsum(v[0], plain); },
-                  {random_tensor({13}, 27)});
-  // nonlinear use: transmittance exp(-cumsum), as in volume rendering
-  check_gradients("exp(-cumsum)",
-                  [=](const std::vector<Var>& v) { return exp(neg(segment_exclusive_cumsum(v[0], plain))); },
-                  {random_tensor({13}, 28, 0, 1)});
 }
 
 TEST_CASE("every op accumulates into a gradient that already holds one") {
@@ -363,36 +327,3 @@ TEST_CASE("indexing and segments are bitwise deterministic across runs and threa
   }
 }
 
-// ---- parity ---------------------------------------------------------------------------------------
-TEST_CASE("parity: indexing ops on CUDA match the CPU") {
-  Tensor x = random_tensor({500, 33}, 40);
-  Tensor idx = random_indices(4000, 500, 41);
-  Csr grouped = csr_from_index(idx, 500);
-  auto on = [](const Tensor& t, const Var& v) { return t.to(v.device()); };
-  check_parity("gather_rows (scatter backward, atomics)",
-               [=](const std::vector<Var>& v) { return gather_rows(v[0], on(idx, v[0])); }, {x}, 1e-5, 1e-5);
-  check_parity("gather_rows (grouped backward)", [=](const std::vector<Var>& v) {
-    Csr g = csr_on(grouped, v[0].device());
-    return gather_rows(v[0], on(idx, v[0]), &g);
-  }, {x}, 1e-5, 1e-5);
-  check_parity("embedding", [=](const std::vector<Var>& v) { return embedding(v[0], on(idx, v[0])); }, {x}, 1e-5, 1e-5);
-  check_parity("scatter_add_rows", [=](const std::vector<Var>& v) { return scatter_add_rows(v[0], on(idx, v[0]), 600); },
-               {random_tensor({4000, 33}, 42)}, 1e-5, 1e-5);
-}
-
-TEST_CASE("parity: segment ops on CUDA match the CPU") {
-  Ints sizes = uneven_sizes(800, 43);
-  int32_t E = offsets_of(sizes).back();
-  Csr plain = make_csr(sizes), permuted = make_csr(sizes, random_permutation(E, 44));
-  Tensor x = random_tensor({E, 33}, 45), x1 = random_tensor({E}, 46, 0, 1);
-  check_parity("segment_sum perm", [=](const std::vector<Var>& v) { return segment_sum(v[0], csr_on(permuted, v[0].device())); },
-               {x}, 1e-4, 1e-5);
-  check_parity("segment_mean", [=](const std::vector<Var>& v) { return segment_mean(v[0], csr_on(plain, v[0].device())); },
-               {x}, 1e-5, 1e-5);
-  check_parity("segment_exclusive_cumsum [E,C]",
-               [=](const std::vector<Var>& v) { return segment_exclusive_cumsum(v[0], csr_on(plain, v[0].device())); },
-               {x}, 1e-4, 1e-5);
-  check_parity("segment_exclusive_cumsum [E]",
-               [=](const std::vector<Var>& v) { return exp(neg(segment_exclusive_cumsum(v[0], csr_on(plain, v[0].device())))); },
-               {x1}, 1e-4, 1e-5);
-}

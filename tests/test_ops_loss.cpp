@@ -7,7 +7,6 @@
 using namespace ws;
 using ws::test::check_close;
 using ws::test::check_gradients;
-using ws::test::check_parity;
 using ws::test::GradCheck;
 using ws::test::random_indices;
 using ws::test::random_tensor;
@@ -170,20 +169,3 @@ TEST_CASE("cross_entropy: labels are checked with a clear error") {
                        doctest::Contains("cross_entropy: logits must be a non-empty [N, K], got [15]"), Error);
 }
 
-TEST_CASE("parity: losses on CUDA match the CPU") {
-  Tensor p = random_tensor({3000, 3}, 20, -2, 2), t = random_tensor({3000, 3}, 21, -2, 2),
-         w = random_tensor({3000}, 22, 0, 2);
-  check_parity(
-      "smooth_l1", [](const std::vector<Var>& v) { return smooth_l1(v[0], v[1], 0.5f); }, {p, t}, 1e-5, 1e-4);
-  check_parity(
-      "smooth_l1 weighted",
-      [w](const std::vector<Var>& v) {
-        Tensor wd = w.to(v[0].device());
-        return smooth_l1(v[0], v[1], 1.0f, &wd);
-      },
-      {p, t}, 1e-5, 1e-4);
-  Tensor x = random_tensor({2000, 10}, 23, -5, 5), labels = random_indices(2000, 10, 24);
-  check_parity(
-      "cross_entropy", [labels](const std::vector<Var>& v) { return cross_entropy(v[0], labels.to(v[0].device())); },
-      {x}, 1e-5, 1e-4);
-}

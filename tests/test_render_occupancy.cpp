@@ -237,20 +237,3 @@ TEST_CASE("occupancy: marching through a fitted grid samples only occupied cells
       CHECK(f[size_t(occupancy_cell(x[3 * k], x[3 * k + 1], x[3 * k + 2], 32))] == 1);
   }
 }
-
-TEST_CASE("parity: occupancy updates give the same grid on the CPU and the GPU") {
-  if (!test::gpu_or_skip("occupancy update")) return;
-  OccupancyOptions opt;
-  opt.res = 24;
-  opt.warmup_steps = 16;
-  opt.max_points = 9000;
-  OccupancyGrid c(2, Device::cpu(), opt), g(2, Device::cuda(), opt);
-  for (OccupancyGrid* grid : {&c, &g}) {
-    grid->update(0, ball_density(kBalls));
-    grid->update(16, ball_density({{{0.4f, 0.5f, 0.5f}, 0.3f, 50}, {{0.5f, 0.5f, 0.4f}, 0.2f, 5}}));
-    grid->update(32, ball_density({{{0.4f, 0.5f, 0.5f}, 0.1f, 80}, {{0.5f, 0.5f, 0.4f}, 0.4f, 1}}));
-  }
-  check_close(g.values().to(Device::cpu()), c.values(), 0, 0, "values");
-  for (int64_t b = 0; b < 2; ++b) CHECK(g.get_bits(b) == c.get_bits(b));
-  CHECK(g.occupied_fraction() == c.occupied_fraction());
-}

@@ -8,7 +8,9 @@
 
 using namespace ws;
 
-TEST_CASE("siglip: a 2x2 batch against the hand-computed loss, and its gradients") {
+// Finite-difference gradients of siglip_loss and centre_by_group, and CPU/CUDA parity: the
+// op registry (tests/op_cases_models.cpp).
+TEST_CASE("siglip: a 2x2 batch against the hand-computed loss") {
   // a = [[1,0],[0,1]], b = [[1,0],[1,1]]/norm: cosines [[1, 1/sqrt2], [0, 1/sqrt2]]
   Var a(Tensor::from(std::vector<float>{2, 0, 0, 3}, {2, 2})), b(Tensor::from(std::vector<float>{1, 0, 1, 1}, {2, 2}));
   Var t(Tensor::from(std::vector<float>{kSiglipInitLogT}, {1})), bias(Tensor::from(std::vector<float>{kSiglipInitBias}, {1}));
@@ -20,18 +22,13 @@ TEST_CASE("siglip: a 2x2 batch against the hand-computed loss, and its gradients
     }
   want /= 2;
   CHECK(siglip_loss(a, b, t, bias).value().item() == doctest::Approx(want).epsilon(1e-5));
-  test::check_gradients("siglip", [](const std::vector<Var>& v) { return siglip_loss(v[0], v[1], v[2], v[3]); },
-                        {test::random_tensor({4, 6}, 1), test::random_tensor({4, 6}, 2),
-                         Tensor::from(std::vector<float>{0.5f}, {1}), Tensor::from(std::vector<float>{-1.0f}, {1})});
 }
 
-TEST_CASE("siglip: batch centring by architecture, its gradients, and a per-architecture offset it cancels") {
+TEST_CASE("siglip: batch centring by architecture, and a per-architecture offset it cancels") {
   // rows: MLP, TRI, MLP, TRI, HASH; MLP mean (2,1), TRI mean (0,2), HASH alone -> zero.
   Var z(Tensor::from(std::vector<float>{1, 0, 0, 1, 3, 2, 0, 3, 5, 5}, {5, 2}));
   const std::vector<std::string> g = {"MLP", "TRI", "MLP", "TRI", "HASH"};
   CHECK(centre_by_group(z, g).value().to_vector() == std::vector<float>{-1, -1, 0, -1, 1, 1, 0, 1, 0, 0});
-  test::check_gradients("centre_by_group", [&](const std::vector<Var>& v) { return centre_by_group(v[0], g); },
-                        {test::random_tensor({5, 3}, 4)});
   // SigLIP on two pairs (MLP,TRI),(MLP,TRI): adding a vector per architecture (however
   // large) changes the raw loss, not the centred one.
   const std::vector<std::string> pairs = {"MLP", "TRI", "MLP", "TRI"};

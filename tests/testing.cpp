@@ -142,6 +142,34 @@ void check_parity(const std::string& name, const VarFn& f, const std::vector<Ten
                                       str_cat(name, " (gradient of input ", k, ")"));
 }
 
+void check_parity_forward(const std::string& name, const TensorFn& f, const std::vector<Tensor>& inputs, double atol,
+                          double rtol) {
+  if (!gpu_or_skip(name)) return;
+  std::vector<Tensor> cpu_in, gpu_in;
+  for (const Tensor& t : inputs) {
+    cpu_in.push_back(t.to(Device::cpu()).clone());
+    gpu_in.push_back(t.to(Device::cuda()));
+  }
+  std::vector<Tensor> yc = f(cpu_in), yg = f(gpu_in);
+  REQUIRE_MESSAGE(yc.size() == yg.size(), name, ": ", yc.size(), " CPU outputs, ", yg.size(), " CUDA outputs");
+  for (size_t k = 0; k < yc.size(); ++k) {
+    const std::string what = str_cat(name, " (output ", k, ")");
+    Tensor g = yg[k].to(Device::cpu());
+    REQUIRE_MESSAGE((g.shape() == yc[k].shape() && g.dtype() == yc[k].dtype()), what, ": ", describe(g), " vs ",
+                    describe(yc[k]));
+    if (g.dtype() == DType::F32) {
+      check_close(g, yc[k], atol, rtol, what);
+    } else {
+      std::vector<uint8_t> a(g.nbytes()), b(g.nbytes());
+      g.copy_to_host(a.data(), a.size());
+      yc[k].copy_to_host(b.data(), b.size());
+      size_t first = 0;
+      while (first < a.size() && a[first] == b[first]) ++first;
+      CHECK_MESSAGE(first == a.size(), what, ": integer outputs differ (first at byte ", first, ")");
+    }
+  }
+}
+
 }  // namespace ws::test
 
 #include <unistd.h>

@@ -44,6 +44,11 @@ void check_gradients(const std::string& name, const VarFn& f, const std::vector<
 // test case that only skipped exits with ctest's skip code 77).
 void check_parity(const std::string& name, const VarFn& f, const std::vector<Tensor>& inputs,
                   double atol = 1e-4, double rtol = 1e-4, const std::vector<int>& constant = {});
+// The same for an op without gradients: f maps input tensors (on either device) to output
+// tensors; F32 outputs are compared with the tolerance, integer ones exactly.
+using TensorFn = std::function<std::vector<Tensor>(const std::vector<Tensor>&)>;
+void check_parity_forward(const std::string& name, const TensorFn& f, const std::vector<Tensor>& inputs,
+                          double atol = 1e-5, double rtol = 1e-5);
 // True when a GPU is present; otherwise records one skipped parity test.
 bool gpu_or_skip(const std::string& name);
 int parity_skips();

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "engine/error.h"
+#include "kernels/gemm.h"
 
 namespace ws::cli {
 
@@ -108,6 +109,13 @@ double Args::f64(const std::string& name) const {
 }
 
 bool Args::flag(const std::string& name) const { return str(name) == "1"; }
+
+void apply_precision(const Args& args) {
+  GemmPrecision p = parse_gemm_precision(args.str("--precision"));
+  set_gemm_precision(p);
+  if (p != GemmPrecision::Fp32)
+    std::fprintf(stderr, "wsnerf: CUDA GEMMs in %s (the CPU computes fp32)\n", gemm_precision_name(p));
+}
 
 std::vector<std::string> split_list(const std::string& s, char sep) {
   std::vector<std::string> out;

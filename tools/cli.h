@@ -18,6 +18,10 @@ struct Option {
 
 // The one --device option every command that computes takes (parse with parse_device).
 inline const Option kDeviceOption{"--device", "DEV", "cpu, cuda, cuda:N or auto", "auto"};
+// How CUDA GEMMs multiply (kernels/gemm.h GemmPrecision); apply it with apply_precision.
+inline const Option kPrecisionOption{"--precision", "P",
+                                     "fp32, or tf32: CUDA GEMMs on TF32 tensor cores (the CPU always computes fp32)",
+                                     "fp32"};
 // The evaluations' embedding centring (models/eval/eval_sets.h apply_centring).
 inline const Option kCentreOption{"--centre", "MODE",
                                   "arch: centre each architecture's embeddings of a split on their mean; none: raw "
@@ -47,6 +51,9 @@ class Args {
   std::map<std::string, std::string> values_;
   std::vector<std::string> positional_;
 };
+
+// Sets the process's GEMM precision from --precision (and says so on stderr when not fp32).
+void apply_precision(const Args& args);
 
 // A non-negative integer such as a seed from one part of a list option; errors name `what`.
 uint64_t parse_seed(const std::string& what, const std::string& s);

@@ -4,6 +4,7 @@
 #include "engine/allocator.h"
 #include "engine/build_info.h"
 #include "engine/error.h"
+#include "kernels/gemm.h"
 #include "tools/bench.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -17,16 +18,20 @@ int cmd_bench(int argc, char** argv) {
             "AdamW on the torch reference's 8-graph batch, --preset as its PRESETS table); step (one full\n"
             "training step: encoder + decoder + rendering and SigLIP losses + AdamW, same presets).",
             {kDeviceOption,
+             kPrecisionOption,
              {"--preset", "P", "gmn: tiny, cpu or paper widths", "tiny"},
              {"--quick", "", "engine: smaller problems (seconds, for smoke tests)"},
              {"--json", "", "accepted for symmetry: the output is always JSON"}},
             "[engine|gmn|step]");
   if (!args.parse(argc, argv)) return 0;
+  apply_precision(args);
   std::string suite = args.positional().empty() ? "engine" : args.positional()[0];
   Device d = parse_device(args.str("--device"));
   bool quick = args.flag("--quick");
   BuildInfo b = build_info();
-  nlohmann::json out = {{"suite", suite}, {"device", d.str()}, {"omp_threads", b.omp_threads}, {"blas", b.blas}};
+  nlohmann::json out = {{"suite", suite},          {"device", d.str()},  {"omp_threads", b.omp_threads},
+                        {"blas", b.blas},          {"precision", gemm_precision_name(gemm_precision())},
+                        {"gpu", b.gpu_visible ? b.gpu_note : ""}};
   Allocator::of(d).reset_peak();
   if (suite == "engine") {
     out["results"] = bench::engine_suite(d, quick);

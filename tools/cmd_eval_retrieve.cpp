@@ -19,6 +19,7 @@ int cmd_eval_retrieve(int argc, char** argv) {
              {"--split", "S", "train, val or test", "test"},
              {"--k", "K,...", "the k of recall@k", "1,5,10"},
              kCentreOption,
+             kDeviceOption,
              {"--json", "", "print the results as JSON instead of a table"},
              {"--out", "DIR", "also write DIR/retrieval.json"}});
   if (!args.parse(argc, argv)) return 0;
@@ -33,7 +34,7 @@ int cmd_eval_retrieve(int argc, char** argv) {
   WS_CHECK(!ks.empty(), "wsnerf eval-retrieve: --k is empty");
   EmbeddingSet set = load_embeddings(path);
   apply_centring(set, args.str("--centre"));
-  RetrievalReport r = retrieval_report(set, args.str("--split"), ks);
+  RetrievalReport r = retrieval_report(set, args.str("--split"), ks, parse_device(args.str("--device")));
   nlohmann::json j = r.to_json();
   j["embeddings"] = path;
   j["dim"] = set.dim();

@@ -49,9 +49,11 @@ int cmd_fit(int argc, char** argv) {
              {"--preset", "NAME|FILE", "tiny, cpu, paper or a JSON file", "cpu"},
              {"--out", "DIR", "output folder (default DATA/nerfs)"},
              kDeviceOption,
+             kPrecisionOption,
              {"--workers", "N", "batches fitted at once (default: one per OpenMP thread on the CPU, 1 on a GPU)"},
              {"--quiet", "", "no progress bar"}});
   if (!args.parse(argc, argv)) return 0;
+  apply_precision(args);
   const std::string data = args.str("--data");
   WS_CHECK(std::filesystem::is_directory(data), data, ": no such dataset folder");
   Preset preset = load_preset(args.str("--preset"));

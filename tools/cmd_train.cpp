@@ -21,8 +21,10 @@ int cmd_train(int argc, char** argv) {
              {"--nerfs", "DIR", "NeRF folder (default DATA/nerfs)"},
              {"--seed", "S", "random seed (default: the preset's)"},
              {"--probe-every", "N", "probe the val embeddings every N steps too (default: the preset's; 0 = epoch ends)"},
-             kDeviceOption});
+             kDeviceOption,
+             kPrecisionOption});
   if (!args.parse(argc, argv)) return 0;
+  apply_precision(args);
   TrainConfig cfg = TrainConfig::from_preset(load_preset(args.str("--preset")));
   cfg.data = args.str("--data");
   cfg.nerfs = args.str("--nerfs");

@@ -1,10 +1,33 @@
 // Unary activations, binary arithmetic with broadcasting, affine.
+#include <string>
+#include <vector>
+
 #include "engine/ops.h"
 #include "kernels/reduce.h"
+#include "engine/trace.h"
 
 namespace ws {
 
+namespace {
+// Literal-like names for the trace ranges (built once, never freed): "Relu", "Relu backward".
+struct TraceNames {
+  std::string forward, backward;
+};
+const TraceNames& unary_trace_names(Unary op) {
+  static const std::vector<TraceNames> names = [] {
+    std::vector<TraceNames> v;
+#define WS_NAMES(name) v.push_back({#name, #name " backward"});
+    WS_UNARY_OPS(WS_NAMES)
+#undef WS_NAMES
+    return v;
+  }();
+  return names[size_t(op)];
+}
+}  // namespace
+
 Var unary(Unary op, const Var& x) {
+  const TraceNames& tn = unary_trace_names(op);
+  OpScope scope(tn.forward.c_str(), tn.backward.c_str());
   check_f32(unary_name(op), x.value(), "x");
   Device d = x.device();
   Var out(Tensor::empty(x.shape(), DType::F32, d), needs_grad({&x}));
@@ -54,7 +77,9 @@ void operand_backward(Binary op, bool wrt_b, const Var& v, const Tensor& A, cons
 }  // namespace
 
 Var binary(Binary op, const Var& a, const Var& b) {
+  static const char* const backward_names[] = {"add backward", "sub backward", "mul backward", "div backward"};
   const char* name = binary_name(op);
+  OpScope scope(name, backward_names[int(op)]);
   const Tensor &A = a.value(), &B = b.value();
   check_f32(name, A, "a");
   check_f32(name, B, "b");
@@ -74,6 +99,7 @@ Var binary(Binary op, const Var& a, const Var& b) {
 }
 
 Var affine(const Var& x, float scale, float shift) {
+  WS_OP("affine");
   check_f32("affine", x.value(), "x");
   Device d = x.device();
   Var out(Tensor::empty(x.shape(), DType::F32, d), needs_grad({&x}));

@@ -3,8 +3,10 @@
 #include <vector>
 
 #include "engine/ops.h"
+#include "engine/transfers.h"
 #include "kernels/gather.h"
 #include "kernels/segment.h"
+#include "engine/trace.h"
 
 namespace ws {
 
@@ -26,12 +28,15 @@ void check_index_tensor(const char* op, const Tensor& idx, const char* what) {
 }
 
 // A host view of an I32 tensor: the tensor's own memory on the CPU, a copy otherwise.
+// `gpu_reads_too`: the GPU path reads the same values, so a CPU view counts as a host
+// read too (engine/transfers.h); false for checks only the CPU does.
 struct HostI32 {
   std::vector<int32_t> copy;
   const int32_t* p;
-  explicit HostI32(const Tensor& t) : p(nullptr) {
+  HostI32(const Tensor& t, bool gpu_reads_too) : p(nullptr) {
     if (t.device().is_cpu()) {
       p = t.i32();
+      if (gpu_reads_too) count_host_read(t.nbytes());
     } else {
       copy = t.to_vector_i32();
       p = copy.data();
@@ -56,7 +61,7 @@ int64_t first_out_of_range(const int32_t* p, int64_t count, int64_t n) {
 void check_index_values(const char* op, const Tensor& idx, int64_t n, const char* what, const std::string& against,
                         bool always = false) {
   if (idx.device().is_cuda() && !always) return;
-  HostI32 h(idx);
+  HostI32 h(idx, always);
   int64_t i = first_out_of_range(h.p, idx.numel(), n);
   WS_CHECK(i < 0, op, ": ", what, "[", i, "] = ", i < 0 ? 0 : h.p[i], " is outside [0, ", n, ") (", against, ")");
 }
@@ -75,7 +80,8 @@ void check_grouping(const char* op, const Csr& g, const Tensor& idx) {
   }
 }
 
-// gather_rows and embedding: out [M,C] = x[idx]. `ids_always` checks CUDA ids too.
+// gather_rows and embedding: out [M,C] = x[idx]. `ids_always` checks CUDA ids too, unless
+// a checked `grouped` CSR vouches for them.
 Var gather_impl(const char* op, const Var& x, const Tensor& idx, const Csr* grouped, const char* x_name,
                 bool ids_always) {
   const Tensor& X = x.value();
@@ -83,7 +89,8 @@ Var gather_impl(const char* op, const Var& x, const Tensor& idx, const Csr* grou
   check_index_tensor(op, idx, "idx");
   Device d = common_device(op, {&X, &idx, grouped ? &grouped->offsets : nullptr, grouped ? &grouped->perm : nullptr});
   int64_t N = row_count(X), C = col_count(X), M = idx.numel();
-  check_index_values(op, idx, N, "idx", str_cat(x_name, " is ", X.shape().str()), ids_always);
+  check_index_values(op, idx, N, "idx", str_cat(x_name, " is ", X.shape().str()),
+                     ids_always && !(grouped && grouped->checked));
   if (grouped) {
     check_csr(op, *grouped, M);
     WS_CHECK(grouped->segments() == N, op, ": `grouped` has ", grouped->segments(), " segments but ", x_name, " ",
@@ -126,6 +133,16 @@ Var segment_reduce(const char* op, const Var& x, const Csr& seg, bool mean) {
 }
 }  // namespace
 
+// The CSR of M index values in host memory, on d (checked: every value in [0, n)).
+static Csr csr_of_host_values(const int32_t* idx, int64_t M, int64_t n, Device d) {
+  std::vector<int32_t> offsets(size_t(n + 1)), perm(static_cast<size_t>(M));
+  int64_t bad = csr_from_index_host(idx, M, n, offsets.data(), perm.data());
+  WS_CHECK(bad < 0, "csr_from_index: idx[", bad, "] = ", bad < 0 ? 0 : idx[bad], " is outside [0, ", n, ")");
+  Csr c{Tensor::from(offsets, {n + 1}, d), Tensor::from(perm, {M}, d)};
+  c.checked = true;
+  return c;
+}
+
 void check_csr(const char* op, const Csr& seg, int64_t rows, bool check_permutation) {
   const Tensor& off = seg.offsets;
   WS_CHECK(off.defined() && off.dtype() == DType::I32 && off.ndim() == 1 && off.numel() >= 1, op,
@@ -137,7 +154,13 @@ void check_csr(const char* op, const Csr& seg, int64_t rows, bool check_permutat
     WS_CHECK(perm.device() == off.device(), op, ": CSR offsets and perm on different devices: ", describe(off),
              " and ", describe(perm));
   }
-  HostI32 h(off);
+  if (seg.checked && !check_permutation) {  // validated by its builder: only the end needs to match
+    if (seg.host_offsets)
+      WS_CHECK(seg.host_offsets->back() == rows, op, ": CSR offsets end at ", seg.host_offsets->back(),
+               " but the data has ", rows, " rows (offsets[S] must equal the row count)");
+    return;
+  }
+  HostI32 h(off, true);
   int64_t S = off.numel() - 1;
   WS_CHECK(h.p[0] == 0, op, ": CSR offsets must start at 0, got offsets[0] = ", h.p[0]);
   for (int64_t s = 0; s < S; ++s)
@@ -147,7 +170,7 @@ void check_csr(const char* op, const Csr& seg, int64_t rows, bool check_permutat
   WS_CHECK(h.p[S] == rows, op, ": CSR offsets end at ", h.p[S], " but the data has ", rows,
            " rows (offsets[S] must equal the row count)");
   if (!perm.defined() || (perm.device().is_cuda() && !check_permutation)) return;
-  HostI32 p(perm);
+  HostI32 p(perm, check_permutation);
   int64_t bad = first_out_of_range(p.p, rows, rows);
   WS_CHECK(bad < 0, op, ": CSR perm[", bad, "] = ", bad < 0 ? 0 : p.p[bad], " is outside [0, ", rows, ")");
   if (!check_permutation) return;
@@ -160,24 +183,33 @@ void check_csr(const char* op, const Csr& seg, int64_t rows, bool check_permutat
 }
 
 Csr csr_from_index(const Tensor& idx, int64_t n_segments) {
+  WS_OP("csr_from_index");
   check_index_tensor("csr_from_index", idx, "idx");
   WS_CHECK(n_segments >= 0 && n_segments < INT32_MAX, "csr_from_index: n_segments = ", n_segments,
            " is outside [0, 2^31 - 1)");
-  HostI32 h(idx);
-  int64_t M = idx.numel();
-  Tensor offsets = Tensor::empty({n_segments + 1}, DType::I32), perm = Tensor::empty({M}, DType::I32);
-  int64_t bad = csr_from_index_host(h.p, M, n_segments, offsets.i32(), perm.i32());
-  WS_CHECK(bad < 0, "csr_from_index: idx[", bad, "] = ", bad < 0 ? 0 : h.p[bad], " is outside [0, ", n_segments, ")");
-  return Csr{offsets.to(idx.device()), perm.to(idx.device())};
+  HostI32 h(idx, true);
+  return csr_of_host_values(h.p, idx.numel(), n_segments, idx.device());
+}
+
+Csr csr_from_host_index(const std::vector<int32_t>& idx, int64_t n_segments, Device d) {
+  WS_OP("csr_from_host_index");
+  WS_CHECK(n_segments >= 0 && n_segments < INT32_MAX, "csr_from_host_index: n_segments = ", n_segments,
+           " is outside [0, 2^31 - 1)");
+  return csr_of_host_values(idx.data(), int64_t(idx.size()), n_segments, d);
 }
 
 Var gather_rows(const Var& x, const Tensor& idx, const Csr* grouped) {
+  WS_OP("gather_rows");
   return gather_impl("gather_rows", x, idx, grouped, "x", false);
 }
 
-Var embedding(const Var& table, const Tensor& idx) { return gather_impl("embedding", table, idx, nullptr, "table", true); }
+Var embedding(const Var& table, const Tensor& idx, const Csr* grouped) {
+  WS_OP("embedding");
+  return gather_impl("embedding", table, idx, grouped, "table", true);
+}
 
 Var scatter_add_rows(const Var& x, const Tensor& idx, int64_t n_out) {
+  WS_OP("scatter_add_rows");
   const char* op = "scatter_add_rows";
   const Tensor& X = x.value();
   check_rows_f32(op, X, "x");
@@ -198,10 +230,17 @@ Var scatter_add_rows(const Var& x, const Tensor& idx, int64_t n_out) {
   return out;
 }
 
-Var segment_sum(const Var& x, const Csr& seg) { return segment_reduce("segment_sum", x, seg, false); }
-Var segment_mean(const Var& x, const Csr& seg) { return segment_reduce("segment_mean", x, seg, true); }
+Var segment_sum(const Var& x, const Csr& seg) {
+  WS_OP("segment_sum");
+  return segment_reduce("segment_sum", x, seg, false);
+}
+Var segment_mean(const Var& x, const Csr& seg) {
+  WS_OP("segment_mean");
+  return segment_reduce("segment_mean", x, seg, true);
+}
 
 Var segment_exclusive_cumsum(const Var& x, const Csr& seg) {
+  WS_OP("segment_exclusive_cumsum");
   const char* op = "segment_exclusive_cumsum";
   const Tensor& X = x.value();
   check_rows_f32(op, X, "x");

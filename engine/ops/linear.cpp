@@ -3,10 +3,12 @@
 #include "kernels/gemm.h"
 #include "kernels/gemm_tall.h"
 #include "kernels/reduce.h"
+#include "engine/trace.h"
 
 namespace ws {
 
 Var matmul(const Var& a, const Var& b, bool ta, bool tb) {
+  WS_OP("matmul");
   const Tensor &A = a.value(), &B = b.value();
   check_f32("matmul", A, "a");
   check_f32("matmul", B, "b");
@@ -46,6 +48,7 @@ Var matmul(const Var& a, const Var& b, bool ta, bool tb) {
 }
 
 Var linear(const Var& x, const Var& w, const Var& b) {
+  WS_OP("linear");
   const Tensor &X = x.value(), &W = w.value();
   check_f32("linear", X, "x");
   check_f32("linear", W, "weight");

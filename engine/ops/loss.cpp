@@ -6,6 +6,7 @@
 #include "engine/ops/grad_out.h"
 #include "kernels/loss.h"
 #include "kernels/reduce.h"
+#include "engine/trace.h"
 
 namespace ws {
 
@@ -20,6 +21,7 @@ void scaled_total(const Tensor& items, float scale, const Tensor& out) {
 }  // namespace
 
 Var smooth_l1(const Var& pred, const Var& target, float beta, const Tensor* row_weights) {
+  WS_OP("smooth_l1");
   const Tensor &P = pred.value(), &T = target.value();
   check_f32("smooth_l1", P, "pred");
   check_f32("smooth_l1", T, "target");
@@ -51,7 +53,40 @@ Var smooth_l1(const Var& pred, const Var& target, float beta, const Tensor* row_
   return out;
 }
 
+Var smooth_l1_prefix(const Var& pred, const Var& target, const Tensor& rows_used, float beta) {
+  WS_OP("smooth_l1_prefix");
+  const Tensor &P = pred.value(), &T = target.value();
+  check_f32("smooth_l1_prefix", P, "pred");
+  check_f32("smooth_l1_prefix", T, "target");
+  WS_CHECK(P.shape() == T.shape(), "smooth_l1_prefix: pred ", P.shape().str(), " and target ", T.shape().str(),
+           " differ in shape");
+  WS_CHECK(rows_used.defined() && rows_used.dtype() == DType::I32 && rows_used.numel() == 1,
+           "smooth_l1_prefix: rows_used must be I32 [1], got ", rows_used.defined() ? describe(rows_used) : "undefined");
+  WS_CHECK(beta >= 0.0f, "smooth_l1_prefix: beta must be >= 0, got ", beta);
+  Device d = common_device("smooth_l1_prefix", {&P, &T, &rows_used});
+  const int64_t n = P.numel(), R = P.rows(), C = P.cols();
+  // Used rows weigh 1, the rest 0: the sum over all rows then equals the sum over the used
+  // ones exactly (the trailing zeros add nothing), and the scale comes from the count.
+  Tensor w = Tensor::empty({R}, DType::F32, d), l = Tensor::empty({n}, DType::F32, d),
+         total = Tensor::empty({1}, DType::F32, d);
+  prefix_row_weights(rows_used.i32(), w.f32(), R, d);
+  smooth_l1_elements(P.f32(), T.f32(), w.f32(), l.f32(), n, C, beta, d);
+  sum_rows(l.f32(), total.f32(), n, 1, false, d);
+  Var out(Tensor::empty({1}, DType::F32, d), needs_grad({&pred, &target}));
+  divide_by_count(total.f32(), rows_used.i32(), C, out.value().f32(), d);
+  if (out.requires_grad())
+    record([pred, target, w, rows_used, out, n, C, beta, d] {
+      if (!out.has_grad()) return;
+      Tensor g = Tensor::empty({1}, DType::F32, d);  // dL/dout / (rows_used * C)
+      divide_by_count(out.grad().f32(), rows_used.i32(), C, g.f32(), d);
+      smooth_l1_backward(pred.value().f32(), target.value().f32(), w.f32(), g.f32(), 1.0f, grad_out(pred),
+                         grad_out(target), n, C, beta, d);
+    });
+  return out;
+}
+
 Var cross_entropy(const Var& logits, const Tensor& labels) {
+  WS_OP("cross_entropy");
   const Tensor& X = logits.value();
   check_f32("cross_entropy", X, "logits");
   WS_CHECK(X.ndim() == 2 && X.size(0) > 0 && X.size(1) > 0, "cross_entropy: logits must be a non-empty [N, K], got ",

@@ -5,6 +5,7 @@
 #include "kernels/dropout.h"
 #include "kernels/l2_normalize.h"
 #include "kernels/layer_norm.h"
+#include "engine/trace.h"
 
 namespace ws {
 
@@ -23,6 +24,7 @@ void check_affine(const char* op, const Tensor& x, const Var& gamma_var, const V
 }  // namespace
 
 Var layer_norm(const Var& x, const Var& gamma, const Var& beta, float eps) {
+  WS_OP("layer_norm");
   const Tensor& X = x.value();
   check_f32("layer_norm", X, "x");
   WS_CHECK(X.ndim() >= 1 && X.cols() > 0, "layer_norm: x ", X.shape().str(), " has no features to normalise");
@@ -44,6 +46,7 @@ Var layer_norm(const Var& x, const Var& gamma, const Var& beta, float eps) {
 
 Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_mean, Tensor& running_var,
                bool training, float momentum, float eps) {
+  WS_OP("batch_norm");
   const Tensor& X = x.value();
   check_f32("batch_norm", X, "x");
   WS_CHECK(X.ndim() == 2, "batch_norm: x must be [rows, features], got ", X.shape().str());
@@ -70,6 +73,7 @@ Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_
 }
 
 Var dropout(const Var& x, float p, bool training, uint64_t seed, uint64_t offset) {
+  WS_OP("dropout");
   check_f32("dropout", x.value(), "x");
   WS_CHECK(p >= 0.0f && p <= 1.0f, "dropout: p must be in [0, 1], got ", p);
   if (!training || p == 0.0f) return x;
@@ -87,6 +91,7 @@ Var dropout(const Var& x, float p, bool training, uint64_t seed, uint64_t offset
 }
 
 Var l2_normalize(const Var& x, float eps) {
+  WS_OP("l2_normalize");
   const Tensor& X = x.value();
   check_f32("l2_normalize", X, "x");
   WS_CHECK(X.ndim() >= 1, "l2_normalize: x must have at least one dimension, got ", X.shape().str());

@@ -1,6 +1,7 @@
 // Sums and means over all elements, over rows, and over the last dimension.
 #include "engine/ops.h"
 #include "kernels/reduce.h"
+#include "engine/trace.h"
 
 namespace ws {
 
@@ -39,15 +40,26 @@ Var per_row(const Var& x, float scale, const char* name) {
 }
 }  // namespace
 
-Var sum(const Var& x) { return total(x, 1.0f, "sum"); }
-Var mean(const Var& x) { return total(x, x.numel() ? 1.0f / float(x.numel()) : 0.0f, "mean"); }
-Var row_sum(const Var& x) { return per_row(x, 1.0f, "row_sum"); }
+Var sum(const Var& x) {
+  WS_OP("sum");
+  return total(x, 1.0f, "sum");
+}
+Var mean(const Var& x) {
+  WS_OP("mean");
+  return total(x, x.numel() ? 1.0f / float(x.numel()) : 0.0f, "mean");
+}
+Var row_sum(const Var& x) {
+  WS_OP("row_sum");
+  return per_row(x, 1.0f, "row_sum");
+}
 Var row_mean(const Var& x) {
+  WS_OP("row_mean");
   int64_t C = x.value().cols();
   return per_row(x, C ? 1.0f / float(C) : 0.0f, "row_mean");
 }
 
 Var sum_rows(const Var& x) {
+  WS_OP("sum_rows");
   check_f32("sum_rows", x.value(), "x");
   Device d = x.device();
   int64_t R = x.value().rows(), C = x.value().cols();

@@ -1,10 +1,12 @@
 // reshape, concat and split along the last dimension.
 #include "engine/ops.h"
 #include "kernels/copy.h"
+#include "engine/trace.h"
 
 namespace ws {
 
 Var reshape(const Var& x, Shape s) {
+  WS_OP("reshape");
   WS_CHECK(s.numel() == x.numel(), "reshape: ", x.value().shape().str(), " to ", s.str());
   Var out(x.value().reshape(s), needs_grad({&x}));
   if (out.requires_grad())
@@ -16,6 +18,7 @@ Var reshape(const Var& x, Shape s) {
 }
 
 Var slice_rows(const Var& x, int64_t begin, int64_t end) {
+  WS_OP("slice_rows");
   Var out(x.value().slice_rows(begin, end), needs_grad({&x}));
   if (out.requires_grad())
     record([x, out, begin, end] {
@@ -29,6 +32,7 @@ Var slice_rows(const Var& x, int64_t begin, int64_t end) {
 }
 
 Var concat_last(const std::vector<Var>& parts) {
+  WS_OP("concat_last");
   WS_CHECK(!parts.empty(), "concat_last: no inputs");
   const Tensor& first = parts[0].value();
   int64_t R = first.rows(), C = 0;
@@ -69,6 +73,7 @@ Var concat_last(const std::vector<Var>& parts) {
 }
 
 std::vector<Var> split_last(const Var& x, const std::vector<int64_t>& sizes) {
+  WS_OP("split_last");
   check_f32("split_last", x.value(), "x");
   const Tensor& X = x.value();
   int64_t R = X.rows(), C = X.cols(), total = 0;

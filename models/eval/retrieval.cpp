@@ -10,7 +10,7 @@
 
 namespace ws {
 
-Tensor cosine_similarity_matrix(const Tensor& x) {
+Tensor cosine_similarity_matrix(const Tensor& x, Device gemm_on) {
   WS_CHECK(x.defined() && x.dtype() == DType::F32 && x.ndim() == 2, "cosine_similarity_matrix: x must be F32 [N, D], got ",
            x.defined() ? describe(x) : "none");
   const int64_t N = x.size(0), D = x.size(1);
@@ -23,8 +23,14 @@ Tensor cosine_similarity_matrix(const Tensor& x) {
     for (int64_t c = 0; c < D; ++c) row[c] *= inv;
   }
   Tensor sim = Tensor::empty({N, N});
-  if (N > 0) gemm(false, true, N, N, D, 1.0f, u.data(), D, u.data(), D, 0.0f, sim.f32(), N, Device::cpu());
-  return sim;
+  if (N == 0) return sim;
+  if (gemm_on.is_cpu()) {
+    gemm(false, true, N, N, D, 1.0f, u.data(), D, u.data(), D, 0.0f, sim.f32(), N, Device::cpu());
+    return sim;
+  }
+  Tensor ud = Tensor::from(u, {N, D}, gemm_on), sd = Tensor::empty({N, N}, DType::F32, gemm_on);
+  gemm(false, true, N, N, D, 1.0f, ud.f32(), D, ud.f32(), D, 0.0f, sd.f32(), N, gemm_on);
+  return sd.to(Device::cpu());
 }
 
 std::vector<int64_t> nearest_rows(const Tensor& sim, int64_t query, const std::vector<int64_t>& gallery, int k) {
@@ -129,7 +135,7 @@ nlohmann::json RetrievalReport::to_json() const {
           {"pairs", pairs_j}};
 }
 
-RetrievalReport retrieval_report(const EmbeddingSet& set, const std::string& split, const std::vector<int>& ks) {
+RetrievalReport retrieval_report(const EmbeddingSet& set, const std::string& split, const std::vector<int>& ks, Device d) {
   RetrievalReport rep;
   rep.split = split;
   rep.centring = centring_of(set);
@@ -144,7 +150,7 @@ RetrievalReport retrieval_report(const EmbeddingSet& set, const std::string& spl
     keys.push_back(set.rows[size_t(r)].object);
     archs.push_back(set.rows[size_t(r)].arch);
   }
-  Tensor sim = cosine_similarity_matrix(Tensor::from(gather_embeddings(set, rows), {n, D}));
+  Tensor sim = cosine_similarity_matrix(Tensor::from(gather_embeddings(set, rows), {n, D}), d);
   auto add_pair = [&](const std::string& qa, const std::string& ga, const std::vector<int64_t>& q,
                       const std::vector<int64_t>& g) {
     rep.pairs.push_back({qa, ga, retrieval_recall(sim, keys, q, g, ks), random_ranking_recall(keys, q, g, ks)});

@@ -17,8 +17,9 @@
 namespace ws {
 
 // x F32 [N, D] (any device) -> cosine similarities F32 [N, N] on the host (rows scaled to
-// unit length, zero rows stay zero; one GEMM).
-Tensor cosine_similarity_matrix(const Tensor& x);
+// unit length, zero rows stay zero; one GEMM, on `gemm_on`: the [N, N] product is the
+// cost for tens of thousands of rows).
+Tensor cosine_similarity_matrix(const Tensor& x, Device gemm_on = Device::cpu());
 
 // The k gallery rows most similar to `query` by sim [N, N] (host), most similar first;
 // ties go to the lower row. `query` itself is never returned.
@@ -61,7 +62,9 @@ struct RetrievalReport {
 Tensor random_embeddings(int64_t n, int64_t dim, uint64_t seed);
 
 // Fails when the split has no rows.
-RetrievalReport retrieval_report(const EmbeddingSet& set, const std::string& split, const std::vector<int>& ks = {1, 5, 10});
+// The similarity GEMM runs on `d`; the ranking on the host.
+RetrievalReport retrieval_report(const EmbeddingSet& set, const std::string& split, const std::vector<int>& ks = {1, 5, 10},
+                                 Device d = Device::cpu());
 std::string format_retrieval_report(const RetrievalReport& r);
 
 // Queries for a retrieval picture: up to `count` rows of the split, query i of class

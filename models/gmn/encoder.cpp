@@ -95,7 +95,8 @@ void GmnEncoder::init(uint64_t seed) const {
 Var GmnEncoder::forward(const GraphBatch& g) const {
   const int64_t h = cfg_.hidden;
   // ---- pre-encoder, nodes: W_x[sin(a layer + c); sin(a' order + c'); E[type]] then Linear h->h
-  Var hn = concat_last({sin(n_layer_(Var(g.node_layer))), sin(n_order_(Var(g.node_order))), n_type_(g.node_type)});
+  Var hn = concat_last({sin(n_layer_(Var(g.node_layer))), sin(n_order_(Var(g.node_order))),
+                        n_type_(g.node_type, &g.node_type_grouped)});
   Var node = n_in_(n_proj_(hn));
 
   // ---- pre-encoder, edges. Layer, type and position parts take few distinct values (the
@@ -104,7 +105,7 @@ Var GmnEncoder::forward(const GraphBatch& g) const {
   std::vector<Var> proj = split_last(e_proj_.w, {h, 3 * h});  // [W_val | W_rest]
   // The configured gains (GmnConfig) applied to a weight; gain 1 adds no op.
   auto scaled = [](const Var& w, float gain) { return gain == 1.0f ? w : mul_scalar(w, gain); };
-  Var statics = concat_last({sin(e_layer_(Var(g.static_layer))), e_type_(g.static_type),
+  Var statics = concat_last({sin(e_layer_(Var(g.static_layer))), e_type_(g.static_type, &g.static_type_grouped),
                              sin(linear(Var(g.static_pos), scaled(e_pos_.w, cfg_.position_scale), e_pos_.b))});
   Var table = e_in_(linear(statics, proj[1], e_proj_.b));  // [U, h]
   Var w_val = matmul(e_in_.w, proj[0]);                      // [h, h]

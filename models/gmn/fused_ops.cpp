@@ -6,6 +6,7 @@
 #include "kernels/gmn.h"
 #include "kernels/reduce.h"
 #include "kernels/segment.h"
+#include "engine/trace.h"
 
 namespace ws {
 
@@ -15,6 +16,7 @@ float beta_of(const GradSlot& s) { return s.accumulate ? 1.0f : 0.0f; }
 
 Var edge_linear(const Var& x, const Var& w, const Var& b, const std::vector<EdgeGather>& gathers,
                 const Var& residual, bool relu) {
+  WS_OP("edge_linear");
   const Tensor &X = x.value(), &W = w.value();
   check_f32("edge_linear", X, "x");
   check_f32("edge_linear", W, "weight");
@@ -93,6 +95,7 @@ Var edge_linear(const Var& x, const Var& w, const Var& b, const std::vector<Edge
 
 Var readout_relu_mean(const Var& x, const Var& w, const Var& b, const Csr& graphs, const Tensor& edge_graph,
                       const Tensor& inv_count) {
+  WS_OP("readout_relu_mean");
   const Tensor &X = x.value(), &W = w.value(), &B = b.value();
   check_f32("readout_relu_mean", X, "x");
   Device d = common_device("readout_relu_mean", {&X, &W, &B, &edge_graph, &inv_count, &graphs.offsets});
@@ -101,7 +104,12 @@ Var readout_relu_mean(const Var& x, const Var& w, const Var& b, const Csr& graph
   const int64_t E = X.size(0), K = X.size(1), C = W.size(0), G = graphs.segments();
   WS_CHECK(edge_graph.numel() == E && inv_count.numel() == G, "readout_relu_mean: edge_graph ",
            describe(edge_graph), " / inv_count ", describe(inv_count), " for ", E, " rows and ", G, " graphs");
-  std::vector<int32_t> offs = graphs.offsets.to_vector_i32();
+  // Graph boundaries on the host (the tile loop below splits rows by graph): the batch's
+  // host copy when it has one, else read from the device.
+  std::vector<int32_t> read;
+  if (!graphs.host_offsets) read = graphs.offsets.to_vector_i32();
+  const std::vector<int32_t>& offs = graphs.host_offsets ? *graphs.host_offsets : read;
+  WS_CHECK(int64_t(offs.size()) == G + 1, "readout_relu_mean: ", offs.size(), " host offsets for ", G, " graphs");
   WS_CHECK(offs.front() == 0 && offs.back() == E, "readout_relu_mean: graph offsets end at ", offs.back(),
            " for ", E, " rows");
   const int64_t nb = (C + 7) / 8, tile = d.is_cuda() ? 65536 : 4096;

@@ -28,6 +28,6 @@ Embedding Embedding::declare(ParamSet& ps, const std::string& name, int64_t coun
   return {ps.add(name + ".weight", {count, dim})};
 }
 
-Var Embedding::operator()(const Tensor& ids) const { return embedding(table, ids); }
+Var Embedding::operator()(const Tensor& ids, const Csr* grouped) const { return embedding(table, ids, grouped); }
 
 }  // namespace ws

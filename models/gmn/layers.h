@@ -4,6 +4,7 @@
 #pragma once
 #include <string>
 
+#include "engine/ops.h"
 #include "engine/params.h"
 
 namespace ws {
@@ -26,7 +27,8 @@ struct Embedding {
   Var table;  // [count, dim]
   static Embedding declare(ParamSet& ps, const std::string& name, int64_t count, int64_t dim);
   void init(uint64_t seed, uint64_t stream) const { init_normal(table, 0.0f, 1.0f, seed, stream); }
-  Var operator()(const Tensor& ids) const;
+  // ids I32 [N] -> [N, dim]; `grouped`: their checked CSR (see ops.h embedding).
+  Var operator()(const Tensor& ids, const Csr* grouped = nullptr) const;
 };
 
 }  // namespace ws

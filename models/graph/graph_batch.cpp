@@ -1,98 +1,166 @@
 #include "models/graph/graph_batch.h"
 
 #include <map>
+#include <memory>
+
+#include "engine/trace.h"
+#include "kernels/batch_index.h"
+#include "kernels/gather.h"
+#include "kernels/segment.h"
+#include "models/graph/device_graph.h"
 
 namespace ws {
 
 namespace {
-Tensor to_tensor(const std::vector<int32_t>& v, Device d) { return Tensor::from(v, {int64_t(v.size())}, d); }
-Tensor to_tensor(const std::vector<float>& v, Shape s, Device d) { return Tensor::from(v, s, d); }
+// One part of a concatenated grouping: its key grouping, and where its keys and
+// positions start in the batch.
+struct GroupPart {
+  const KeyGrouping* g;
+  int64_t key_base;
+  int32_t pos_base;
+};
 
-// Stable counting sort of positions by key: CSR offsets [n_keys+1] and the permutation.
-Csr group_by(const std::vector<int32_t>& key, int64_t n_keys, Device d) {
-  std::vector<int32_t> offsets(size_t(n_keys + 1), 0), perm(key.size());
-  for (int32_t k : key) ++offsets[size_t(k) + 1];
-  for (int64_t i = 0; i < n_keys; ++i) offsets[size_t(i + 1)] += offsets[size_t(i)];
-  std::vector<int32_t> fill(offsets.begin(), offsets.end() - 1);
-  for (size_t e = 0; e < key.size(); ++e) perm[size_t(fill[size_t(key[e])]++)] = int32_t(e);
-  return {to_tensor(offsets, d), to_tensor(perm, d)};
+// The batch CSR over `keys` keys that lists, per key, the parts' positions part after
+// part (kernels/batch_index.h): checked by construction.
+Csr concat_groupings(const std::vector<GroupPart>& parts, int64_t keys, int64_t positions, Device d) {
+  Csr c{Tensor::zeros({keys + 1}, DType::I32, d), Tensor::empty({positions}, DType::I32, d)};
+  int32_t* off = c.offsets.i32();
+  for (const GroupPart& p : parts)
+    grouped_offsets_add(off, keys, p.g->offsets.i32(), p.g->keys(), p.key_base, d);
+  Tensor cursor = c.offsets.slice_rows(0, keys).clone();
+  for (const GroupPart& p : parts) {
+    grouped_place(c.perm.i32(), cursor.i32(), p.g->offsets.i32(), p.g->perm.i32(), p.g->key.i32(),
+                  p.g->perm.numel(), p.key_base, p.pos_base, d);
+    grouped_advance(cursor.i32(), p.g->offsets.i32(), p.g->keys(), p.key_base, d);
+  }
+  c.checked = true;
+  return c;
 }
-}  // namespace
 
-GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates,
-                            const std::vector<const float*>& params, Device d) {
+// reference_of: for batches with reference graphs, each NeRF's graph -> its reference graph.
+GraphBatch assemble(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,
+                    const std::vector<int32_t>* reference_of, Device d) {
+  WS_TRACE("graph batch");
   WS_CHECK(templates.size() == params.size() && !templates.empty(), "make_graph_batch: ", templates.size(),
            " templates for ", params.size(), " parameter vectors");
   GraphBatch b;
   b.device = d;
   b.graphs = int64_t(templates.size());
-  for (const GraphTemplate* t : templates) {
-    b.nodes += t->nodes;
-    b.edges += t->edges;
-  }
-  std::vector<float> node_layer, node_order, value(size_t(b.edges)), s_layer, s_pos;
-  std::vector<int32_t> node_type, sid(size_t(b.edges)), src(size_t(b.edges)), dst(size_t(b.edges)), s_type;
-  std::vector<int32_t> edge_graph(size_t(b.edges));
-  std::vector<float> inv_count;
-  std::vector<int32_t> dst_off = {0}, src_off = {0}, src_perm, edge_off = {0}, node_off = {0};
-  node_layer.reserve(size_t(b.nodes));
-  std::map<const GraphTemplate*, int32_t> static_base;  // templates share their statics within a batch
-  int64_t n0 = 0, e0 = 0;
-  for (size_t g = 0; g < templates.size(); ++g) {
-    const GraphTemplate& t = *templates[g];
+  const int64_t G = b.graphs;
+  std::vector<std::shared_ptr<const DeviceGraph>> dev;
+  std::map<const GraphTemplate*, size_t> first_use;  // distinct templates share their statics
+  std::vector<size_t> distinct;                       // graph indices of first uses, in order
+  std::vector<int32_t> static_base(static_cast<size_t>(G));
+  std::vector<int32_t> edge_off = {0}, node_off = {0};
+  for (int64_t g = 0; g < G; ++g) {
+    const GraphTemplate& t = *templates[size_t(g)];
+    WS_CHECK(params[size_t(g)], "make_graph_batch: graph ", g, " (", t.arch.name, ") has no parameters");
     b.arch_names.push_back(t.arch.name);
-    auto it = static_base.find(&t);
-    if (it == static_base.end()) {
-      it = static_base.emplace(&t, int32_t(s_type.size())).first;
-      for (const EdgeStatic& s : t.statics) {
-        s_layer.push_back(float(s.layer));
-        s_type.push_back(s.type);
-        s_pos.insert(s_pos.end(), s.pos, s.pos + 3);
-      }
+    dev.push_back(device_graph(t, d));
+    auto it = first_use.find(&t);
+    if (it == first_use.end()) {
+      it = first_use.emplace(&t, size_t(g)).first;
+      distinct.push_back(size_t(g));
+      static_base[size_t(g)] = int32_t(b.statics);
+      b.statics += dev.back()->statics;
+    } else {
+      static_base[size_t(g)] = static_base[it->second];
     }
-    for (int64_t n = 0; n < t.nodes; ++n) {
-      node_layer.push_back(float(t.node_layer[size_t(n)]));
-      node_order.push_back(float(t.node_order[size_t(n)]));
-      node_type.push_back(t.node_type[size_t(n)]);
-      dst_off.push_back(int32_t(e0) + t.dst_offsets[size_t(n + 1)]);
-      src_off.push_back(int32_t(e0) + t.src_offsets[size_t(n + 1)]);
-    }
-    const float* p = params[g];
-    for (int64_t e = 0; e < t.edges; ++e) {
-      size_t k = size_t(e0 + e);
-      value[k] = p[t.param_index[size_t(e)]];
-      sid[k] = it->second + t.static_id[size_t(e)];
-      src[k] = int32_t(n0) + t.src[size_t(e)];
-      dst[k] = int32_t(n0) + t.dst[size_t(e)];
-      src_perm.push_back(int32_t(e0) + t.src_perm[size_t(e)]);
-      edge_graph[k] = int32_t(g);
-    }
-    inv_count.push_back(t.edges ? 1.0f / float(t.edges) : 0.0f);
-    n0 += t.nodes;
-    e0 += t.edges;
-    edge_off.push_back(int32_t(e0));
-    node_off.push_back(int32_t(n0));
+    b.nodes += t.nodes;
+    b.edges += t.edges;
+    WS_CHECK(b.edges < (int64_t(1) << 31) && b.nodes < (int64_t(1) << 31), "make_graph_batch: ", b.edges,
+             " edges exceed 32-bit indices");
+    edge_off.push_back(int32_t(b.edges));
+    node_off.push_back(int32_t(b.nodes));
   }
-  WS_CHECK(b.edges < (int64_t(1) << 31), "make_graph_batch: ", b.edges, " edges exceed 32-bit indices");
-  b.statics = int64_t(s_type.size());
-  b.node_layer = to_tensor(node_layer, {b.nodes, 1}, d);
-  b.node_order = to_tensor(node_order, {b.nodes, 1}, d);
-  b.node_type = to_tensor(node_type, d);
-  b.edge_value = to_tensor(value, {b.edges, 1}, d);
-  b.static_id = to_tensor(sid, d);
-  b.static_layer = to_tensor(s_layer, {b.statics, 1}, d);
-  b.static_type = to_tensor(s_type, d);
-  b.static_pos = to_tensor(s_pos, {b.statics, 3}, d);
-  b.src = to_tensor(src, d);
-  b.dst = to_tensor(dst, d);
-  b.by_dst = {to_tensor(dst_off, d), Tensor()};
-  b.by_src = {to_tensor(src_off, d), to_tensor(src_perm, d)};
-  b.by_static = group_by(sid, b.statics, d);
-  b.edges_of_graph = {to_tensor(edge_off, d), Tensor()};
-  b.nodes_of_graph = {to_tensor(node_off, d), Tensor()};
-  b.edge_graph = to_tensor(edge_graph, d);
-  b.inv_edge_count = to_tensor(inv_count, {b.graphs}, d);
+
+  // The uploads: every graph's parameters in one buffer, the small integer tables in another.
+  std::vector<float> all_params(static_cast<size_t>(b.edges));
+  for (int64_t g = 0; g < G; ++g)
+    std::copy(params[size_t(g)], params[size_t(g)] + templates[size_t(g)]->edges, all_params.begin() + edge_off[size_t(g)]);
+  const Tensor p_dev = Tensor::from(all_params, {b.edges}, d);
+  std::vector<int32_t> table = edge_off;
+  table.insert(table.end(), node_off.begin(), node_off.end());
+  Csr refs_host;
+  std::vector<int32_t> ref_off, ref_perm;
+  if (reference_of) {
+    const int64_t M = int64_t(reference_of->size());
+    ref_off.resize(size_t(G + 1));
+    ref_perm.resize(size_t(M));
+    int64_t bad = csr_from_index_host(reference_of->data(), M, G, ref_off.data(), ref_perm.data());
+    WS_CHECK(bad < 0, "make_graph_batch: reference graph ", bad, " is outside the batch");
+    table.insert(table.end(), reference_of->begin(), reference_of->end());
+    table.insert(table.end(), ref_off.begin(), ref_off.end());
+    table.insert(table.end(), ref_perm.begin(), ref_perm.end());
+  }
+  const Tensor t_dev = Tensor::from(table, {int64_t(table.size())}, d);
+  b.edges_of_graph = {t_dev.view_at(0, {G + 1}), Tensor(), true,
+                      std::make_shared<const std::vector<int32_t>>(edge_off)};
+  b.nodes_of_graph = {t_dev.view_at(G + 1, {G + 1}), Tensor(), true,
+                      std::make_shared<const std::vector<int32_t>>(node_off)};
+  if (reference_of) {
+    const int64_t M = int64_t(reference_of->size()), at = 2 * (G + 1);
+    b.reference_of = t_dev.view_at(at, {M});
+    b.references_grouped = {t_dev.view_at(at + M, {G + 1}), t_dev.view_at(at + M + G + 1, {M}), true,
+                            std::make_shared<const std::vector<int32_t>>(ref_off)};
+  }
+
+  // Per-graph pieces, written into their rows on the device.
+  b.node_layer = Tensor::empty({b.nodes, 1}, DType::F32, d);
+  b.node_order = Tensor::empty({b.nodes, 1}, DType::F32, d);
+  b.node_type = Tensor::empty({b.nodes}, DType::I32, d);
+  b.edge_value = Tensor::empty({b.edges, 1}, DType::F32, d);
+  b.static_id = Tensor::empty({b.edges}, DType::I32, d);
+  b.src = Tensor::empty({b.edges}, DType::I32, d);
+  b.dst = Tensor::empty({b.edges}, DType::I32, d);
+  b.edge_graph = Tensor::empty({b.edges}, DType::I32, d);
+  b.by_dst = {Tensor::empty({b.nodes + 1}, DType::I32, d), Tensor(), true};
+  b.by_src = {Tensor::empty({b.nodes + 1}, DType::I32, d), Tensor::empty({b.edges}, DType::I32, d), true};
+  copy_add_i32(nullptr, b.by_dst.offsets.i32(), 1, 0, d);
+  copy_add_i32(nullptr, b.by_src.offsets.i32(), 1, 0, d);
+  std::vector<GroupPart> by_static, by_node_type;
+  for (int64_t g = 0; g < G; ++g) {
+    const DeviceGraph& t = *dev[size_t(g)];
+    const int32_t n0 = node_off[size_t(g)], e0 = edge_off[size_t(g)];
+    b.node_layer.slice_rows(n0, n0 + t.nodes).copy_from(t.node_layer);
+    b.node_order.slice_rows(n0, n0 + t.nodes).copy_from(t.node_order);
+    b.node_type.slice_rows(n0, n0 + t.nodes).copy_from(t.node_type);
+    // value[e] = the graph's parameter param_index[e]
+    gather_rows(p_dev.f32() + e0, t.param_index.i32(), b.edge_value.f32() + e0, t.edges, 1, false, d);
+    copy_add_i32(t.static_id.i32(), b.static_id.i32() + e0, t.edges, static_base[size_t(g)], d);
+    copy_add_i32(t.src.i32(), b.src.i32() + e0, t.edges, n0, d);
+    copy_add_i32(t.dst.i32(), b.dst.i32() + e0, t.edges, n0, d);
+    copy_add_i32(nullptr, b.edge_graph.i32() + e0, t.edges, int32_t(g), d);
+    copy_add_i32(t.src_perm.i32(), b.by_src.perm.i32() + e0, t.edges, e0, d);
+    copy_add_i32(t.dst_offsets.i32() + 1, b.by_dst.offsets.i32() + n0 + 1, t.nodes, e0, d);
+    copy_add_i32(t.src_offsets.i32() + 1, b.by_src.offsets.i32() + n0 + 1, t.nodes, e0, d);
+    by_static.push_back({&t.edges_by_static, static_base[size_t(g)], e0});
+    by_node_type.push_back({&t.nodes_by_type, 0, n0});
+  }
+  b.static_layer = Tensor::empty({b.statics, 1}, DType::F32, d);
+  b.static_type = Tensor::empty({b.statics}, DType::I32, d);
+  b.static_pos = Tensor::empty({b.statics, 3}, DType::F32, d);
+  std::vector<GroupPart> by_static_type;
+  for (size_t g : distinct) {
+    const DeviceGraph& t = *dev[g];
+    const int32_t s0 = static_base[g];
+    b.static_layer.slice_rows(s0, s0 + t.statics).copy_from(t.static_layer);
+    b.static_type.slice_rows(s0, s0 + t.statics).copy_from(t.static_type);
+    b.static_pos.slice_rows(s0, s0 + t.statics).copy_from(t.static_pos);
+    by_static_type.push_back({&t.statics_by_type, 0, s0});
+  }
+  b.by_static = concat_groupings(by_static, b.statics, b.edges, d);
+  b.node_type_grouped = concat_groupings(by_node_type, kNodeTypeSlots, b.nodes, d);
+  b.static_type_grouped = concat_groupings(by_static_type, kEdgeTypeSlots, b.statics, d);
+  b.inv_edge_count = Tensor::empty({G}, DType::F32, d);
+  inverse_counts(b.edges_of_graph.offsets.i32(), b.inv_edge_count.f32(), G, d);
   return b;
+}
+}  // namespace
+
+GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates,
+                            const std::vector<const float*>& params, Device d) {
+  return assemble(templates, params, nullptr, d);
 }
 
 GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,
@@ -113,10 +181,7 @@ GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates, 
     }
     reference_of.push_back(it->second);
   }
-  GraphBatch b = make_graph_batch(ts, ps, d);
-  b.reference_of = to_tensor(reference_of, d);
-  b.references_grouped = csr_from_index(b.reference_of, b.graphs);
-  return b;
+  return assemble(ts, ps, &reference_of, d);
 }
 
 }  // namespace ws

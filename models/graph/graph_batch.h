@@ -1,6 +1,9 @@
 // A batch of parameter graphs on one device: templates concatenated with node offsets,
 // edge values from each NeRF's flat parameters. Edges stay sorted by destination, so
 // the CSRs below serve the encoder's segment means and deterministic backward passes.
+// Assembled on the device from the templates' device copies (device_graph.h, uploaded
+// once per architecture): a batch costs two uploads (every graph's parameters in one
+// buffer, and the small per-graph offsets) and no host read. Its CSRs are `checked`.
 #pragma once
 #include <string>
 #include <vector>
@@ -17,19 +20,21 @@ struct GraphBatch {
 
   // Nodes: layer and order as F32 [N,1] (they feed sin features), type I32 [N].
   Tensor node_layer, node_order, node_type;
+  Csr node_type_grouped;  // node_type's CSR over the kNodeTypeSlots types (embedding backward)
   // Edges: value F32 [E,1]; static_id I32 [E] into the distinct static tuples below.
   Tensor edge_value, static_id;
   // Distinct [layer, type, p0, p1, p2] of the templates in the batch: layer F32 [U,1],
   // type I32 [U], pos F32 [U,3].
   Tensor static_layer, static_type, static_pos;
+  Csr static_type_grouped;  // static_type's CSR over the kEdgeTypeSlots types
   Tensor src, dst;       // I32 [E], global node ids
   Csr by_dst;            // offsets [N+1] over the edges (identity order)
   Csr by_src;            // offsets [N+1], perm [E]
   Csr by_static;         // offsets [U+1], perm [E]
-  Csr edges_of_graph;    // offsets [G+1]
+  Csr edges_of_graph;    // offsets [G+1] (also on the host: host_offsets)
   Tensor edge_graph;     // I32 [E]: the graph of each edge
   Tensor inv_edge_count; // F32 [G]: 1 / edges of the graph (the readout's mean)
-  Csr nodes_of_graph;    // offsets [G+1]
+  Csr nodes_of_graph;    // offsets [G+1] (also on the host)
   // Reference graphs (GmnConfig::reference), appended after the NeRFs' graphs:
   // reference_of I32 [main] gives each NeRF's graph its reference graph (>= main), and
   // references_grouped is its CSR over the G graphs. Undefined without references.

@@ -218,14 +218,23 @@ GraphTemplate permute_nodes(const GraphTemplate& g, const std::vector<int32_t>& 
   return p;
 }
 
+namespace {
+std::mutex g_templates_mu;
+std::map<std::string, std::unique_ptr<GraphTemplate>> g_templates;  // never erased
+}  // namespace
+
 const GraphTemplate& graph_template(const ArchSpec& arch) {
-  static std::mutex mu;
-  static std::map<std::string, std::unique_ptr<GraphTemplate>> cache;
   std::string key = arch.to_json().dump();
-  std::lock_guard<std::mutex> lock(mu);
-  auto& slot = cache[key];
+  std::lock_guard<std::mutex> lock(g_templates_mu);
+  auto& slot = g_templates[key];
   if (!slot) slot = std::make_unique<GraphTemplate>(build_graph_template(arch));
   return *slot;
+}
+
+bool is_shared_template(const GraphTemplate* t) {
+  std::lock_guard<std::mutex> lock(g_templates_mu);
+  auto it = g_templates.find(t->arch.to_json().dump());
+  return it != g_templates.end() && it->second.get() == t;
 }
 
 std::vector<float> GraphTemplate::edge_features(const std::vector<float>& params) const {

@@ -45,8 +45,12 @@ struct GraphTemplate {
   std::vector<float> edge_features(const std::vector<float>& params) const;
 };
 
-// The cached template of an architecture (built on first use; thread-safe).
+// The cached template of an architecture (built on first use; thread-safe). Such
+// templates live as long as the program, so their device copies are cached too
+// (device_graph.h).
 const GraphTemplate& graph_template(const ArchSpec& arch);
+// True for a template graph_template() returned.
+bool is_shared_template(const GraphTemplate* t);
 // Builds without the cache (tests).
 GraphTemplate build_graph_template(const ArchSpec& arch);
 

@@ -9,6 +9,7 @@
 #include "kernels/gemm.h"
 #include "kernels/nerf_heads.h"
 #include "kernels/triplane.h"
+#include "engine/trace.h"
 
 namespace ws {
 
@@ -30,6 +31,7 @@ void check_params(const char* op, const Var& p, const char* what, int64_t B, int
 }  // namespace
 
 Tensor freq_encode(const Tensor& x, int bands) {
+  WS_OP("freq_encode");
   check_f32("freq_encode", x, "x");
   WS_CHECK(x.ndim() >= 1 && x.cols() == 3, "freq_encode: positions must be [..., 3], got ", x.shape().str());
   Shape os = x.shape();
@@ -40,6 +42,7 @@ Tensor freq_encode(const Tensor& x, int bands) {
 }
 
 Var triplane_sample(const Var& planes, const Tensor& x, int R, int C) {
+  WS_OP("triplane_sample");
   const char* op = "triplane_sample";
   check_positions(op, x);
   WS_CHECK(R >= 2 && C >= 1, op, ": resolution ", R, " and channels ", C, " (need R >= 2, C >= 1)");
@@ -79,6 +82,7 @@ HashGridLevels hash_grid_levels(const ArchSpec& arch) {
 }
 
 Var hash_grid_encode(const Var& tables, const Tensor& x, const ArchSpec& arch) {
+  WS_OP("hash_grid_encode");
   const char* op = "hash_grid_encode";
   check_positions(op, x);
   const HashGridLevels g = hash_grid_levels(arch);
@@ -106,6 +110,7 @@ std::pair<int64_t, int64_t> encoding_columns(const ArchSpec& a) {
 }
 
 Var field_input(const ArchSpec& a, const Tensor& x, const Var& encoding) {
+  WS_OP("field_input");
   const char* op = "field_input";
   check_positions(op, x);
   const int64_t B = x.size(0), S = x.size(1), W = a.mlp_input_dim(), P = a.encoding_params();
@@ -173,6 +178,7 @@ MlpLayout mlp_layout(const char* op, const std::vector<int>& widths) {
 
 Var batched_mlp(const Var& x, const Var& weights, const std::vector<int>& widths, MlpActivation act,
                 int64_t x_grad_begin, int64_t x_grad_end) {
+  WS_OP("batched_mlp");
   const char* op = "batched_mlp";
   const Tensor &X = x.value(), &Wt = weights.value();
   check_f32(op, X, "x");
@@ -243,6 +249,7 @@ Var batched_mlp(const Var& x, const Var& weights, const std::vector<int>& widths
 }
 
 Var nerf_heads(const Var& o, const Tensor& x) {
+  WS_OP("nerf_heads");
   const char* op = "nerf_heads";
   const Tensor& O = o.value();
   check_f32(op, O, "o");

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "engine/ops.h"
+#include "engine/trace.h"
 
 namespace ws {
 
@@ -38,6 +39,7 @@ float* zeroed_grad(const Var& v) {
 
 Composited composite(const Var& rgb, const Var& sigma, const Tensor& delta, const Tensor& rays, const Var& background,
                      float early_stop) {
+  WS_OP("composite");
   const Tensor &C = rgb.value(), &BG = background.value();
   int64_t N = check_samples("composite", sigma.value(), delta, rays);
   check_f32("composite", C, "rgb");
@@ -73,6 +75,7 @@ Composited composite(const Var& rgb, const Var& sigma, const Tensor& delta, cons
 }
 
 Tensor composite_weights(const Tensor& sigma, const Tensor& delta, const Tensor& rays, float early_stop) {
+  WS_OP("composite_weights");
   int64_t N = check_samples("composite_weights", sigma, delta, rays);
   Device d = common_device("composite_weights", {&sigma, &delta, &rays});
   Tensor w = Tensor::zeros({N}, DType::F32, d);  // samples on no ray keep 0

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "engine/ops.h"
+#include "engine/trace.h"
 
 namespace ws {
 
@@ -39,12 +40,13 @@ void check_inputs(const Tensor& origins, const Tensor& dirs, const Tensor& nerf,
 }
 }  // namespace
 
-SampleBatch march(const Tensor& origins, const Tensor& dirs, const Tensor& nerf, int64_t B, const Tensor& occupancy,
-                  int res, const MarchOptions& opt) {
+PackedSamples march_packed(const Tensor& origins, const Tensor& dirs, const Tensor& nerf, int64_t B,
+                           const Tensor& occupancy, int res, const MarchOptions& opt) {
+  WS_OP("march");
   check_inputs(origins, dirs, nerf, B, occupancy, res, opt);
   Device d = common_device("march", {&origins, &dirs, &nerf, &occupancy});
   int64_t R = origins.size(0), S = opt.max_samples;
-  int64_t bad = march_check_order(nerf.i32(), R, B, d);
+  int64_t bad = opt.trust_order ? -1 : march_check_order(nerf.i32(), R, B, d);
   if (bad >= 0) {
     std::vector<int32_t> v = nerf.slice_rows(bad > 0 ? bad - 1 : 0, bad + 1).to_vector_i32();
     fail(str_cat("march: ray ", bad, " has NeRF index ", v.back(),
@@ -55,39 +57,52 @@ SampleBatch march(const Tensor& origins, const Tensor& dirs, const Tensor& nerf,
   MarchRays rays{origins.f32(), dirs.f32(), nerf.i32(), R};
   MarchParams params{opt.step, opt.jitter, opt.seed, occupancy.defined() ? occupancy.u8() : nullptr,
                      occupancy.defined() ? occupancy_bytes(res) : 0, occupancy.defined() ? res : 1};
-  ScratchBuffer counts(size_t(R) * sizeof(int64_t), d), incl(size_t(R) * sizeof(int64_t), d),
-      groups(size_t(B) * sizeof(MarchGroup), d);
-  march_count(rays, params, counts.as<int64_t>(), d);
-  march_scan(counts.as<int64_t>(), incl.as<int64_t>(), R, d);
-  march_groups(nerf.i32(), R, counts.as<int64_t>(), incl.as<int64_t>(), B, S, groups.as<MarchGroup>(), d);
-
-  // Where each NeRF's kept rays go in the output: a scan over B, on the host.
-  std::vector<MarchGroup> g(static_cast<size_t>(B));
-  copy_bytes(g.data(), Device::cpu(), groups.as<MarchGroup>(), d, g.size() * sizeof(MarchGroup));
-  SampleBatch out;
+  ScratchBuffer counts(size_t(R) * sizeof(int64_t), d), incl(size_t(R) * sizeof(int64_t), d);
+  PackedSamples out;
   out.nerfs = B;
   out.max_samples = S;
+  out.groups = Tensor::empty({B * int64_t(sizeof(MarchGroup))}, DType::U8, d);
+  out.kept = Tensor::empty({1}, DType::I32, d);
+  MarchGroup* groups = reinterpret_cast<MarchGroup*>(out.groups.u8());
+  march_count(rays, params, counts.as<int64_t>(), d);
+  march_scan(counts.as<int64_t>(), incl.as<int64_t>(), R, d);
+  march_groups(nerf.i32(), R, counts.as<int64_t>(), incl.as<int64_t>(), B, S, groups, d);
+  march_bases(groups, B, out.kept.i32(), d);
+
+  out.x = Tensor::empty({B, S, 3}, DType::F32, d);
+  out.t = Tensor::empty({B * S}, DType::F32, d);
+  out.delta = Tensor::empty({B * S}, DType::F32, d);
+  out.rays = Tensor::empty({R, 2}, DType::I32, d);
+  out.ray_index = Tensor::empty({R}, DType::I32, d);
+  march_padding(groups, B, S, out.x.f32(), out.t.f32(), out.delta.f32(), d);
+  march_fill(rays, params, counts.as<int64_t>(), incl.as<int64_t>(), groups, out.kept.i32(), S, out.x.f32(),
+             out.t.f32(), out.delta.f32(), out.rays.i32(), out.ray_index.i32(), d);
+  return out;
+}
+
+SampleBatch march(const Tensor& origins, const Tensor& dirs, const Tensor& nerf, int64_t B, const Tensor& occupancy,
+                  int res, const MarchOptions& opt) {
+  PackedSamples p = march_packed(origins, dirs, nerf, B, occupancy, res, opt);
+  std::vector<MarchGroup> g(static_cast<size_t>(B));
+  p.groups.copy_to_host(g.data(), g.size() * sizeof(MarchGroup));
+  SampleBatch out;
+  out.nerfs = B;
+  out.max_samples = p.max_samples;
   out.samples.resize(size_t(B));
   out.rays_in.resize(size_t(B));
   out.rays_kept.resize(size_t(B));
   int64_t kept = 0;
   for (size_t b = 0; b < g.size(); ++b) {
-    g[b].out_base = kept;
     kept += g[b].kept;
     out.samples[b] = g[b].used;
     out.rays_in[b] = g[b].end - g[b].first;
     out.rays_kept[b] = g[b].kept;
   }
-  copy_bytes(groups.as<MarchGroup>(), d, g.data(), Device::cpu(), g.size() * sizeof(MarchGroup));
-
-  out.x = Tensor::empty({B, S, 3}, DType::F32, d);
-  out.t = Tensor::empty({B * S}, DType::F32, d);
-  out.delta = Tensor::empty({B * S}, DType::F32, d);
-  out.rays = Tensor::empty({kept, 2}, DType::I32, d);
-  out.ray_index = Tensor::empty({kept}, DType::I32, d);
-  march_padding(groups.as<MarchGroup>(), B, S, out.x.f32(), out.t.f32(), out.delta.f32(), d);
-  march_fill(rays, params, counts.as<int64_t>(), incl.as<int64_t>(), groups.as<MarchGroup>(), S, out.x.f32(),
-             out.t.f32(), out.delta.f32(), out.rays.i32(), out.ray_index.i32(), d);
+  out.x = p.x;
+  out.t = p.t;
+  out.delta = p.delta;
+  out.rays = p.rays.slice_rows(0, kept);
+  out.ray_index = p.ray_index.slice_rows(0, kept);
   return out;
 }
 

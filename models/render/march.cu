@@ -2,6 +2,7 @@
 #include <cub/device/device_scan.cuh>
 
 #include "engine/allocator.h"
+#include "engine/transfers.h"
 #include "kernels/launch_cuda.cuh"
 #include "models/render/march_kernels.h"
 
@@ -16,7 +17,7 @@ void march_scan(const int64_t* counts, int64_t* incl, int64_t R) {
   // 64-bit integer sums (counts are int64 so CUB accumulates in 64 bits): exact, in any order.
   size_t temp_bytes = 0;
   WS_CUDA_CHECK(cub::DeviceScan::InclusiveSum(nullptr, temp_bytes, counts, incl, R));
-  ScratchBuffer temp(temp_bytes, Device::cuda());
+  ScratchBuffer temp(temp_bytes, current_cuda_device());
   WS_CUDA_CHECK(cub::DeviceScan::InclusiveSum(temp.as<void>(), temp_bytes, counts, incl, R));
 }
 
@@ -25,28 +26,32 @@ void march_groups(const int32_t* nerf, int64_t R, const int64_t* counts, const i
   march_groups_impl<CudaExec>(nerf, R, counts, incl, B, max_samples, groups);
 }
 
+void march_bases(MarchGroup* groups, int64_t B, int32_t* kept) { march_bases_impl<CudaExec>(groups, B, kept); }
+
 void march_padding(const MarchGroup* groups, int64_t B, int64_t max_samples, float* x, float* t, float* delta) {
   march_padding_impl<CudaExec>(groups, B, max_samples, x, t, delta);
 }
 
 void march_fill(const MarchRays& r, const MarchParams& p, const int64_t* counts, const int64_t* incl,
-                const MarchGroup* groups, int64_t max_samples, float* x, float* t, float* delta, int32_t* rays,
-                int32_t* ray_index) {
-  march_fill_impl<CudaExec>(r, p, counts, incl, groups, max_samples, x, t, delta, rays, ray_index);
+                const MarchGroup* groups, const int32_t* kept, int64_t max_samples, float* x, float* t, float* delta,
+                int32_t* rays, int32_t* ray_index) {
+  march_fill_impl<CudaExec>(r, p, counts, incl, groups, kept, max_samples, x, t, delta, rays, ray_index);
 }
 
 int64_t march_check_order(const int32_t* nerf, int64_t R, int64_t B) {
   if (R <= 0) return -1;
-  ScratchBuffer first_bad(sizeof(unsigned long long), Device::cuda());
+  ScratchBuffer first_bad(sizeof(unsigned long long), current_cuda_device());
   unsigned long long* fb = first_bad.as<unsigned long long>();
   unsigned long long none = (unsigned long long)R;
-  copy_bytes(fb, Device::cuda(), &none, Device::cpu(), sizeof(none));
+  count_upload(sizeof(none));
+  copy_bytes(fb, current_cuda_device(), &none, Device::cpu(), sizeof(none));
   // atomicMin: which thread finds a bad ray is data-dependent; the minimum is not.
   CudaExec::for_n(R, [=] __device__(int64_t i) {
     if (nerf[i] < 0 || nerf[i] >= B || (i > 0 && nerf[i] < nerf[i - 1])) atomicMin(fb, (unsigned long long)i);
   });
   unsigned long long bad = 0;
-  copy_bytes(&bad, Device::cpu(), fb, Device::cuda(), sizeof(bad));
+  count_host_read(sizeof(bad));
+  copy_bytes(&bad, Device::cpu(), fb, current_cuda_device(), sizeof(bad));
   return bad == none ? -1 : int64_t(bad);
 }
 

@@ -22,6 +22,9 @@ struct MarchOptions {
   // vary the seed per step.
   bool jitter = false;
   uint64_t seed = 0;
+  // The caller built `nerf` non-decreasing in [0, B) itself: skip checking it (on a GPU
+  // the check reads its answer back, a sync).
+  bool trust_order = false;
 };
 
 struct SampleBatch {
@@ -41,8 +44,23 @@ struct SampleBatch {
 
 // origins, dirs F32 [R,3] (world; dirs unit length), nerf I32 [R] (the NeRF of each ray,
 // non-decreasing in [0, B)), occupancy U8 [B, occupancy_bytes(res)] or undefined (every
-// cell occupied); all on one device -> the samples, on that device.
+// cell occupied); all on one device -> the samples, on that device. Reads the per-NeRF
+// counts back (one host read) to size rays and fill the host vectors.
 SampleBatch march(const Tensor& origins, const Tensor& dirs, const Tensor& nerf, int64_t nerfs,
                   const Tensor& occupancy, int res, const MarchOptions& opt);
+
+// march() without the read back, for callers that keep every count on the device (the
+// rendering loss): rays [R,2] and ray_index [R] list the kept rays first (as march()'s),
+// then the dropped ones as (0, 0) with their input index; `kept` I32 [1] counts the kept.
+struct PackedSamples {
+  int64_t nerfs = 0, max_samples = 0;  // B, S
+  Tensor x, t, delta;                  // as SampleBatch
+  Tensor rays;                         // I32 [R, 2]
+  Tensor ray_index;                    // I32 [R]
+  Tensor kept;                         // I32 [1]: rows [0, kept) of rays are the kept rays
+  Tensor groups;                       // U8 [B * sizeof(MarchGroup)]: per-NeRF counts
+};
+PackedSamples march_packed(const Tensor& origins, const Tensor& dirs, const Tensor& nerf, int64_t nerfs,
+                           const Tensor& occupancy, int res, const MarchOptions& opt);
 
 }  // namespace ws

@@ -1,5 +1,6 @@
 #include "models/render/march_kernels.h"
 
+#include "engine/transfers.h"
 #include "models/render/ray_exec.h"
 
 namespace ws {
@@ -21,6 +22,11 @@ void march_groups(const int32_t* nerf, int64_t R, const int64_t* counts, const i
   march_groups_impl<CpuExec>(nerf, R, counts, incl, B, max_samples, groups);
 }
 
+void march_bases(MarchGroup* groups, int64_t B, int32_t* kept, Device d) {
+  WS_DISPATCH_CUDA(d, cuda::march_bases(groups, B, kept));
+  march_bases_impl<CpuExec>(groups, B, kept);
+}
+
 void march_padding(const MarchGroup* groups, int64_t B, int64_t max_samples, float* x, float* t, float* delta,
                    Device d) {
   WS_DISPATCH_CUDA(d, cuda::march_padding(groups, B, max_samples, x, t, delta));
@@ -28,20 +34,22 @@ void march_padding(const MarchGroup* groups, int64_t B, int64_t max_samples, flo
 }
 
 void march_fill(const MarchRays& r, const MarchParams& p, const int64_t* counts, const int64_t* incl,
-                const MarchGroup* groups, int64_t max_samples, float* x, float* t, float* delta, int32_t* rays,
-                int32_t* ray_index, Device d) {
-  WS_DISPATCH_CUDA(d, cuda::march_fill(r, p, counts, incl, groups, max_samples, x, t, delta, rays, ray_index));
-  march_fill_impl<CpuRayExec>(r, p, counts, incl, groups, max_samples, x, t, delta, rays, ray_index);
+                const MarchGroup* groups, const int32_t* kept, int64_t max_samples, float* x, float* t, float* delta,
+                int32_t* rays, int32_t* ray_index, Device d) {
+  WS_DISPATCH_CUDA(d, cuda::march_fill(r, p, counts, incl, groups, kept, max_samples, x, t, delta, rays, ray_index));
+  march_fill_impl<CpuRayExec>(r, p, counts, incl, groups, kept, max_samples, x, t, delta, rays, ray_index);
 }
 
 int64_t march_check_order(const int32_t* nerf, int64_t R, int64_t B, Device d) {
   if (d.is_cuda()) {
 #ifdef WS_CUDA
+    use_device(d);
     return cuda::march_check_order(nerf, R, B);
 #else
     fail_no_cuda("march_check_order");
 #endif
   }
+  count_host_read(sizeof(int64_t));  // the GPU path reads its answer back: count the same here
   for (int64_t i = 0; i < R; ++i)
     if (nerf[i] < 0 || nerf[i] >= B || (i > 0 && nerf[i] < nerf[i - 1])) return i;
   return -1;

@@ -103,7 +103,7 @@ struct MarchParams {
 
 // Per NeRF: its rays [first, end) of the input, the scan value before its first ray
 // (base), how many rays fit the budget (kept), their samples (used), where its kept rays
-// go in the output (out_base, filled on the host).
+// go in the output (out_base, march_bases).
 struct MarchGroup {
   int64_t first, end, base, kept, used, out_base;
 };
@@ -198,17 +198,38 @@ void march_padding_impl(const MarchGroup* groups, int64_t B, int64_t max_samples
   });
 }
 
+// out_base of every group (a scan over the B groups, on one thread: B is small) and the
+// total of kept rays into kept [1]: where each NeRF's kept rays go in the output.
+template <class Exec>
+void march_bases_impl(MarchGroup* groups, int64_t B, int32_t* kept) {
+  Exec::for_n(1, [=] WS_HD(int64_t) {
+    int64_t s = 0;
+    for (int64_t b = 0; b < B; ++b) {
+      groups[b].out_base = s;
+      s += groups[b].kept;
+    }
+    kept[0] = int32_t(s);
+  });
+}
+
 // Kept rays write their samples (x [B*S,3], t, delta [B*S]), their (first slot, count)
-// into rays [R',2] and their input index into ray_index [R'].
+// into rows [0, kept) of rays [R,2] and their input index into ray_index [R]; dropped
+// rays follow in input order, as (0, 0) with their input index.
 template <class Exec>
 void march_fill_impl(MarchRays r, MarchParams p, const int64_t* counts, const int64_t* incl,
-                     const MarchGroup* groups, int64_t max_samples, float* x, float* t, float* delta,
-                     int32_t* rays, int32_t* ray_index) {
+                     const MarchGroup* groups, const int32_t* kept, int64_t max_samples, float* x, float* t,
+                     float* delta, int32_t* rays, int32_t* ray_index) {
   Exec::for_n(r.n, [=] WS_HD(int64_t i) {
     int32_t b = r.nerf[i];
     const MarchGroup& g = groups[b];
     int64_t k = i - g.first;
-    if (k >= g.kept) return;  // over the budget: dropped
+    if (k >= g.kept) {  // over the budget: dropped, after every kept ray (g.first - g.out_base drop before b)
+      int64_t j = kept[0] + (g.first - g.out_base) + (k - g.kept);
+      rays[2 * j] = 0;
+      rays[2 * j + 1] = 0;
+      ray_index[j] = int32_t(i);
+      return;
+    }
     int64_t j = g.out_base + k, start = int64_t(b) * max_samples + incl[i] - counts[i] - g.base;
     rays[2 * j] = int32_t(start);
     rays[2 * j + 1] = int32_t(counts[i]);  // <= max_samples
@@ -226,11 +247,12 @@ void march_count(const MarchRays& r, const MarchParams& p, int64_t* counts, Devi
 void march_scan(const int64_t* counts, int64_t* incl, int64_t R, Device d);
 void march_groups(const int32_t* nerf, int64_t R, const int64_t* counts, const int64_t* incl, int64_t B,
                   int64_t max_samples, MarchGroup* groups, Device d);
+void march_bases(MarchGroup* groups, int64_t B, int32_t* kept, Device d);
 void march_padding(const MarchGroup* groups, int64_t B, int64_t max_samples, float* x, float* t, float* delta,
                    Device d);
 void march_fill(const MarchRays& r, const MarchParams& p, const int64_t* counts, const int64_t* incl,
-                const MarchGroup* groups, int64_t max_samples, float* x, float* t, float* delta, int32_t* rays,
-                int32_t* ray_index, Device d);
+                const MarchGroup* groups, const int32_t* kept, int64_t max_samples, float* x, float* t, float* delta,
+                int32_t* rays, int32_t* ray_index, Device d);
 // The first ray whose NeRF index is outside [0, B) or below its predecessor's; -1 if none.
 int64_t march_check_order(const int32_t* nerf, int64_t R, int64_t B, Device d);
 
@@ -240,10 +262,11 @@ void march_count(const MarchRays& r, const MarchParams& p, int64_t* counts);
 void march_scan(const int64_t* counts, int64_t* incl, int64_t R);
 void march_groups(const int32_t* nerf, int64_t R, const int64_t* counts, const int64_t* incl, int64_t B,
                   int64_t max_samples, MarchGroup* groups);
+void march_bases(MarchGroup* groups, int64_t B, int32_t* kept);
 void march_padding(const MarchGroup* groups, int64_t B, int64_t max_samples, float* x, float* t, float* delta);
 void march_fill(const MarchRays& r, const MarchParams& p, const int64_t* counts, const int64_t* incl,
-                const MarchGroup* groups, int64_t max_samples, float* x, float* t, float* delta, int32_t* rays,
-                int32_t* ray_index);
+                const MarchGroup* groups, const int32_t* kept, int64_t max_samples, float* x, float* t, float* delta,
+                int32_t* rays, int32_t* ray_index);
 int64_t march_check_order(const int32_t* nerf, int64_t R, int64_t B);
 }  // namespace cuda
 #endif

@@ -5,6 +5,7 @@
 #include "engine/ops.h"
 #include "kernels/reduce.h"
 #include "models/render/occupancy_kernels.h"
+#include "engine/trace.h"
 
 namespace ws {
 
@@ -22,6 +23,7 @@ OccupancyGrid::OccupancyGrid(int64_t nerfs, Device device, const OccupancyOption
 }
 
 bool OccupancyGrid::update(int64_t step, const DensityFn& density) {
+  WS_TRACE("occupancy_update");
   if (step % opt_.update_every != 0) return false;
   Device d = device();
   int64_t B = nerfs_;

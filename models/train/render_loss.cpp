@@ -1,8 +1,10 @@
 #include "models/train/render_loss.h"
 
-#include "engine/rng.h"
+#include "engine/trace.h"
+#include "kernels/batch_index.h"
 #include "models/render/composite.h"
 #include "models/render/march.h"
+#include "models/train/render_loss_kernels.h"
 
 namespace ws {
 
@@ -13,109 +15,88 @@ struct Draw {
   uint64_t seed, step;
 };
 
+PoolView view_of(const TeacherPool& p) {
+  return {p.origins.f32(), p.dirs.f32(),  p.color.f32(), p.opacity.f32(),
+          p.rays(),        p.empty_cells.numel() ? p.empty_cells.i32() : nullptr, p.empty_cells.numel()};
+}
+
+// Everything on the device, from the teacher pools and Philox draws: no upload, and no
+// host read but the evaluation's error.
 RenderLossResult run(const Decoder& dec, const Var& z, const std::vector<const TeacherPool*>& pools,
                      const RenderLossConfig& cfg, const Draw& draw, Device d) {
   const int64_t B = int64_t(pools.size()), Rn = cfg.rays_per_nerf, S = cfg.samples_per_nerf;
   const int64_t BG = draw.train ? cfg.bg_points : 0, block = S + BG;
   WS_CHECK(B > 0 && z.value().size(0) == B, "rendering loss: ", B, " NeRFs for embeddings ", z.value().shape().str());
+  WS_CHECK(Rn > 0, "rendering loss: rays_per_nerf must be positive, got ", Rn);
   const int res = pools[0]->occupancy_res;
   const float step = pools[0]->render_step;
-  // ---- rays, backgrounds and background points, on the host
-  std::vector<float> o, dir, bg(size_t(3 * B)), tgt_pool;  // tgt_pool: teacher colour + opacity per ray
-  std::vector<int32_t> nerf;
-  std::vector<uint8_t> occ;
-  std::vector<float> bg_x(size_t(B * BG * 3));
+  const int64_t bytes = pools[0]->occupancy.numel();
+  // ---- rays, backgrounds and background points, drawn per NeRF from its pool
+  const int64_t R = B * Rn, P = B * block;
+  Tensor o = Tensor::empty({R, 3}, DType::F32, d), dir = Tensor::empty({R, 3}, DType::F32, d),
+         tgt_pool = Tensor::empty({R, 4}, DType::F32, d), nerf = Tensor::empty({R}, DType::I32, d),
+         bg = Tensor::empty({B, 3}, DType::F32, d), occ = Tensor::empty({B, bytes}, DType::U8, d);
+  Tensor x = Tensor::empty({P, 3}, DType::F32, d), delta = Tensor::empty({P}, DType::F32, d);
   for (int64_t b = 0; b < B; ++b) {
     const TeacherPool& p = *pools[size_t(b)];
     WS_CHECK(p.rays() > 0, "rendering loss: NeRF ", b, " has an empty teacher pool (nothing visible)");
-    WS_CHECK(p.occupancy_res == res && p.render_step == step,
+    WS_CHECK(p.occupancy_res == res && p.render_step == step && p.occupancy.numel() == bytes,
              "rendering loss: NeRFs of one batch must share occupancy resolution and render step");
-    Rng rng(draw.seed, draw.step * 1000003ULL + uint64_t(b));
-    for (int c = 0; c < 3; ++c) bg[size_t(3 * b + c)] = draw.train ? rng.uniform() : 1.0f;
-    const float *po = p.origins.f32(), *pd = p.dirs.f32(), *pc = p.color.f32(), *pa = p.opacity.f32();
-    for (int64_t r = 0; r < Rn; ++r) {
-      int64_t q = draw.train ? rng.below(p.rays()) : r % p.rays();
-      o.insert(o.end(), po + 3 * q, po + 3 * q + 3);
-      dir.insert(dir.end(), pd + 3 * q, pd + 3 * q + 3);
-      tgt_pool.insert(tgt_pool.end(), {pc[3 * q], pc[3 * q + 1], pc[3 * q + 2], pa[q]});
-      nerf.push_back(int32_t(b));
-    }
-    occ.insert(occ.end(), p.occupancy.u8(), p.occupancy.u8() + p.occupancy.numel());
-    for (int64_t k = 0; k < BG; ++k) {  // a uniform point in a random empty cell (or anywhere, if none)
-      float* x = &bg_x[size_t((b * BG + k) * 3)];
-      if (p.empty_cells.empty()) {
-        for (int a = 0; a < 3; ++a) x[a] = rng.uniform();
-        continue;
-      }
-      int32_t cell = p.empty_cells[size_t(rng.below(int64_t(p.empty_cells.size())))];
-      int32_t idx[3] = {cell / (res * res), cell / res % res, cell % res};
-      for (int a = 0; a < 3; ++a) x[a] = (float(idx[a]) + rng.uniform()) / float(res);
-    }
+    WS_CHECK(p.origins.device() == d, "rendering loss: NeRF ", b, "'s teacher pool is on ", p.origins.device().str(),
+             ", the loss on ", d.str());
+    const DrawPlan plan{draw.train, draw.seed, draw.step * 1000003ULL + uint64_t(b), Rn, BG, res};
+    draw_rays(view_of(p), plan, int32_t(b), bg.f32() + 3 * b, o.f32() + 3 * b * Rn, dir.f32() + 3 * b * Rn,
+              tgt_pool.f32() + 4 * b * Rn, nerf.i32() + b * Rn, d);
+    if (BG) draw_background_points(view_of(p), plan, x.f32() + 3 * (b * block + S), d);
+    occ.slice_rows(b, b + 1).copy_from(p.occupancy.reshape({1, bytes}));
   }
-  // ---- the decoder's samples along the rays
+  // ---- the decoder's samples along the rays (kept rays first; their count stays on the device)
   MarchOptions mo;
   mo.step = step;
   mo.max_samples = S;
   mo.jitter = draw.train;
   mo.seed = draw.seed * 7919ULL + draw.step;
-  const int64_t R = int64_t(nerf.size());
-  SampleBatch sb = march(Tensor::from(o, {R, 3}, d), Tensor::from(dir, {R, 3}, d), Tensor::from(nerf, {R}, d), B,
-                         Tensor::from(occ, {B, int64_t(occ.size()) / B}, d), res, mo);
+  mo.trust_order = true;  // nerf is b-major by construction
+  PackedSamples sb = march_packed(o, dir, nerf, B, occ, res, mo);
   // Decoder points, NeRF-major: block b = its S sample slots, then its BG background points.
-  const int64_t P = B * block;
-  Tensor x = Tensor::empty({P, 3}, DType::F32, d), delta = Tensor::zeros({P}, DType::F32, d);
-  Tensor bgx = BG ? Tensor::from(bg_x, {B * BG, 3}, d) : Tensor();
-  for (int64_t b = 0; b < B; ++b) {
-    x.view_at(b * block * 3, {S, 3}).copy_from(sb.x.view_at(b * S * 3, {S, 3}));
-    delta.view_at(b * block, {S}).copy_from(sb.delta.view_at(b * S, {S}));
-    if (BG) x.view_at((b * block + S) * 3, {BG, 3}).copy_from(bgx.view_at(b * BG * 3, {BG, 3}));
-  }
-  std::vector<int32_t> rays = sb.rays.to_vector_i32(), ray_in = sb.ray_index.to_vector_i32();
-  const int64_t K = sb.kept();
-  std::vector<float> ray_bg(size_t(3 * K)), target(size_t(3 * K));
-  for (int64_t k = 0; k < K; ++k) {
-    int64_t b = rays[size_t(2 * k)] / S;
-    rays[size_t(2 * k)] += int32_t(b * BG);  // slots shift by the background points of earlier NeRFs
-    const float* t = &tgt_pool[size_t(4 * ray_in[size_t(k)])];
-    for (int c = 0; c < 3; ++c) {
-      float bc = bg[size_t(3 * b + c)];
-      ray_bg[size_t(3 * k + c)] = bc;
-      target[size_t(3 * k + c)] = t[c] + (1.0f - t[3]) * bc;
-    }
-  }
-  std::vector<int32_t> point_nerf(static_cast<size_t>(P)), offsets(size_t(B + 1)), bg_rows, bg_of_row;
-  for (int64_t b = 0; b <= B; ++b) offsets[size_t(b)] = int32_t(b * block);
-  for (int64_t i = 0; i < P; ++i) point_nerf[size_t(i)] = int32_t(i / block);
-  for (int64_t b = 0; b < B; ++b)
-    for (int64_t k = 0; k < BG; ++k) bg_rows.push_back(int32_t(b * block + S + k));
-  Csr by_nerf{Tensor::from(offsets, {B + 1}, d), Tensor()};
+  decoder_points(sb.x.f32(), sb.delta.f32(), B, S, BG, x.f32(), delta.f32(), d);
+  Tensor rays = Tensor::empty({R, 2}, DType::I32, d), ray_bg = Tensor::empty({R, 3}, DType::F32, d),
+         target = Tensor::empty({R, 3}, DType::F32, d);
+  ray_targets(sb.rays.i32(), sb.ray_index.i32(), sb.kept.i32(), nerf.i32(), tgt_pool.f32(), bg.f32(), R, BG,
+              rays.i32(), ray_bg.f32(), target.f32(), d);
+  Tensor point_nerf = Tensor::empty({P}, DType::I32, d);
+  Csr by_nerf{Tensor::empty({B + 1}, DType::I32, d), Tensor(), true};
+  iota_div_i32(point_nerf.i32(), P, block, 1, 0, d);            // point i -> NeRF i / block
+  iota_div_i32(by_nerf.offsets.i32(), B + 1, 1, int32_t(block), 0, d);  // NeRF b's points start at b * block
 
   // ---- decoder, rendering, losses
-  Var out = dec.forward(z, x, Tensor::from(point_nerf, {P}, d), by_nerf);
+  Var out;
+  {
+    WS_TRACE("decoder");
+    out = dec.forward(z, x, point_nerf, by_nerf);
+  }
+  WS_TRACE("render loss");
   std::vector<Var> parts = split_last(out, {3, 1});
-  Composited c = composite(parts[0], reshape(parts[1], {P}), delta, Tensor::from(rays, {K, 2}, d),
-                           Var(Tensor::from(ray_bg, {K, 3}, d)));
-  Tensor tgt = Tensor::from(target, {K, 3}, d);
+  Composited c = composite(parts[0], reshape(parts[1], {P}), delta, rays, Var(ray_bg));
   RenderLossResult res_out;
-  res_out.rays = K;
-  for (int64_t v : sb.samples) res_out.samples += v;
   Var bg_rgb, bg_sigma, bgc;
   if (BG) {
-    Tensor rows = Tensor::from(bg_rows, {B * BG}, d);
-    std::vector<float> bgcol(size_t(3 * B * BG));
-    for (int64_t i = 0; i < B * BG; ++i)
-      for (int ch = 0; ch < 3; ++ch) bgcol[size_t(3 * i + ch)] = bg[size_t(3 * (i / BG) + ch)];
-    bgc = Var(Tensor::from(bgcol, {B * BG, 3}, d));
-    bg_rgb = gather_rows(parts[0], rows);
+    Tensor rows = Tensor::empty({B * BG}, DType::I32, d), colour = Tensor::empty({B * BG, 3}, DType::F32, d);
+    background_rows(bg.f32(), B, S, BG, rows.i32(), colour.f32(), d);
+    bgc = Var(colour);
+    bg_rgb = gather_rows(parts[0], rows);  // distinct rows: a deterministic backward on every device
     bg_sigma = gather_rows(parts[1], rows);
   }
-  Var loss = render_loss_terms(c.color, Var(tgt), bg_rgb, bg_sigma, bgc, step, cfg);
-  res_out.loss = loss;
-  if (!draw.train) {
-    std::vector<float> got = c.color.value().to_vector();
+  res_out.loss = render_loss_terms(c.color, Var(target), bg_rgb, bg_sigma, bgc, step, cfg, &sb.kept);
+  if (!draw.train) {  // evaluation: the pixels' error on the host
+    int32_t kept = 0;
+    sb.kept.copy_to_host(&kept, sizeof(kept));
+    std::vector<float> got = c.color.value().slice_rows(0, kept).to_vector(),
+                       want = target.slice_rows(0, kept).to_vector();
     double se = 0;
-    for (size_t i = 0; i < got.size(); ++i) se += double(got[i] - target[i]) * double(got[i] - target[i]);
+    for (size_t i = 0; i < got.size(); ++i) se += double(got[i] - want[i]) * double(got[i] - want[i]);
     res_out.mse = got.empty() ? 0 : se / double(got.size());
+    res_out.rays = kept;
   }
   return res_out;
 }
@@ -123,8 +104,9 @@ RenderLossResult run(const Decoder& dec, const Var& z, const std::vector<const T
 }  // namespace
 
 Var render_loss_terms(const Var& pixels, const Var& target, const Var& bg_rgb, const Var& bg_sigma,
-                      const Var& bg_colour, float delta, const RenderLossConfig& cfg) {
-  Var loss = mul_scalar(smooth_l1(pixels, target), cfg.fg_weight);
+                      const Var& bg_colour, float delta, const RenderLossConfig& cfg, const Tensor* rows_used) {
+  Var fg = rows_used ? smooth_l1_prefix(pixels, target, *rows_used) : smooth_l1(pixels, target);
+  Var loss = mul_scalar(fg, cfg.fg_weight);
   if (!bg_rgb.defined()) return loss;
   Var alpha = affine(exp(mul_scalar(bg_sigma, -delta)), -1.0f, 1.0f);  // [M,1]
   Var over = add(bg_colour, mul(concat_last({alpha, alpha, alpha}), sub(bg_rgb, bg_colour)));

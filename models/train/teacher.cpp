@@ -63,16 +63,18 @@ void render_candidates(const std::vector<NerfFile>& nerfs, const std::vector<std
   for (size_t b = 0; b < B; ++b) {
     TeacherPool& p = pools[first + b];
     int64_t q = int64_t(pa[b].size());
-    p.origins = Tensor::from(po[b], {q, 3});
-    p.dirs = Tensor::from(pd[b], {q, 3});
-    p.color = Tensor::from(pc[b], {q, 3});
-    p.opacity = Tensor::from(pa[b], {q});
-    p.occupancy = group[b].occupancy;
+    p.origins = Tensor::from(po[b], {q, 3}, d);
+    p.dirs = Tensor::from(pd[b], {q, 3}, d);
+    p.color = Tensor::from(pc[b], {q, 3}, d);
+    p.opacity = Tensor::from(pa[b], {q}, d);
+    p.occupancy = group[b].occupancy.to(d);
     p.occupancy_res = res;
     p.render_step = step;
     const uint8_t* bits = group[b].occupancy.u8();
+    std::vector<int32_t> empty;
     for (int64_t cell = 0; cell < int64_t(res) * res * res; ++cell)
-      if (!occupancy_bit(bits, cell)) p.empty_cells.push_back(int32_t(cell));
+      if (!occupancy_bit(bits, cell)) empty.push_back(int32_t(cell));
+    p.empty_cells = Tensor::from(empty, {int64_t(empty.size())}, d);
   }
 }
 }  // namespace

@@ -12,19 +12,22 @@
 
 namespace ws {
 
+// Every tensor lives on the device the pools were built for (the rendering loss draws
+// from them there, with no upload per step).
 struct TeacherPool {
-  Tensor origins, dirs;  // F32 [Q,3], world space, unit directions (CPU)
+  Tensor origins, dirs;  // F32 [Q,3], world space, unit directions
   Tensor color;          // F32 [Q,3]: sum_i w_i rgb_i
   Tensor opacity;        // F32 [Q]:   sum_i w_i
-  Tensor occupancy;      // U8 [occupancy_bytes(res)] (CPU)
+  Tensor occupancy;      // U8 [occupancy_bytes(res)]
   int occupancy_res = 96;
   float render_step = 0.0f;
-  std::vector<int32_t> empty_cells;
+  Tensor empty_cells;    // I32 [n]: the cells empty in the occupancy grid, increasing
   int64_t rays() const { return origins.defined() ? origins.size(0) : 0; }
 };
 
 // NeRFs of one architecture (any count) with their training cameras: renders random
-// pixels of those views (4x `pool_size` candidates) and keeps up to `pool_size` rays each.
+// pixels of those views (4x `pool_size` candidates) and keeps up to `pool_size` rays each,
+// in pools on d.
 std::vector<TeacherPool> build_teacher_pools(const std::vector<NerfFile>& nerfs,
                                              const std::vector<std::vector<PinholeCamera>>& cameras,
                                              int64_t pool_size, uint64_t seed, Device d);

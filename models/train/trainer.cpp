@@ -15,12 +15,14 @@
 #include "engine/optim.h"
 #include "engine/progress.h"
 #include "engine/schedule.h"
+#include "engine/trace.h"
 #include "models/gmn/checkpoint.h"
 #include "models/gmn/reference.h"
 #include "models/graph/graph_batch.h"
 #include "models/train/pair_sampler.h"
 #include "models/eval/probes.h"
 #include "models/train/siglip.h"
+#include "models/train/step_losses.h"
 
 namespace fs = std::filesystem;
 
@@ -160,8 +162,7 @@ struct Model {
 };
 
 struct BatchLoss {
-  Var loss;
-  double render = 0, contrastive = 0;
+  Var loss, render, contrastive;  // [1] each, on the device; a term the objective lacks is undefined
 };
 
 GraphBatch graph_batch(const SplitData& s, const std::vector<int64_t>& files, Device d) {
@@ -186,33 +187,36 @@ std::vector<int64_t> files_of(const SplitData& s, const SampledBatch& b, const s
 
 // z [2n, D]: rows 2k and 2k+1 are one object in two architectures (b.archs).
 Var contrastive(const Model& m, const TrainConfig& cfg, const Var& z_raw, const SampledBatch& b, Device d) {
+  WS_TRACE("siglip");
   const int64_t n_pairs = int64_t(b.objects.size() / 2);
   const Var z = cfg.contrastive_centring == "batch" ? centre_by_group(z_raw, b.archs) : z_raw;
-  std::vector<int32_t> even, odd;
-  for (int32_t k = 0; k < int32_t(n_pairs); ++k) {
-    even.push_back(2 * k);
-    odd.push_back(2 * k + 1);
-  }
-  return siglip_loss(gather_rows(z, Tensor::from(even, {n_pairs}, d)), gather_rows(z, Tensor::from(odd, {n_pairs}, d)),
-                     m.log_t, m.bias);
+  // [2n, D] as [n, 2D]: the even rows are the left halves, the odd rows the right ones (views, no index upload)
+  std::vector<Var> pair = split_last(reshape(slice_rows(z, 0, 2 * n_pairs), {n_pairs, 2 * z.shape()[1]}),
+                                     {z.shape()[1], z.shape()[1]});
+  return siglip_loss(pair[0], pair[1], m.log_t, m.bias);
 }
 
 BatchLoss batch_loss(const Model& m, const TrainConfig& cfg, const SplitData& s, const SampledBatch& b, uint64_t step,
                      Device d) {
   std::vector<int64_t> files = files_of(s, b, cfg.archs);
-  Var z = m.enc.forward(graph_batch(s, files, d));
+  const GraphBatch g = graph_batch(s, files, d);
+  Var z;
+  {
+    WS_TRACE("encoder");
+    z = m.enc.forward(g);
+  }
   BatchLoss out;
   std::vector<Var> terms;
   if (cfg.objective != "c") {
     std::vector<const TeacherPool*> pools;
     for (int64_t i : files) pools.push_back(&s.pools[size_t(i)]);
     Var r = rendering_loss(*m.dec, decoder_input(cfg.decoder_input, z, b.archs), pools, cfg.render, cfg.seed, step, d).loss;
-    out.render = r.value().item();
+    out.render = r;
     terms.push_back(r);
   }
   if (cfg.objective != "r" && b.paired && b.objects.size() >= 2) {
     Var c = contrastive(m, cfg, z, b, d);
-    out.contrastive = c.value().item();
+    out.contrastive = c;
     terms.push_back(cfg.objective == "c" ? c : mul_scalar(c, cfg.contrastive_weight));
   }
   WS_CHECK(!terms.empty(), "train: objective '", cfg.objective, "' has nothing to learn from this batch (",
@@ -390,7 +394,9 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
 
   bool pools = cfg.objective != "c";
   std::fprintf(stderr, "train: loading NeRFs%s\n", pools ? " and rendering teacher targets" : "");
+  std::optional<TraceRange> loading(std::in_place, "load");
   SplitData train_set = load_split(cfg, "train", pools, d), val_set = load_split(cfg, "val", pools, d);
+  loading.reset();
   WS_CHECK(!train_set.objects.empty(), "train: no training objects in ", cfg.data);
 
   Model m(cfg, d);
@@ -427,8 +433,11 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   for (; st.epoch < cfg.epochs; ++st.epoch, st.batch = 0) {
     std::vector<SampledBatch> batches = sampler.epoch(st.epoch);
     Progress bar(int64_t(batches.size()), str_cat("epoch ", st.epoch + 1, "/", cfg.epochs));
-    double sum_loss = 0, sum_r = 0, sum_c = 0;
-    int64_t n = 0;
+    // Losses stay on the device until read: when the bar redraws, at checkpoints, at the epoch's end.
+    StepLosses losses(int64_t(batches.size()), d);
+    const int64_t first_batch = st.batch, step_of_batch0 = st.step - st.batch;
+    int64_t unread = st.batch;  // rows [unread, st.batch) not yet brought to the host
+    float loss = 0;
     std::string probe_note;  // the latest mid-epoch probes, shown beside the loss
     auto e0 = std::chrono::steady_clock::now();
     for (; st.batch < int64_t(batches.size()); ++st.batch) {
@@ -437,22 +446,25 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
       m.enc_ps.zero_grad();
       m.head_ps.zero_grad();
       BatchLoss l = batch_loss(m, cfg, train_set, batches[size_t(st.batch)], uint64_t(st.step), d);
-      float loss = l.loss.value().item();
-      WS_CHECK(std::isfinite(loss), "train: the loss became ", loss, " at step ", st.step);
+      losses.record(st.batch, l.loss, l.render, l.contrastive);
       backward(l.loss);
-      oe.step(lr);
-      oh.step(lr * float(cfg.head_lr_scale));
+      {
+        WS_TRACE("optimizer");
+        oe.step(lr);
+        oh.step(lr * float(cfg.head_lr_scale));
+      }
       ++st.step;
       ++steps_here;
-      sum_loss += loss;
-      sum_r += l.render;
-      sum_c += l.contrastive;
-      ++n;
       if (cfg.probe_every > 0 && st.step % cfg.probe_every == 0 && st.batch + 1 < int64_t(batches.size()))
         probe_note = " | " + probe(embed_split(m, cfg, val_set, "val", d), double(st.step) / double(per_epoch)).brief();
-      bar.update(st.batch + 1, str_cat("loss ", loss, probe_note));
       bool stop = g_interrupted || (cfg.max_steps >= 0 && steps_here >= cfg.max_steps);
-      if (stop || st.step % cfg.checkpoint_every == 0) {
+      const bool checkpoint = stop || st.step % cfg.checkpoint_every == 0;
+      if (bar.due() || checkpoint) {  // one read: the losses since the last one (checked finite)
+        loss = losses.read(unread, st.batch + 1, step_of_batch0).back()[0];
+        unread = st.batch + 1;
+      }
+      bar.update(st.batch + 1, str_cat("loss ", loss, probe_note));
+      if (checkpoint) {
         RunState next = st;
         ++next.batch;
         save_state(run, m, oe, oh, next);
@@ -468,6 +480,14 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
         summary.epochs_done = st.epoch;
         return summary;
       }
+    }
+    double sum_loss = 0, sum_r = 0, sum_c = 0;
+    int64_t n = 0;
+    for (const std::array<float, 3>& v : losses.read(first_batch, int64_t(batches.size()), step_of_batch0)) {
+      sum_loss += v[0];
+      sum_r += v[1];
+      sum_c += v[2];
+      ++n;
     }
     const EmbeddingSet val_z = embed_split(m, cfg, val_set, "val", d);
     const double metric = validate(m, cfg, val_set, val_z.embeddings, d);

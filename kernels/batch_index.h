@@ -1,0 +1,82 @@
+// Integer bookkeeping for batches assembled on the device (graph batches, the rendering
+// loss): offset copies, inverse segment sizes, and the concatenation of per-part CSRs
+// that group positions by a key into one CSR over a shared key space. All I32.
+#pragma once
+#include "kernels/launch.h"
+
+namespace ws {
+
+// dst[i] = (src ? src[i] : 0) + add for i < n.
+void copy_add_i32(const int32_t* src, int32_t* dst, int64_t n, int32_t add, Device d);
+// dst[i] = i / div * mul + add for i < n (row -> block index maps and block offsets).
+void iota_div_i32(int32_t* dst, int64_t n, int64_t div, int32_t mul, int32_t add, Device d);
+// out[g] = 1 / (offsets[g+1] - offsets[g]), 0 for an empty segment; g < G.
+void inverse_counts(const int32_t* offsets, float* out, int64_t G, Device d);
+
+// Concatenating grouped CSRs. Part j groups its positions p < n_j by a local key
+// u < U_j (offsets part_off [U_j+1], perm part_perm [n_j] in stable order, part_key [n_j]
+// = the key of the p-th listed position); in the batch its key is key_base_j + u and its
+// positions are pos_base_j + part_perm[p]. The batch CSR lists, per key, the parts'
+// positions part after part: the stable grouping of the concatenated key array.
+// 1. batch_off [K+1] = 0, then per part: batch_off[k] += part_off[clamp(k - key_base, 0, U)].
+void grouped_offsets_add(int32_t* batch_off, int64_t K, const int32_t* part_off, int64_t U, int64_t key_base,
+                         Device d);
+// 2. cursor [K] = batch_off[0..K), then per part in order: place, then advance.
+void grouped_place(int32_t* perm, const int32_t* cursor, const int32_t* part_off, const int32_t* part_perm,
+                   const int32_t* part_key, int64_t n, int64_t key_base, int32_t pos_base, Device d);
+void grouped_advance(int32_t* cursor, const int32_t* part_off, int64_t U, int64_t key_base, Device d);
+
+#ifdef WS_CUDA
+namespace cuda {
+void copy_add_i32(const int32_t* src, int32_t* dst, int64_t n, int32_t add);
+void iota_div_i32(int32_t* dst, int64_t n, int64_t div, int32_t mul, int32_t add);
+void inverse_counts(const int32_t* offsets, float* out, int64_t G);
+void grouped_offsets_add(int32_t* batch_off, int64_t K, const int32_t* part_off, int64_t U, int64_t key_base);
+void grouped_place(int32_t* perm, const int32_t* cursor, const int32_t* part_off, const int32_t* part_perm,
+                   const int32_t* part_key, int64_t n, int64_t key_base, int32_t pos_base);
+void grouped_advance(int32_t* cursor, const int32_t* part_off, int64_t U, int64_t key_base);
+}  // namespace cuda
+#endif
+
+template <class Exec>
+void copy_add_i32_impl(const int32_t* src, int32_t* dst, int64_t n, int32_t add) {
+  Exec::for_n(n, [=] WS_HD(int64_t i) { dst[i] = (src ? src[i] : 0) + add; });
+}
+
+template <class Exec>
+void iota_div_i32_impl(int32_t* dst, int64_t n, int64_t div, int32_t mul, int32_t add) {
+  Exec::for_n(n, [=] WS_HD(int64_t i) { dst[i] = int32_t(i / div) * mul + add; });
+}
+
+template <class Exec>
+void inverse_counts_impl(const int32_t* offsets, float* out, int64_t G) {
+  Exec::for_n(G, [=] WS_HD(int64_t g) {
+    int32_t n = offsets[g + 1] - offsets[g];
+    out[g] = n ? 1.0f / float(n) : 0.0f;
+  });
+}
+
+template <class Exec>
+void grouped_offsets_add_impl(int32_t* batch_off, int64_t K, const int32_t* part_off, int64_t U, int64_t key_base) {
+  Exec::for_n(K + 1, [=] WS_HD(int64_t k) {
+    int64_t u = k - key_base;
+    u = u < 0 ? 0 : (u > U ? U : u);
+    batch_off[k] += part_off[u];
+  });
+}
+
+template <class Exec>
+void grouped_place_impl(int32_t* perm, const int32_t* cursor, const int32_t* part_off, const int32_t* part_perm,
+                        const int32_t* part_key, int64_t n, int64_t key_base, int32_t pos_base) {
+  Exec::for_n(n, [=] WS_HD(int64_t p) {
+    int32_t u = part_key[p];
+    perm[cursor[key_base + u] + (p - part_off[u])] = pos_base + part_perm[p];
+  });
+}
+
+template <class Exec>
+void grouped_advance_impl(int32_t* cursor, const int32_t* part_off, int64_t U, int64_t key_base) {
+  Exec::for_n(U, [=] WS_HD(int64_t u) { cursor[key_base + u] += part_off[u + 1] - part_off[u]; });
+}
+
+}  // namespace ws
