@@ -212,7 +212,7 @@ TEST_CASE("retrieval: centring per architecture removes an offset that hides the
     }
   // Every (split, arch) group now has mean zero; differences within a group are kept.
   const float* c = centred.embeddings.f32();
-  for (const std::string& sp : {"train", "val", "test"})
+  for (const char* sp : {"train", "val", "test"})
     for (const std::string& a : spec.archs) {
       std::vector<int64_t> rows = centred.select(sp, a);
       REQUIRE(rows.size() > 1);

@@ -88,7 +88,7 @@ TEST_CASE("train: an interrupted and resumed run ends with the same parameters a
         load_safetensors(resumed + "/last_heads.safetensors").get("dec.head.weight").to_vector());
 }
 
-TEST_CASE("train: --epochs 0 keeps the untrained encoder as the run's best (a baseline); negative epochs are refused") {
+TEST_CASE("train: --epochs 0 keeps the untrained encoder as the run's best (a baseline), and negative epochs are refused") {
   std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
   std::string run = test::temp_path("run_untrained");
   TrainConfig cfg = tiny_config(data, "rc");
