@@ -16,20 +16,6 @@ constexpr int64_t kE = 400000, kH = 128, kN = 45024, kS = 262144, kW = 64;
 
 using Inputs = std::function<std::vector<Tensor>()>;
 
-// C = op(A) op(B) by the textbook loop, in double.
-std::vector<float> naive_matmul(const Tensor& A, const Tensor& B, bool ta, bool tb) {
-  std::vector<float> a = A.to_vector(), b = B.to_vector();
-  int64_t M = ta ? A.size(1) : A.size(0), K = ta ? A.size(0) : A.size(1), N = tb ? B.size(0) : B.size(1);
-  std::vector<float> c(size_t(M * N));
-  for (int64_t i = 0; i < M; ++i)
-    for (int64_t j = 0; j < N; ++j) {
-      double s = 0;
-      for (int64_t k = 0; k < K; ++k) s += double(ta ? a[k * M + i] : a[i * K + k]) * double(tb ? b[j * K + k] : b[k * N + j]);
-      c[size_t(i * N + j)] = float(s);
-    }
-  return c;
-}
-
 double unary_reference(Unary op, double x) {
   switch (op) {
     case Unary::Relu: return x > 0 ? x : 0;

@@ -3,24 +3,8 @@
 
 using namespace ws;
 using ws::test::check_close;
+using ws::test::naive_matmul;
 using ws::test::random_tensor;
-
-namespace {
-// C = op(A) op(B) by the textbook triple loop, in double.
-std::vector<float> naive_matmul(const Tensor& A, const Tensor& B, bool ta, bool tb) {
-  std::vector<float> a = A.to_vector(), b = B.to_vector();
-  int64_t M = ta ? A.size(1) : A.size(0), K = ta ? A.size(0) : A.size(1), N = tb ? B.size(0) : B.size(1);
-  std::vector<float> c(size_t(M * N));
-  for (int64_t i = 0; i < M; ++i)
-    for (int64_t j = 0; j < N; ++j) {
-      double s = 0;
-      for (int64_t k = 0; k < K; ++k)
-        s += double(ta ? a[k * M + i] : a[i * K + k]) * double(tb ? b[j * K + k] : b[k * N + j]);
-      c[size_t(i * N + j)] = float(s);
-    }
-  return c;
-}
-}  // namespace
 
 // matmul and linear against the naive loop, their gradients and CPU/CUDA parity: the op
 // registry (tests/op_cases_engine.cpp). Here: the GEMM kernels behind them.

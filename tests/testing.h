@@ -16,6 +16,10 @@ Tensor random_tensor(Shape s, uint64_t seed, float lo = -1.0f, float hi = 1.0f, 
 // Uniform integers in [0, n).
 Tensor random_indices(int64_t count, int32_t n, uint64_t seed, Device d = Device::cpu());
 
+// C = op(A) op(B) by the textbook triple loop, in double (A, B F32 matrices; op = transpose
+// where ta / tb): the reference every matmul test compares against.
+std::vector<float> naive_matmul(const Tensor& A, const Tensor& B, bool ta, bool tb);
+
 // Checks |a - b| <= atol + rtol |b| element-wise; on failure reports the first mismatches.
 void check_close(const std::vector<float>& a, const std::vector<float>& b, double atol, double rtol,
                  const std::string& what);
