@@ -109,6 +109,26 @@ TEST_CASE("train: --epochs 0 keeps the untrained encoder as the run's best (a ba
                        Error);
 }
 
+TEST_CASE("train: keep last makes the final epoch's encoder the run's result") {
+  std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
+  std::string run = test::temp_path("run_keep_last");
+  TrainConfig cfg = tiny_config(data, "rc");
+  cfg.keep = "last";
+  train(cfg, run);
+  std::vector<nlohmann::json> epochs = read_train_log(run);
+  REQUIRE(epochs.size() == 2);
+  CHECK(epochs[0]["best"] == true);
+  CHECK(epochs[1]["best"] == true);  // every epoch replaces the result, whatever its PSNR
+  TensorFile best = load_safetensors(run + "/best.safetensors"), last = load_safetensors(run + "/last.safetensors");
+  ParamSet ps;
+  GmnEncoder enc(cfg.encoder, ps);
+  for (const Param& p : ps.params())
+    CHECK_MESSAGE(best.get(p.name).to_vector() == last.get(p.name).to_vector(), p.name, " differs from the last epoch's");
+  Preset bad = load_preset("tiny");
+  bad.json["train"]["keep"] = "first";
+  CHECK_THROWS_WITH_AS(TrainConfig::from_preset(bad), doctest::Contains("train.keep must be 'best' or 'last'"), Error);
+}
+
 TEST_CASE("train: objective c (no decoder) and r on one architecture") {
   std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
   TrainSummary c = train(tiny_config(data, "c"), test::temp_path("run_c"));

@@ -58,6 +58,9 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
   c.decoder_input = p.get_or<std::string>("train", "decoder_input", "raw");
   WS_CHECK(c.decoder_input == "raw" || c.decoder_input == "batch", "preset ", p.name,
            ": train.decoder_input must be 'raw' or 'batch', got '", c.decoder_input, "'");
+  c.keep = p.get_or<std::string>("train", "keep", "best");
+  WS_CHECK(c.keep == "best" || c.keep == "last", "preset ", p.name, ": train.keep must be 'best' or 'last', got '",
+           c.keep, "'");
   WS_CHECK(c.probe_every >= 0, "preset ", p.name, ": train.probe_every must be 0 or more, got ", c.probe_every);
   c.archs = p.get_or<std::vector<std::string>>("fit", "archs", {"MLP", "TRI", "HASH"});
   return c;
@@ -82,6 +85,7 @@ nlohmann::json TrainConfig::to_json() const {
           {"decoder_input", decoder_input},
           {"siglip_init_bias", siglip_init_bias},
           {"head_lr_scale", head_lr_scale},
+          {"keep", keep},
           {"teacher_pool", teacher_pool},
           {"seed", seed}};
 }
@@ -492,7 +496,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     const EmbeddingSet val_z = embed_split(m, cfg, val_set, "val", d);
     const double metric = validate(m, cfg, val_set, val_z.embeddings, d);
     const ProbeReport probes = embedding_probes(val_z);
-    bool best = !st.has_best || (higher_better ? metric > st.best : metric < st.best);
+    bool best = !st.has_best || cfg.keep == "last" || (higher_better ? metric > st.best : metric < st.best);
     if (best) {
       st.best = metric;
       st.has_best = true;

@@ -50,6 +50,10 @@ struct TrainConfig {
   double head_lr_scale = 1.0;
   std::string decoder_input = "raw";         // "raw" (the paper) or "batch": z centred per architecture
                                              // over the batch and scaled, see trainer.cpp decoder_input
+  // Which encoder is the run's result (RUN/best.safetensors): "best", the epoch with the best
+  // validation metric (PSNR for r and rc, the SigLIP loss for c), or "last", the final
+  // epoch's (ours: the PSNR plateaus within a few epochs while the probes keep improving).
+  std::string keep = "best";
   int64_t teacher_pool = 2048;      // cached teacher rays per NeRF
   int64_t checkpoint_every = 200;   // steps between mid-epoch checkpoints
   int64_t probe_every = 0;          // steps between mid-epoch probes (0: at epoch ends only)
