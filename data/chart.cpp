@@ -84,7 +84,9 @@ Image draw_chart(const Chart& ch, int width, int height) {
   const int pw = width - left - right, ph = height - top - bottom;
   WS_CHECK(pw > 20 && ph > 20, "chart '", ch.title, "': ", width, "x", height, " px leaves no room to plot");
   Canvas c(width, height);
-  c.text(left, 8, ch.title, kLabel);
+  // The y label shares the title's row (left of it), clear of the y tick labels below.
+  c.text(4, 8, ch.y_label, kLabel);
+  c.text(std::max(left, 4 + Canvas::text_width(ch.y_label) + 16), 8, ch.title, kLabel);
   auto fy = [&](double y) {
     double t = ch.log_y ? (std::log10(y) - std::log10(y_lo)) / (std::log10(y_hi) - std::log10(y_lo))
                         : (y - y_lo) / (y_hi - y_lo);
@@ -105,7 +107,6 @@ Image draw_chart(const Chart& ch, int width, int height) {
   }
   c.frame(left - 1, top - 1, left + pw + 1, top + ph + 1, kAxis);
   c.text(left + pw / 2 - Canvas::text_width(ch.x_label) / 2, height - 14, ch.x_label, kLabel);
-  c.text(4, 8 + 12, ch.y_label, kLabel);
 
   for (const ChartSeries& s : ch.series) {
     bool have = false;
