@@ -18,17 +18,21 @@ void scaled_total(const Tensor& items, float scale, const Tensor& out) {
   sum_rows(items.f32(), s.f32(), items.numel(), 1, false, d);
   affine(s.f32(), out.f32(), scale, 0.0f, 1, d);
 }
+
+// What both smooth-L1 losses require of their inputs.
+void check_smooth_l1_inputs(const char* op, const Tensor& P, const Tensor& T, float beta) {
+  check_f32(op, P, "pred");
+  check_f32(op, T, "target");
+  WS_CHECK(P.shape() == T.shape(), op, ": pred ", P.shape().str(), " and target ", T.shape().str(), " differ in shape");
+  WS_CHECK(beta >= 0.0f, op, ": beta must be >= 0, got ", beta);
+}
 }  // namespace
 
 Var smooth_l1(const Var& pred, const Var& target, float beta, const Tensor* row_weights) {
   WS_OP("smooth_l1");
   const Tensor &P = pred.value(), &T = target.value();
-  check_f32("smooth_l1", P, "pred");
-  check_f32("smooth_l1", T, "target");
-  WS_CHECK(P.shape() == T.shape(), "smooth_l1: pred ", P.shape().str(), " and target ", T.shape().str(),
-           " differ in shape");
+  check_smooth_l1_inputs("smooth_l1", P, T, beta);
   WS_CHECK(P.numel() > 0, "smooth_l1: empty input ", P.shape().str());
-  WS_CHECK(beta >= 0.0f, "smooth_l1: beta must be >= 0, got ", beta);
   int64_t n = P.numel(), R = P.rows(), C = P.cols();
   Tensor W;
   if (row_weights) {
@@ -56,13 +60,9 @@ Var smooth_l1(const Var& pred, const Var& target, float beta, const Tensor* row_
 Var smooth_l1_prefix(const Var& pred, const Var& target, const Tensor& rows_used, float beta) {
   WS_OP("smooth_l1_prefix");
   const Tensor &P = pred.value(), &T = target.value();
-  check_f32("smooth_l1_prefix", P, "pred");
-  check_f32("smooth_l1_prefix", T, "target");
-  WS_CHECK(P.shape() == T.shape(), "smooth_l1_prefix: pred ", P.shape().str(), " and target ", T.shape().str(),
-           " differ in shape");
+  check_smooth_l1_inputs("smooth_l1_prefix", P, T, beta);
   WS_CHECK(rows_used.defined() && rows_used.dtype() == DType::I32 && rows_used.numel() == 1,
            "smooth_l1_prefix: rows_used must be I32 [1], got ", rows_used.defined() ? describe(rows_used) : "undefined");
-  WS_CHECK(beta >= 0.0f, "smooth_l1_prefix: beta must be >= 0, got ", beta);
   Device d = common_device("smooth_l1_prefix", {&P, &T, &rows_used});
   const int64_t n = P.numel(), R = P.rows(), C = P.cols();
   // Used rows weigh 1, the rest 0: the sum over all rows then equals the sum over the used
