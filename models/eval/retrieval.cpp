@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "engine/rng.h"
 #include "kernels/gemm.h"
 #include "models/eval/eval_sets.h"
 
@@ -106,12 +105,6 @@ RecallAtK random_ranking_recall(const std::vector<std::string>& keys, const std:
     for (size_t i = 0; i < ks.size(); ++i) r.recall[i] += expected_random_recall(n, m, ks[i]) / double(queries.size());
   }
   return r;
-}
-
-Tensor random_embeddings(int64_t n, int64_t dim, uint64_t seed) {
-  std::vector<float> v(size_t(n * dim));
-  for (size_t i = 0; i < v.size(); ++i) v[i] = philox_normal(seed, uint64_t(i));
-  return Tensor::from(v, {n, dim});
 }
 
 namespace {

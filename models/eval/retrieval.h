@@ -58,9 +58,6 @@ struct RetrievalReport {
   nlohmann::json to_json() const;
 };
 
-// F32 [n, dim] of N(0, 1) values from Philox (seed, element index).
-Tensor random_embeddings(int64_t n, int64_t dim, uint64_t seed);
-
 // Fails when the split has no rows.
 // The similarity GEMM runs on `d`; the ranking on the host.
 RetrievalReport retrieval_report(const EmbeddingSet& set, const std::string& split, const std::vector<int>& ks = {1, 5, 10},
