@@ -10,7 +10,8 @@ namespace ws {
 namespace {
 struct Tape {
   std::vector<std::function<void()>> fns;
-  std::vector<const char*> names;  // per closure: its op's backward range name (WS_OP), or null
+  std::vector<const char*> names;   // per closure: its op's backward range name (WS_OP), or null
+  std::vector<const char*> phases;  // per closure: its phase's backward range name (WS_PHASE), or null
   bool enabled = true;
 };
 Tape& tape() {
@@ -55,6 +56,7 @@ void record(std::function<void()> backward_fn) {
   if (!tape().enabled) return;
   tape().fns.push_back(std::move(backward_fn));
   tape().names.push_back(current_backward_name());
+  tape().phases.push_back(current_phase_backward_name());
 }
 
 void backward(const Var& loss) {
@@ -65,13 +67,29 @@ void backward(const Var& loss) {
   l.add_grad(Tensor::full(loss.shape(), 1.0f, loss.device()), true);
   auto& fns = tape().fns;
   auto& names = tape().names;
+  auto& phases = tape().phases;
   NoGradGuard no_grad;  // closures compute with kernels, never record
   WS_TRACE("backward");
   try {
-    for (size_t i = fns.size(); i-- > 0;) {
-      TraceRange op(names[i] ? names[i] : "op backward");
-      fns[i]();
-      fns[i] = nullptr;  // frees what this op saved as soon as it is done
+    // Closures run newest first, in runs of one phase (WS_PHASE), each run inside its range.
+    for (size_t end = fns.size(); end > 0;) {
+      const char* phase = phases[end - 1];
+      size_t begin = end - 1;
+      while (begin > 0 && phases[begin - 1] == phase) --begin;
+      auto run = [&] {
+        for (size_t i = end; i-- > begin;) {
+          TraceRange op(names[i] ? names[i] : "op backward");
+          fns[i]();
+          fns[i] = nullptr;  // frees what this op saved as soon as it is done
+        }
+      };
+      if (phase) {
+        TraceRange range(phase, true);
+        run();
+      } else {
+        run();
+      }
+      end = begin;
     }
   } catch (...) {
     clear_tape();  // a failed backward leaves no half-run tape behind
@@ -83,6 +101,7 @@ void backward(const Var& loss) {
 void clear_tape() {
   tape().fns.clear();
   tape().names.clear();
+  tape().phases.clear();
 }
 size_t tape_size() { return tape().fns.size(); }
 

@@ -24,6 +24,13 @@ Timing time_it(const std::function<void()>& f, Device d, int min_reps = 3, doubl
 
 nlohmann::json to_json(const Timing& t);
 
+// Runs f `runs` times with the profile on (engine/trace.h) and returns, per run, the
+// time of each range: {"step_ms", "untraced_ms", "phases": [{name, calls, self_ms,
+// total_ms, total_pct}, ...], "ops": [{..., self_pct}, ...]}, sorted by self time
+// (engine/trace.h: phases are WS_PHASE ranges, ops WS_OP and WS_TRACE ones). The same
+// tables go to stderr.
+nlohmann::json profile_it(const std::function<void()>& f, Device d, int runs);
+
 // The torch reference's batch: `pairs` cross-architecture pairs (MLP/TRI, TRI/HASH,
 // MLP/HASH, MLP/TRI, ...) of paper-architecture graphs with N(0, 0.1^2) edge values.
 GraphBatch reference_batch(Device d, int pairs);
@@ -33,8 +40,9 @@ GmnConfig gmn_preset(const std::string& preset);
 // Suites: each returns its results as one JSON object.
 nlohmann::json engine_suite(Device d, bool quick);
 // Encoder forward + backward + AdamW at a preset of the torch reference (tiny, cpu, paper).
-nlohmann::json gmn_suite(Device d, const std::string& preset);
+// `profile`: add profile_it's table of one extra pass as "profile".
+nlohmann::json gmn_suite(Device d, const std::string& preset, bool profile);
 // One full training step (encoder + decoder + losses + AdamW) at a torch reference preset.
-nlohmann::json step_suite(Device d, const std::string& preset);
+nlohmann::json step_suite(Device d, const std::string& preset, bool profile);
 
 }  // namespace ws::bench

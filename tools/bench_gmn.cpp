@@ -4,6 +4,7 @@
 // edge values N(0, 0.1^2), loss mean(z^2).
 #include "engine/optim.h"
 #include "engine/rng.h"
+#include "engine/trace.h"
 #include "models/gmn/encoder.h"
 #include "tools/bench.h"
 
@@ -34,7 +35,7 @@ GraphBatch reference_batch(Device d, int pairs) {
   return make_graph_batch(templates, ptrs, d);
 }
 
-nlohmann::json gmn_suite(Device d, const std::string& preset) {
+nlohmann::json gmn_suite(Device d, const std::string& preset, bool profile) {
   GmnConfig cfg = gmn_preset(preset);
   GraphBatch batch = reference_batch(d, 4);
   ParamSet ps;
@@ -42,15 +43,19 @@ nlohmann::json gmn_suite(Device d, const std::string& preset) {
   ps.materialize(d);
   enc.init(0);
   Adam opt(ps, AdamConfig::adamw());
-  Timing t = time_it([&] {
+  auto step = [&] {
     ps.zero_grad();
     Var z = enc.forward(batch);
     backward(mean(square(z)));
+    WS_PHASE("optimizer");
     opt.step(1e-4f);
-  }, d, 3, 1.0, 10);
-  return {{"preset", preset},        {"hidden", cfg.hidden},      {"out_dim", cfg.out_dim},
+  };
+  Timing t = time_it(step, d, 3, 1.0, 10);
+  nlohmann::json out = {{"preset", preset},        {"hidden", cfg.hidden},      {"out_dim", cfg.out_dim},
           {"graphs", batch.graphs},  {"nodes", batch.nodes},      {"edges", batch.edges},
           {"parameters", ps.numel()}, {"ms_per_step", to_json(t)["median_ms"]}, {"timing", to_json(t)}};
+  if (profile) out["profile"] = profile_it(step, d, 3);
+  return out;
 }
 
 }  // namespace ws::bench

@@ -6,6 +6,7 @@
 
 #include "engine/optim.h"
 #include "engine/rng.h"
+#include "engine/trace.h"
 #include "models/decoder/decoder.h"
 #include "models/gmn/encoder.h"
 #include "models/render/composite.h"
@@ -27,7 +28,7 @@ StepPreset step_preset(const std::string& p) {
 }
 }  // namespace
 
-nlohmann::json step_suite(Device d, const std::string& preset) {
+nlohmann::json step_suite(Device d, const std::string& preset, bool profile) {
   GmnConfig ecfg = gmn_preset(preset);
   StepPreset sp = step_preset(preset);
   GraphBatch batch = reference_batch(d, 4);
@@ -75,22 +76,34 @@ nlohmann::json step_suite(Device d, const std::string& preset) {
   std::vector<int32_t> even = {0, 2, 4, 6}, odd = {1, 3, 5, 7};
   Tensor te = Tensor::from(even, {4}, d), to = Tensor::from(odd, {4}, d);
 
-  Timing t = time_it([&] {
+  auto step = [&] {
     enc_ps.zero_grad();
     head_ps.zero_grad();
     Var z = enc.forward(batch);
     std::vector<Var> parts = split_last(dec.forward(z, tx, tpn, by_nerf), {3, 1});
-    Composited c = composite(parts[0], reshape(parts[1], {P}), tdl, trays, rbg);
-    Var l_r = render_loss_terms(c.color, tgt, gather_rows(parts[0], tbgrows), gather_rows(parts[1], tbgrows), bgc,
-                                delta, RenderLossConfig{});
-    Var loss = add(l_r, mul_scalar(siglip_loss(gather_rows(z, te), gather_rows(z, to), log_t, bias), 0.02f));
+    Var l_r, l_c;
+    {
+      WS_PHASE("render loss");
+      Composited c = composite(parts[0], reshape(parts[1], {P}), tdl, trays, rbg);
+      l_r = render_loss_terms(c.color, tgt, gather_rows(parts[0], tbgrows), gather_rows(parts[1], tbgrows), bgc, delta,
+                              RenderLossConfig{});
+    }
+    {
+      WS_PHASE("siglip");
+      l_c = siglip_loss(gather_rows(z, te), gather_rows(z, to), log_t, bias);
+    }
+    Var loss = add(l_r, mul_scalar(l_c, 0.02f));
     backward(loss);
+    WS_PHASE("optimizer");
     oe.step(1e-4f);
     oh.step(1e-4f);
-  }, d, 3, 1.0, 10);
-  return {{"preset", preset}, {"hidden", ecfg.hidden}, {"emb", ecfg.out_dim}, {"decoder", sp.dec},
+  };
+  Timing t = time_it(step, d, 3, 1.0, 10);
+  nlohmann::json out = {{"preset", preset}, {"hidden", ecfg.hidden}, {"emb", ecfg.out_dim}, {"decoder", sp.dec},
           {"rays", R}, {"samples", S}, {"bg_points", BG}, {"decoder_points", P}, {"graphs", G}, {"edges", batch.edges},
           {"parameters", enc_ps.numel() + head_ps.numel()}, {"ms_per_step", to_json(t)["median_ms"]}, {"timing", to_json(t)}};
+  if (profile) out["profile"] = profile_it(step, d, 3);
+  return out;
 }
 
 }  // namespace ws::bench

@@ -21,6 +21,8 @@ int cmd_bench(int argc, char** argv) {
              kPrecisionOption,
              {"--preset", "P", "gmn: tiny, cpu or paper widths", "tiny"},
              {"--quick", "", "engine: smaller problems (seconds, for smoke tests)"},
+             {"--profile", "", "gmn, step: add the time per op and phase (forward and backward) of three\n"
+                               "more steps, as \"profile\" and as a table on stderr"},
              {"--json", "", "accepted for symmetry: the output is always JSON"}},
             "[engine|gmn|step]");
   if (!args.parse(argc, argv)) return 0;
@@ -36,10 +38,10 @@ int cmd_bench(int argc, char** argv) {
   if (suite == "engine") {
     out["results"] = bench::engine_suite(d, quick);
   } else if (suite == "step") {
-    out["results"] = bench::step_suite(d, args.str("--preset"));
+    out["results"] = bench::step_suite(d, args.str("--preset"), args.flag("--profile"));
     out["ms_per_step"] = out["results"]["ms_per_step"];
   } else if (suite == "gmn") {
-    out["results"] = bench::gmn_suite(d, args.str("--preset"));
+    out["results"] = bench::gmn_suite(d, args.str("--preset"), args.flag("--profile"));
     out["ms_per_step"] = out["results"]["ms_per_step"];
   } else {
     fail(str_cat("wsnerf bench: unknown suite '", suite, "' (engine, gmn, step)"));

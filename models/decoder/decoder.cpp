@@ -23,7 +23,7 @@ void Decoder::init(uint64_t seed) const {
 }
 
 Var Decoder::forward(const Var& z, const Tensor& x, const Tensor& point_nerf, const Csr& by_nerf) const {
-  WS_OP("decoder");
+  WS_PHASE("decoder");
   const int64_t P = x.size(0), emb = cfg_.emb_dim, fx = 6LL * cfg_.freq_bands;
   WS_CHECK(x.ndim() == 2 && x.size(1) == 3 && point_nerf.numel() == P, "decoder: x ", x.shape().str(),
            " and point_nerf ", describe(point_nerf), " (expected [P,3] and [P])");

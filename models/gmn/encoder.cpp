@@ -1,5 +1,7 @@
 #include "models/gmn/encoder.h"
 
+#include "engine/trace.h"
+
 #include <set>
 #include <type_traits>
 
@@ -93,6 +95,7 @@ void GmnEncoder::init(uint64_t seed) const {
 }
 
 Var GmnEncoder::forward(const GraphBatch& g) const {
+  WS_PHASE("encoder");
   const int64_t h = cfg_.hidden;
   // ---- pre-encoder, nodes: W_x[sin(a layer + c); sin(a' order + c'); E[type]] then Linear h->h
   Var hn = concat_last({sin(n_layer_(Var(g.node_layer))), sin(n_order_(Var(g.node_order))),

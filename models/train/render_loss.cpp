@@ -70,12 +70,8 @@ RenderLossResult run(const Decoder& dec, const Var& z, const std::vector<const T
   iota_div_i32(by_nerf.offsets.i32(), B + 1, 1, int32_t(block), 0, d);  // NeRF b's points start at b * block
 
   // ---- decoder, rendering, losses
-  Var out;
-  {
-    WS_TRACE("decoder");
-    out = dec.forward(z, x, point_nerf, by_nerf);
-  }
-  WS_TRACE("render loss");
+  Var out = dec.forward(z, x, point_nerf, by_nerf);
+  WS_PHASE("render loss");
   std::vector<Var> parts = split_last(out, {3, 1});
   Composited c = composite(parts[0], reshape(parts[1], {P}), delta, rays, Var(ray_bg));
   RenderLossResult res_out;

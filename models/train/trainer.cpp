@@ -191,7 +191,7 @@ std::vector<int64_t> files_of(const SplitData& s, const SampledBatch& b, const s
 
 // z [2n, D]: rows 2k and 2k+1 are one object in two architectures (b.archs).
 Var contrastive(const Model& m, const TrainConfig& cfg, const Var& z_raw, const SampledBatch& b, Device d) {
-  WS_TRACE("siglip");
+  WS_PHASE("siglip");
   const int64_t n_pairs = int64_t(b.objects.size() / 2);
   const Var z = cfg.contrastive_centring == "batch" ? centre_by_group(z_raw, b.archs) : z_raw;
   // [2n, D] as [n, 2D]: the even rows are the left halves, the odd rows the right ones (views, no index upload)
@@ -204,11 +204,7 @@ BatchLoss batch_loss(const Model& m, const TrainConfig& cfg, const SplitData& s,
                      Device d) {
   std::vector<int64_t> files = files_of(s, b, cfg.archs);
   const GraphBatch g = graph_batch(s, files, d);
-  Var z;
-  {
-    WS_TRACE("encoder");
-    z = m.enc.forward(g);
-  }
+  Var z = m.enc.forward(g);
   BatchLoss out;
   std::vector<Var> terms;
   if (cfg.objective != "c") {
@@ -453,7 +449,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
       losses.record(st.batch, l.loss, l.render, l.contrastive);
       backward(l.loss);
       {
-        WS_TRACE("optimizer");
+        WS_PHASE("optimizer");
         oe.step(lr);
         oh.step(lr * float(cfg.head_lr_scale));
       }
