@@ -5,7 +5,8 @@
 #   - names a design document other than docs/design.md (such as a DESIGN.md that lives
 #     outside the repository), or a Markdown document under a shared/ folder;
 #   - cites `docs/design.md §N` (or `§N.M`, or a list `§N, §M`) where docs/design.md has
-#     no heading numbered N.
+#     no heading numbered N;
+# and when docs/design.md itself refers to a section (§N) it does not have.
 # README.md is not scanned: it is prose for users, not source.
 if(NOT SRC)
   message(FATAL_ERROR "check_doc_citations: pass -DSRC=<source dir>")
@@ -75,6 +76,18 @@ foreach(f IN LISTS files)
       endif()
     endforeach()
   endforeach()
+endforeach()
+
+# The document's own cross-references (§N inside docs/design.md) must exist too.
+file(READ "${doc}" doc_text)
+string(REGEX MATCHALL "§[0-9]+(\\.[0-9]+)*" own "${doc_text}")
+list(REMOVE_DUPLICATES own)
+foreach(r IN LISTS own)
+  string(REPLACE "§" "" n "${r}")
+  list(FIND sections "${n}" at)
+  if(at EQUAL -1)
+    list(APPEND problems "docs/design.md: refers to §${n}, which is not one of its headings")
+  endif()
 endforeach()
 
 if(problems)
