@@ -1,4 +1,4 @@
-// Object datasets on disk (DESIGN.md section 9):
+// Object datasets on disk (docs/design.md §9.3):
 //   <root>/objects/<class>/<id>/transforms_train.json + train/NN.png   (36 RGBA views)
 //   <root>/splits/{train,val,test}.txt                                 (one class/id a line)
 //   <root>/dataset.json   how the views were made; a rerun with other settings is refused

@@ -1,4 +1,4 @@
-// The NeRFs of a dataset (DESIGN.md §9): nerfs/<ARCH>/<class>/<id>.safetensors beside
+// The NeRFs of a dataset (docs/design.md §9.3): nerfs/<ARCH>/<class>/<id>.safetensors beside
 // objects/ and splits/. Listing them by split and architecture, and the training views
 // (cameras) of an object.
 #pragma once

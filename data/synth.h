@@ -14,7 +14,7 @@
 
 namespace ws {
 
-// The 13 ShapenetRender classes, in DESIGN.md order.
+// The 13 ShapenetRender classes, in the order of docs/design.md §9.1.
 const std::vector<std::string>& synth_class_names();
 int synth_class_index(const std::string& name);  // throws listing the valid names
 

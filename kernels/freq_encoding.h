@@ -1,4 +1,4 @@
-// Frequency encoding (DESIGN.md §3): feature d*2n + 2k + s of a point is
+// Frequency encoding (docs/design.md §3.3): feature d*2n + 2k + s of a point is
 // sin(2^k pi x_d + s pi/2), d < 3, k < n bands, s = 0 (sin) or 1 (cos). Above k ~ 20 the
 // float32 argument is mostly rounding, so its arithmetic is fixed, the same on both
 // devices: a = x 2^k (exact), arg = fl(a fl(pi)), for cos fl(arg + fl(pi/2)), each step

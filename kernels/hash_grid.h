@@ -1,4 +1,4 @@
-// Multi-resolution hash grid (DESIGN.md §3, tiny-cuda-nn's arithmetic). Level l has a
+// Multi-resolution hash grid (docs/design.md §3.5, tiny-cuda-nn's arithmetic). Level l has a
 // float32 scale and resolution res; a point's grid position is pos = fmaf(x, scale, 0.5)
 // per axis, and its feature vector is the trilinear blend of the 8 corners of floor(pos)
 // (corners not clamped). A corner's entry is c_x + c_y res + c_z res^2 on a dense level,

@@ -1,4 +1,4 @@
-// NeRF output heads (DESIGN.md §3): raw MLP outputs o (the first 4 of a row) and the
+// NeRF output heads (docs/design.md §3.1): raw MLP outputs o (the first 4 of a row) and the
 // unit-box position x -> rgb = sigmoid(o[0:3]), sigma = exp(o[3] - 1), with sigma = 0
 // unless 0 < x < 1 on every axis (strict: the faces are empty). The density uses a
 // select, not a multiply, since exp may overflow; its gradient is trunc_exp's (the

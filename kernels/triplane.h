@@ -1,4 +1,4 @@
-// Tri-plane sampling (DESIGN.md §3): planes [B,3,R,R,C] (NeRF, plane, row, col, channel).
+// Tri-plane sampling (docs/design.md §3.4): planes [B,3,R,R,C] (NeRF, plane, row, col, channel).
 // With s = 2x - 1, plane 0 is sampled at (col = s_x, row = s_y), plane 1 at (s_x, s_z),
 // plane 2 at (s_y, s_z); bilinear with aligned corners (s = -1 -> index 0, s = 1 -> R-1)
 // and zero padding (grid_sample's rules); the three C-vectors are summed.

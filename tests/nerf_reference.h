@@ -1,5 +1,5 @@
 // Naive per-sample NeRF field evaluation for the tests: plain loops in double, written
-// from DESIGN.md §3 without the kernels' helpers, so they check the kernels' arithmetic.
+// from docs/design.md §3 without the kernels' helpers, so they check the kernels' arithmetic.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -104,7 +104,7 @@ inline std::vector<double> ref_mlp(std::vector<double> h, const float* w, const 
   return h;
 }
 
-// (rgb, sigma) of one point: the heads of DESIGN.md §3.
+// (rgb, sigma) of one point: the heads of docs/design.md §3.1.
 inline std::vector<double> ref_field(const ArchSpec& a, const float* mlp, const float* enc, const float* p) {
   std::vector<double> o = ref_mlp(ref_field_input(a, enc, p), mlp, a.layer_widths(), a.family == Family::Tri);
   std::vector<double> r(4);

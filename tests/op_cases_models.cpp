@@ -205,7 +205,7 @@ WS_OP_CASES(field_cases) {
         return out;
       };
     f.ref_atol = 1e-6;
-    f.atol = f.rtol = 0;  // the same float arithmetic on both devices (DESIGN.md §3)
+    f.atol = f.rtol = 0;  // the same float arithmetic on both devices (docs/design.md §3.3)
     cases.push_back(f);
 
     const int R = big ? 32 : 4, C = big ? 16 : 3;

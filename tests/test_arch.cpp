@@ -3,7 +3,7 @@
 
 using namespace ws;
 
-TEST_CASE("arch: parameter counts of the training architectures (DESIGN.md §3)") {
+TEST_CASE("arch: parameter counts of the training architectures (docs/design.md §3.6)") {
   CHECK(find_arch("MLP").total_params() == 18432);
   CHECK(find_arch("TRI").mlp_params() == 28672);
   CHECK(find_arch("TRI").encoding_params() == 49152);

@@ -6,7 +6,7 @@
 
 using namespace ws;
 
-TEST_CASE("graph: node and edge counts of the training architectures (DESIGN.md §5)") {
+TEST_CASE("graph: node and edge counts of the training architectures (docs/design.md §5.3)") {
   struct Want { const char* arch; int64_t nodes, edges; };
   for (Want w : {Want{"MLP", 352, 18432}, Want{"TRI", 3584, 77824}, Want{"HASH", 16608, 43008}}) {
     const GraphTemplate& g = graph_template(find_arch(w.arch));

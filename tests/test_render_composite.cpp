@@ -20,7 +20,7 @@ struct NaiveRender {
   std::vector<float> color, opacity, weights;
 };
 
-// The volume-rendering formulas of DESIGN.md §4 in double, one ray at a time.
+// The volume-rendering formulas of docs/design.md §4.3 in double, one ray at a time.
 NaiveRender naive_composite(const Tensor& rgb_t, const Tensor& sigma_t, const Tensor& delta_t, const Tensor& rays_t,
                             const Tensor& bg_t, double eps = 1e-4) {
   std::vector<float> rgb = rgb_t.to_vector(), sigma = sigma_t.to_vector(), delta = delta_t.to_vector(),

@@ -1,5 +1,6 @@
 // The gmn suite of `wsnerf bench`: forward + backward + AdamW of the encoder alone on
-// the torch reference's batch (shared/bench/torch_reference.py --encoder-only): 8
+// the batch of the PyTorch reference script (torch_reference.py --encoder-only, kept
+// outside this repository in ../shared/bench/; docs/design.md §2.9): 8
 // paper-architecture graphs as 4 pairs (MLP/TRI, TRI/HASH, MLP/HASH, MLP/TRI), random
 // edge values N(0, 0.1^2), loss mean(z^2).
 #include "engine/optim.h"

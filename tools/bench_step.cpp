@@ -1,7 +1,9 @@
 // The step suite of `wsnerf bench`: one full training step — encoder + decoder + rendering
-// and SigLIP losses + AdamW — on the torch reference's batch and presets
-// (shared/bench/torch_reference.py): 8 graphs (4 cross-architecture pairs), R rays x S
-// samples and BG background points per NeRF at random positions, random targets.
+// and SigLIP losses + AdamW — on the batch and presets of the PyTorch reference script
+// torch_reference.py, which is not in this repository (it sits in the shared workspace
+// beside the checkout, ../shared/bench/; docs/design.md §2.9): 8 graphs (4
+// cross-architecture pairs), R rays x S samples and BG background points per NeRF at
+// random positions, random targets.
 #include <cmath>
 
 #include "engine/optim.h"

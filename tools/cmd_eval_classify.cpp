@@ -1,4 +1,4 @@
-// wsnerf eval-classify: the classification table (DESIGN.md §8, the paper's Tables 3-4).
+// wsnerf eval-classify: the classification table (docs/design.md §8.3, the paper's Tables 3-4).
 #include <cstdio>
 #include <memory>
 

@@ -1,4 +1,4 @@
-// wsnerf eval-retrieve: instance-level retrieval across architectures (DESIGN.md §8, the paper's Table 6).
+// wsnerf eval-retrieve: instance-level retrieval across architectures (docs/design.md §8.4, the paper's Table 6).
 #include <cstdio>
 
 #include "engine/io.h"

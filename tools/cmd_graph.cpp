@@ -1,4 +1,4 @@
-// wsnerf graph: the parameter graph of an architecture or a NeRF file (DESIGN.md §5).
+// wsnerf graph: the parameter graph of an architecture or a NeRF file (docs/design.md §5).
 #include <cstdio>
 
 #include <nlohmann/json.hpp>

@@ -14,7 +14,7 @@ int cmd_graph(int argc, char** argv);
 int cmd_train(int argc, char** argv);
 int cmd_embed(int argc, char** argv);
 int cmd_demo(int argc, char** argv);
-// the downstream evaluations (DESIGN.md §8)
+// the downstream evaluations (docs/design.md §8)
 int cmd_eval_classify(int argc, char** argv);
 int cmd_eval_retrieve(int argc, char** argv);
 int cmd_eval_probe(int argc, char** argv);

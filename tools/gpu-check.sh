@@ -113,6 +113,8 @@ else
 fi
 
 # ---- 4. benchmarks next to PyTorch on the same GPU --------------------------------------------
+# The PyTorch reference script is not part of this repository (docs/design.md §2.9): it is
+# looked for in the shared workspace beside the checkout, or wherever $TORCH_REFERENCE says.
 torch_ref="${TORCH_REFERENCE:-$root/../shared/bench/torch_reference.py}"
 for preset in tiny cpu paper; do
   stage "bench_gmn_$preset" 120 "$wsnerf" bench gmn --device cuda --preset "$preset"

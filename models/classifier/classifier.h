@@ -1,4 +1,4 @@
-// The embedding classifier of DESIGN.md §8: (Linear, BatchNorm1d, ReLU, Dropout) per
+// The embedding classifier of docs/design.md §8.3: (Linear, BatchNorm1d, ReLU, Dropout) per
 // hidden width, then Linear -> classes; AdamW + one-cycle, the same-class mixing
 // augmentation, and the model with the best validation accuracy kept.
 //

@@ -1,4 +1,4 @@
-// The nf2vec-style decoder (DESIGN.md §7): a NeRF conditioned on an embedding z.
+// The nf2vec-style decoder (docs/design.md §7.1): a NeRF conditioned on an embedding z.
 // u = [z; freq48(x)]; a = ReLU(Lin(u)); two ReLU layers; + ReLU(Lin_skip(u)); two more
 // ReLU layers; Linear -> 4; heads as the NeRFs' (rgb = sigmoid, sigma = exp(o - 1)).
 // z is constant over a NeRF's points, so Lin(u) = W_x freq(x) + (W_z z)[nerf of the

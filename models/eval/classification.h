@@ -1,4 +1,4 @@
-// The classification table of DESIGN.md §8 (the paper's Tables 3-4): one classifier per
+// The classification table of docs/design.md §8.3 (the paper's Tables 3-4): one classifier per
 // training set — ALL (every training architecture's train embeddings) and each training
 // architecture alone, validated on the same architectures' val embeddings — tested on
 // the test embeddings of every architecture present, the unseen ones included.

@@ -1,4 +1,4 @@
-// Instance-level retrieval across architectures (DESIGN.md §8, the paper's Table 6):
+// Instance-level retrieval across architectures (docs/design.md §8.4, the paper's Table 6):
 // a query NeRF of architecture Q looks for the same object among NeRFs of architecture
 // G != Q by cosine similarity; hit@k when the object is among the k nearest; recall@k =
 // hits / queries. ALL/ALL: every NeRF of the split queries every other NeRF of it.

@@ -1,4 +1,4 @@
-// Fitting the NeRFs of a dataset (DESIGN.md §9): nerfs/<ARCH>/<class>/<id>.safetensors,
+// Fitting the NeRFs of a dataset (docs/design.md §9.3): nerfs/<ARCH>/<class>/<id>.safetensors,
 // one file per NeRF written atomically. Files that exist are skipped, so an interrupted
 // run resumes where it stopped. Behind `wsnerf fit` and the demo.
 #pragma once

@@ -1,4 +1,4 @@
-// How NeRFs are fitted (DESIGN.md §4, nerfacc's recipe): the `fit` section of a preset.
+// How NeRFs are fitted (docs/design.md §4.5, nerfacc's recipe): the `fit` section of a preset.
 //
 //   archs               training architectures: fitted on every split
 //   unseen_archs        architectures fitted on the test split only

@@ -1,4 +1,4 @@
-// Fitting B NeRFs of one architecture together (DESIGN.md §4, nerfacc's recipe): one
+// Fitting B NeRFs of one architecture together (docs/design.md §4.5, nerfacc's recipe): one
 // FieldBatch, one Adam over its slab (eps 1e-15, LR x gamma at the milestones), a sample
 // budget per NeRF per step with each NeRF's ray count adapted to fill it, a random
 // background colour per ray with the ground truth composited on it, smooth-L1 per NeRF

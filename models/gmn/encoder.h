@@ -1,4 +1,4 @@
-// The GMN encoder (DESIGN.md §6): pre-encoder, (blocks - 1) node+edge blocks, one
+// The GMN encoder (docs/design.md §6): pre-encoder, (blocks - 1) node+edge blocks, one
 // edge-only block, output projection and a mean-over-edges readout to out_dim.
 // Parameters carry the authors' names ("enc.blocks.0.edge.weight", ...).
 #pragma once

@@ -1,4 +1,4 @@
-// The graph network's two fused ops (DESIGN.md §2, "concat-linear decomposition").
+// The graph network's two fused ops (docs/design.md §2.6, "concat-linear decomposition").
 //
 // Linear([h_src; h_dst; e]) = (A h)[src] + (B h)[dst] + C e: nodes are projected once
 // per layer (a small GEMM) and gathered per edge, so the per-edge GEMM is C e alone.

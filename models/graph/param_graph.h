@@ -1,4 +1,4 @@
-// Parameter graphs (DESIGN.md §5): one node per neuron / tri-plane cell / hash entry,
+// Parameter graphs (docs/design.md §5): one node per neuron / tri-plane cell / hash entry,
 // one directed edge per parameter. The topology and integer features depend only on the
 // architecture, so each architecture has one cached template; a NeRF's graph is the
 // template plus its flat parameter vector as edge values.

@@ -1,4 +1,4 @@
-// NeRF architectures as data: a JSON spec of a family and its sizes (DESIGN.md §3).
+// NeRF architectures as data: a JSON spec of a family and its sizes (docs/design.md §3.6).
 // The 13 named architectures are built in; a user-written spec of another variant in
 // the same families works without recompiling.
 #pragma once
@@ -48,7 +48,7 @@ struct ArchSpec {
   bool same_shape(const ArchSpec& o) const;  // equal in everything but the name
 };
 
-// The 13 architectures of DESIGN.md §3, training ones first (MLP, TRI, HASH).
+// The 13 architectures of docs/design.md §3.6, training ones first (MLP, TRI, HASH).
 const std::vector<ArchSpec>& builtin_archs();
 // A built-in name, or a path to a JSON spec file. Unknown names list the known ones.
 ArchSpec find_arch(const std::string& name_or_path);

@@ -1,4 +1,4 @@
-// NeRF fields (DESIGN.md §3): B NeRFs of one architecture held and evaluated together,
+// NeRF fields (docs/design.md §3): B NeRFs of one architecture held and evaluated together,
 // which is how fitting and teacher rendering use them (no launch per NeRF).
 #pragma once
 #include "engine/params.h"

@@ -1,4 +1,4 @@
-// Autograd ops of the NeRF fields (DESIGN.md §3), each for B NeRFs of one architecture at
+// Autograd ops of the NeRF fields (docs/design.md §3), each for B NeRFs of one architecture at
 // once. Positions are unit-box coordinates x = (p + 0.7) / 1.4, F32 [B,S,3] (S samples
 // per NeRF); they are data, so no op returns a gradient for them.
 #pragma once

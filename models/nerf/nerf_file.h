@@ -1,4 +1,4 @@
-// The NeRF file (DESIGN.md §3), a safetensors file:
+// The NeRF file (docs/design.md §3.7), a safetensors file:
 //   mlp_base.params  F32 [P]            the MLP, layer k (out,in) row-major, concatenated
 //   triplane         F32 [3,R,R,C]      (tri)   or
 //   encoding.params  F32 [N]            (hash: tables [sum size_l, F] flattened)

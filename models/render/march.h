@@ -1,4 +1,4 @@
-// Ray marching for many NeRFs at once, into nerfacc's packed layout (DESIGN.md §4).
+// Ray marching for many NeRFs at once, into nerfacc's packed layout (docs/design.md §4.2).
 //
 // Each NeRF b owns a block of max_samples (S) sample slots: x is [B, S, 3], so the fields
 // evaluate every NeRF's block with its own weights. Its rays are taken in input order

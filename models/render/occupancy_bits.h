@@ -1,4 +1,4 @@
-// The occupancy grid's bit layout (DESIGN.md §3): R^3 cells over the unit box, x-major
+// The occupancy grid's bit layout (docs/design.md §3.7): R^3 cells over the unit box, x-major
 // (cell ix*R^2 + iy*R + iz, i = clamp(floor(x*R), 0, R-1)), one bit per cell, LSB first.
 // Shared by the NeRF file format, the renderer's marching and the decoder's sampling.
 #pragma once

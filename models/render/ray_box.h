@@ -1,4 +1,4 @@
-// Ray against the scene box [-0.7, 0.7]^3 (DESIGN.md §3-4), and the world <-> unit-box
+// Ray against the scene box [-0.7, 0.7]^3 (docs/design.md §3.1, §4.1), and the world <-> unit-box
 // map the fields use. Shared by marching (CPU and GPU) and tests.
 #pragma once
 #include <cfloat>

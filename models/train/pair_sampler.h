@@ -1,4 +1,4 @@
-// The balanced cross-architecture pair sampler (DESIGN.md §7). Each epoch shuffles the
+// The balanced cross-architecture pair sampler (docs/design.md §7.5). Each epoch shuffles the
 // objects (by seed and epoch, so any epoch can be replayed); the object at position i
 // forms one pair cycling through the architecture pairs — for MLP, TRI, HASH:
 // (MLP,TRI), (TRI,HASH), (MLP,HASH) — with every fourth pair a random one; pairs fill

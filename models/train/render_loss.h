@@ -1,4 +1,4 @@
-// The rendering loss L_R (DESIGN.md §7) for a batch of NeRFs and their embeddings:
+// The rendering loss L_R (docs/design.md §7.3) for a batch of NeRFs and their embeddings:
 // rays drawn from each NeRF's teacher pool, the decoder's samples marched along them
 // with the NeRF's occupancy grid (stratified, at most `samples_per_nerf` each), volume
 // rendered on a random background per NeRF and compared with the teacher composited on

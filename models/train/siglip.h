@@ -1,4 +1,4 @@
-// The SigLIP contrastive loss (DESIGN.md §7): row i of a and b embed one object in two
+// The SigLIP contrastive loss (docs/design.md §7.4): row i of a and b embed one object in two
 // architectures. l_ij = e^{t'} <a_i/|a_i|, b_j/|b_j|> + bias, z_ij = +1 on the
 // diagonal, -1 elsewhere, L = -(1/n) sum_ij log sigmoid(z_ij l_ij). t' starts at log 10,
 // bias at -10; both are learned.

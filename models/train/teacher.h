@@ -1,4 +1,4 @@
-// Teacher targets for the rendering loss (DESIGN.md §7): each input NeRF rendered along
+// Teacher targets for the rendering loss (docs/design.md §7.2): each input NeRF rendered along
 // rays of its own training cameras, once, and cached as premultiplied colour and opacity
 // so any background can be composited on later (target = colour + (1 - opacity) bg).
 // Only rays the NeRF sees something on (opacity > 0.01) are kept. The pool also keeps the

@@ -1,4 +1,4 @@
-// Representation learning (`wsnerf train`, DESIGN.md §7): the GMN encoder trained with
+// Representation learning (`wsnerf train`, docs/design.md §7): the GMN encoder trained with
 // the rendering loss through the decoder (objective r), plus the SigLIP loss across
 // architectures (rc, weight from the preset), or SigLIP alone (c).
 //
