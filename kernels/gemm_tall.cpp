@@ -17,6 +17,7 @@ namespace {
 
 constexpr int kRows = 6, kCols = 16;           // register tile
 constexpr int64_t kRowChunk = 512;             // rows per reduction chunk (fixed: determinism)
+constexpr int64_t kSlice = 64;                 // rows of a chunk per pass over the output (L1-sized)
 
 // acc[R x 16] = sum_k a(i, k) * b[k, j] for i < R; a(i, k) = A[i * a_rs + k * a_cs]; b rows
 // ldb apart. R is a constant so the accumulators stay in registers for partial tiles too.
@@ -176,14 +177,17 @@ void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A
         Bc = bpad;
         ldbc = Np;
       }
-      // Column strips outer: a strip of B (kk x 16) stays in L1 while every row tile
-      // passes over it, instead of all of B's chunk streaming from L2 once per row tile.
-      for (int64_t j = 0; j < Np; j += kCols)
-        for (int64_t i = 0; i < M; i += kRows) {
-          int rows = int(std::min<int64_t>(kRows, M - i));
-          tile_6x16(A + k0 * lda + i, 1, lda, rows, Bc + j, ldbc, kk, acc);
-          store_tile(acc, rows, kCols, 1.0f, 1.0f, out + i * Np + j, Np);
-        }
+      // Slices of kSlice rows, column strips outer: a strip of B (kSlice x 16) and the
+      // rows of A a tile reads stay in L1 while every row tile passes over them.
+      for (int64_t s0 = 0; s0 < kk; s0 += kSlice) {
+        const int64_t ks = std::min(kSlice, kk - s0);
+        for (int64_t j = 0; j < Np; j += kCols)
+          for (int64_t i = 0; i < M; i += kRows) {
+            int rows = int(std::min<int64_t>(kRows, M - i));
+            tile_6x16(A + (k0 + s0) * lda + i, 1, lda, rows, Bc + s0 * ldbc + j, ldbc, ks, acc);
+            store_tile(acc, rows, kCols, 1.0f, 1.0f, out + i * Np + j, Np);
+          }
+      }
     }
   }
   const float* P = partial.as<float>();

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <vector>
 
 #include "engine/trace.h"
+#include "tools/profile_report.h"
 
 namespace ws::bench {
 
@@ -41,26 +41,7 @@ nlohmann::json profile_it(const std::function<void()>& f, Device d, int runs) {
   for (int i = 0; i < runs; ++i) f();
   device_synchronize(d);
   const double step_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / runs;
-  Profile p = profile_stop();
-  auto r = [](double v) { return double(int64_t(v * 100 + 0.5)) / 100; };
-  nlohmann::json phases = nlohmann::json::array(), ops = nlohmann::json::array();
-  for (bool phase : {true, false}) {
-    // phases by their whole time (what a step spends where), ops by their own time
-    std::fprintf(stderr, "%-34s %8s %10s %10s %6s\n", phase ? "phase (per step)" : "op or range (per step)", "calls",
-                 "self ms", "total ms", phase ? "total%" : "self%");
-    for (const ProfileRow& row : p.rows) {
-      if (row.phase != phase) continue;
-      const double self = row.self_ms / runs, total = row.total_ms / runs, pct = 100 * (phase ? total : self) / step_ms;
-      (phase ? phases : ops).push_back({{"name", row.name}, {"calls", double(row.calls) / runs}, {"self_ms", r(self)},
-                                        {"total_ms", r(total)}, {phase ? "total_pct" : "self_pct", r(pct)}});
-      std::fprintf(stderr, "%-34s %8.1f %10.2f %10.2f %6.1f\n", row.name.c_str(), double(row.calls) / runs, self,
-                   total, pct);
-    }
-  }
-  const double untraced = step_ms - p.traced_ms / runs;
-  std::fprintf(stderr, "%-34s %8s %10.2f %10s %6.1f\n%-34s %8s %10.2f\n", "(outside any range)", "", untraced, "",
-               100 * untraced / step_ms, "step", "", step_ms);
-  return {{"runs", runs}, {"step_ms", r(step_ms)}, {"untraced_ms", r(untraced)}, {"phases", phases}, {"ops", ops}};
+  return cli::report_profile(profile_stop(), step_ms * runs, runs, "step");
 }
 
 }  // namespace ws::bench

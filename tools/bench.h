@@ -25,10 +25,7 @@ Timing time_it(const std::function<void()>& f, Device d, int min_reps = 3, doubl
 nlohmann::json to_json(const Timing& t);
 
 // Runs f `runs` times with the profile on (engine/trace.h) and returns, per run, the
-// time of each range: {"step_ms", "untraced_ms", "phases": [{name, calls, self_ms,
-// total_ms, total_pct}, ...], "ops": [{..., self_pct}, ...]}, sorted by self time
-// (engine/trace.h: phases are WS_PHASE ranges, ops WS_OP and WS_TRACE ones). The same
-// tables go to stderr.
+// time of each range (tools/profile_report.h; the same tables go to stderr).
 nlohmann::json profile_it(const std::function<void()>& f, Device d, int runs);
 
 // The torch reference's batch: `pairs` cross-architecture pairs (MLP/TRI, TRI/HASH,

@@ -1,6 +1,7 @@
 // wsnerf: one binary, subcommands dispatched by name.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include "engine/build_info.h"
 #include "engine/error.h"
 #include "tools/commands.h"
+#include "tools/profile_report.h"
 
 namespace {
 struct Command {
@@ -42,6 +44,26 @@ const std::vector<Command>& commands() {
   return all;
 }
 
+// WS_PROFILE=1: the time of every op and phase of the whole command (engine/trace.h),
+// printed as a table on stderr when it ends (on a CUDA device: host-side launch times).
+class CommandProfile {
+ public:
+  CommandProfile() : on_(std::getenv("WS_PROFILE") && std::strcmp(std::getenv("WS_PROFILE"), "0") != 0) {
+    if (on_) ws::profile_start(ws::Device::cpu());
+  }
+  ~CommandProfile() {
+    if (!on_) return;
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+    ws::cli::report_profile(ws::profile_stop(), ms, 1, "run");
+  }
+  CommandProfile(const CommandProfile&) = delete;
+  CommandProfile& operator=(const CommandProfile&) = delete;
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
 void usage() {
   std::printf("usage: wsnerf <command> [options]   (wsnerf <command> --help for its options)\n\ncommands:\n");
   for (const Command& c : commands()) std::printf("  %-16s %s\n", c.name, c.summary);
@@ -71,6 +93,7 @@ int main(int argc, char** argv) {
     // What the binary was built with, on stderr so JSON on stdout stays clean.
     if (name != "version") std::fprintf(stderr, "%s\n", ws::build_summary().c_str());
     try {
+      CommandProfile profile;
       return c.run(argc, argv);
     } catch (const ws::Error& e) {
       std::fprintf(stderr, "error: %s\n", e.what());

@@ -57,25 +57,30 @@ Var edge_linear(const Var& x, const Var& w, const Var& b, const std::vector<Edge
     if (!out.has_grad()) return;
     Tensor G = out.grad();
     if (relu) {  // ReLU's gradient from the output: out > 0 exactly where the input was
+      WS_TRACE("edge_linear backward: relu");
       Tensor masked = Tensor::empty({E, C}, DType::F32, d);
       unary_backward(Unary::Relu, out.value().f32(), nullptr, G.f32(), masked.f32(), E * C, false, d);
       G = masked;
     }
     const float* g = G.f32();
     if (x.requires_grad()) {
+      WS_TRACE("edge_linear backward: input");
       GradSlot s = x.grad_slot();
       gemm(false, false, E, K, C, 1.0f, g, C, w.value().f32(), K, beta_of(s), s.t.f32(), K, d);
     }
     if (w.requires_grad()) {
+      WS_TRACE("edge_linear backward: weight");
       GradSlot s = w.grad_slot();
       gemm(true, false, C, K, E, 1.0f, g, C, x.value().f32(), K, beta_of(s), s.t.f32(), K, d);
     }
     if (b.requires_grad()) {
+      WS_TRACE("edge_linear backward: bias");
       GradSlot s = b.grad_slot();
       sum_rows(g, s.t.f32(), E, C, s.accumulate, d);
     }
     for (const EdgeGather& ga : gathers) {
       if (!ga.table.requires_grad()) continue;
+      WS_TRACE("edge_linear backward: gathered rows");
       GradSlot s = ga.table.grad_slot();
       int64_t T = ga.table.value().size(0);
       if (ga.grouped.offsets.defined()) {
