@@ -67,6 +67,19 @@ inline void tile_6x16(const float* A, int64_t a_rs, int64_t a_cs, int rows, cons
 }
 
 inline void store_tile(float acc[kRows][kCols], int rows, int cols, float alpha, float beta, float* C, int64_t ldc) {
+#ifdef WS_GEMM_AVX2
+  if (cols == kCols) {  // the common case, in registers (the same rounding as the loop below: no FMA)
+    const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+    for (int i = 0; i < rows; ++i)
+      for (int h = 0; h < 2; ++h) {
+        float* c = C + i * ldc + 8 * h;
+        __m256 v = _mm256_mul_ps(va, _mm256_loadu_ps(acc[i] + 8 * h));
+        if (beta != 0.0f) v = _mm256_add_ps(v, _mm256_mul_ps(vb, _mm256_loadu_ps(c)));
+        _mm256_storeu_ps(c, v);
+      }
+    return;
+  }
+#endif
   for (int i = 0; i < rows; ++i)
     for (int j = 0; j < cols; ++j) {
       float v = alpha * acc[i][j];
