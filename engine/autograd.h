@@ -48,16 +48,12 @@ class Var {
   void set_value(Tensor v) { node_->value = std::move(v); }
   // Sets the gradient storage (parameter slabs); it then accumulates.
   void set_grad(Tensor g) { node_->grad = std::move(g); }
-  void clear_grad() { node_->grad = Tensor(); }
 
   // For backward closures: the slot to write this Var's gradient into.
   GradSlot grad_slot() const;
   // Adds g into the gradient. g is taken over without a copy when the gradient is
   // still empty and `g_is_private` says no other tensor shares g's storage.
   void add_grad(const Tensor& g, bool g_is_private = false) const;
-
-  // Same value, cut from the tape.
-  Var detach() const { return Var(value(), false); }
   bool same_node(const Var& o) const { return node_ == o.node_; }
 
  private:

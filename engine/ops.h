@@ -43,7 +43,6 @@ inline Var div(const Var& a, const Var& b) { return binary(Binary::Div, a, b); }
 // scale * x + shift
 Var affine(const Var& x, float scale, float shift);
 inline Var mul_scalar(const Var& x, float s) { return affine(x, s, 0.0f); }
-inline Var add_scalar(const Var& x, float s) { return affine(x, 1.0f, s); }
 
 // ---- shape (ops/shape.cpp) ------------------------------------------------------------
 Var reshape(const Var& x, Shape s);  // a view; the gradient flows back reshaped

@@ -69,7 +69,6 @@ class Rng {
     for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[size_t(below(int64_t(i)))]);
   }
   uint64_t counter() const { return counter_; }
-  void set_counter(uint64_t c) { counter_ = c; }
 
  private:
   uint64_t seed_, stream_, counter_ = 0;

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "engine/build_info.h"
-#include "engine/error.h"
 #include "tools/commands.h"
 #include "tools/profile_report.h"
 
@@ -95,10 +94,7 @@ int main(int argc, char** argv) {
     try {
       CommandProfile profile;
       return c.run(argc, argv);
-    } catch (const ws::Error& e) {
-      std::fprintf(stderr, "error: %s\n", e.what());
-      return 1;
-    } catch (const std::exception& e) {
+    } catch (const std::exception& e) {  // ws::Error too: every error prints the same way
       std::fprintf(stderr, "error: %s\n", e.what());
       return 1;
     }
