@@ -66,10 +66,23 @@ template <class Exec>
 void masked_graph_rows_impl(const uint8_t* bits, const float* gz, const int32_t* graph, const float* inv_count,
                             float* g, int64_t R, int64_t C) {
   int64_t nb = (C + 7) / 8;
-  Exec::for_2d(R, C, [=] WS_HD(int64_t r, int64_t c) {
-    bool on = (bits[r * nb + c / 8] >> (c % 8)) & 1;
-    int32_t k = graph[r];
-    g[r * C + c] = on ? gz[int64_t(k) * C + c] * inv_count[k] : 0.0f;
+  // Row-wise so the CPU looks the row's graph up once and walks its columns contiguously.
+  Exec::for_rows(R, C, [=] WS_HD(int64_t r, int64_t c0, int64_t nc) {
+    const int32_t k = graph[r];
+    const float scale = inv_count[k];
+    const float* src = gz + int64_t(k) * C;
+    const uint8_t* row_bits = bits + r * nb;
+    float* out = g + r * C;
+    int64_t c = c0;
+    if (c % 8 == 0)  // whole bytes: 8 columns per mask byte, a loop the compiler vectorises
+      for (; c + 8 <= c0 + nc; c += 8) {
+        const unsigned m = row_bits[c / 8];
+        for (int b = 0; b < 8; ++b) out[c + b] = (m >> b) & 1u ? src[c + b] * scale : 0.0f;
+      }
+    for (; c < c0 + nc; ++c) {
+      const bool on = (row_bits[c / 8] >> (c % 8)) & 1;
+      out[c] = on ? src[c] * scale : 0.0f;
+    }
   });
 }
 

@@ -154,12 +154,19 @@ Var readout_relu_mean(const Var& x, const Var& w, const Var& b, const Csr& graph
         int64_t R = std::min(tile, E - r0);
         bool first = r0 == 0;
         float* g = buf.f32();
-        masked_graph_rows(bits.u8() + r0 * nb, z.grad().f32(), edge_graph.i32() + r0, inv_count.f32(), g, R, C, d);
-        if (x.requires_grad())
+        {
+          WS_TRACE("readout_relu_mean backward: rows");
+          masked_graph_rows(bits.u8() + r0 * nb, z.grad().f32(), edge_graph.i32() + r0, inv_count.f32(), g, R, C, d);
+        }
+        if (x.requires_grad()) {
+          WS_TRACE("readout_relu_mean backward: input");
           gemm(false, false, R, K, C, 1.0f, g, C, w.value().f32(), K, beta_of(sx), sx.t.f32() + r0 * K, K, d);
-        if (w.requires_grad())
+        }
+        if (w.requires_grad()) {
+          WS_TRACE("readout_relu_mean backward: weight");
           gemm(true, false, C, K, R, 1.0f, g, C, x.value().f32() + r0 * K, K, first ? beta_of(sw) : 1.0f,
                sw.t.f32(), K, d);
+        }
         if (b.requires_grad()) sum_rows(g, sb.t.f32(), R, C, first ? sb.accumulate : true, d);
       }
     });
