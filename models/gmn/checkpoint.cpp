@@ -1,5 +1,7 @@
 #include "models/gmn/checkpoint.h"
 
+#include "engine/json.h"
+
 namespace ws {
 
 namespace {
@@ -9,8 +11,7 @@ GmnConfig config_of(const TensorFile& f, const std::string& path) {
   WS_CHECK(f.metadata.count("format") && f.metadata.at("format") == kFormat, path,
            ": not an encoder checkpoint (metadata 'format' is not ", kFormat, ")");
   WS_CHECK(f.metadata.count("config"), path, ": encoder checkpoint without a 'config' entry");
-  nlohmann::json j = nlohmann::json::parse(f.metadata.at("config"), nullptr, false);
-  WS_CHECK(!j.is_discarded(), path, ": the encoder 'config' metadata is not valid JSON");
+  nlohmann::json j = parse_json(f.metadata.at("config"), path + ": the encoder 'config' metadata");
   return GmnConfig::from_json(j, path);
 }
 }  // namespace
