@@ -3,6 +3,8 @@
 #include <cmath>
 #include <set>
 
+#include "models/nerf/nerf_file.h"
+
 namespace ws {
 
 int FitOptions::steps_for(Family f) const {
@@ -25,8 +27,8 @@ void FitOptions::validate(const std::string& where) const {
   WS_CHECK(lr_gamma > 0.0f, where, ": fit.lr_gamma must be positive, got ", lr_gamma);
   WS_CHECK(lr_warmup >= 0, where, ": fit.lr_warmup must be >= 0, got ", lr_warmup);
   WS_CHECK(adam_eps > 0.0f, where, ": fit.adam_eps must be positive, got ", adam_eps);
-  WS_CHECK(std::isfinite(render_step) && render_step > 1e-5f && render_step < 1.0f, where,
-           ": fit.render_step must be in (1e-5, 1), got ", render_step);
+  WS_CHECK(std::isfinite(render_step) && render_step > kMinRenderStep && render_step < kMaxRenderStep, where,
+           ": fit.render_step must be in (", kMinRenderStep, ", ", kMaxRenderStep, "), got ", render_step);
   WS_CHECK(occupancy_res >= 1 && occupancy_res <= 1024, where, ": fit.occupancy_res must be in [1, 1024], got ",
            occupancy_res);
   WS_CHECK(occupancy_every >= 1, where, ": fit.occupancy_every must be >= 1, got ", occupancy_every);
