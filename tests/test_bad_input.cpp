@@ -116,6 +116,10 @@ TEST_CASE("bad input: preset values name the preset and the key (wrapping, fract
   p.json["fit"]["steps"] = 4294967297LL;
   CHECK_THROWS_WITH_AS(FitOptions::from_preset(p), Contains("preset tiny: fit.steps = 4294967297 is outside"), Error);
   p = load_preset("tiny");
+  p.json["fit"]["samples_per_step"] = 1e12;  // a valid int64, but terabytes of samples
+  CHECK_THROWS_WITH_AS(FitOptions::from_preset(p), Contains("preset tiny: fit.samples_per_step must be in [64, 2^26]"),
+                       Error);
+  p = load_preset("tiny");
   p.json["encoder"]["blocks"] = 4294967297LL;
   CHECK_THROWS_WITH_AS(TrainConfig::from_preset(p), Contains("preset tiny: encoder 'blocks' must be a positive"),
                        Error);
@@ -139,7 +143,9 @@ TEST_CASE("bad input: preset values name the preset and the key (wrapping, fract
                                          {"train", "epochs", -2, "train.epochs = -2"},
                                          {"train", "pairs_per_batch", 0, "train.pairs_per_batch = 0"},
                                          {"train", "rays_per_nerf", 0, "train.rays_per_nerf = 0"},
-                                         {"decoder", "hidden", 0, "decoder.hidden = 0"}}) {
+                                         {"train", "samples_per_nerf", 1e12, "train.samples_per_nerf = 1e+12"},
+                                         {"decoder", "hidden", 0, "decoder.hidden = 0"},
+                                         {"decoder", "hidden", 1 << 20, "decoder.hidden = 1048576: must be in [1, 8192]"}}) {
     CAPTURE(c.key);
     p = load_preset("tiny");
     p.json[c.section][c.key] = c.value;

@@ -19,8 +19,10 @@ void FitOptions::validate(const std::string& where) const {
              kv.first, "' (mlp, tri, hash)");
     WS_CHECK(kv.second >= 1, where, ": fit.family_steps.", kv.first, " must be >= 1, got ", kv.second);
   }
-  WS_CHECK(samples_per_step >= 64, where, ": fit.samples_per_step must be >= 64, got ", samples_per_step);
-  WS_CHECK(batch >= 1, where, ": fit.batch must be >= 1, got ", batch);
+  // Sizes decide allocation: bounded far above the paper's 2^18 samples and batch 8.
+  WS_CHECK(samples_per_step >= 64 && samples_per_step <= (int64_t(1) << 26), where,
+           ": fit.samples_per_step must be in [64, 2^26], got ", samples_per_step);
+  WS_CHECK(batch >= 1 && batch <= 1024, where, ": fit.batch must be in [1, 1024], got ", batch);
   WS_CHECK(std::isfinite(lr) && lr > 0.0f, where, ": fit.lr must be positive, got ", lr);
   for (double m : lr_milestones)
     WS_CHECK(m > 0.0 && m < 1.0, where, ": fit.lr_milestones are fractions of the steps in (0, 1), got ", m);
@@ -35,8 +37,8 @@ void FitOptions::validate(const std::string& where) const {
   WS_CHECK(occupancy_warmup >= 0, where, ": fit.occupancy_warmup must be >= 0, got ", occupancy_warmup);
   WS_CHECK(occupancy_decay > 0.0f && occupancy_decay <= 1.0f, where, ": fit.occupancy_decay must be in (0, 1]");
   WS_CHECK(occupancy_threshold >= 0.0f, where, ": fit.occupancy_threshold must be >= 0");
-  WS_CHECK(init_rays >= 1 && max_rays >= init_rays, where, ": fit.init_rays (", init_rays,
-           ") must be >= 1 and at most fit.max_rays (", max_rays, ")");
+  WS_CHECK(init_rays >= 1 && max_rays >= init_rays && max_rays <= (int64_t(1) << 26), where, ": fit.init_rays (", init_rays,
+           ") must be >= 1 and at most fit.max_rays (", max_rays, "), itself at most 2^26");
 }
 
 FitOptions FitOptions::from_preset(const Preset& p) {

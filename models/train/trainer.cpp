@@ -72,14 +72,22 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
   require(c.lr > 0, "train", "lr", c.lr, "positive");
   require(c.weight_decay >= 0, "train", "weight_decay", c.weight_decay, "0 or more");
   require(c.warmup >= 0 && c.warmup < 1, "train", "warmup", c.warmup, "a fraction of the run in [0, 1)");
-  require(c.pairs_per_batch >= 1, "train", "pairs_per_batch", c.pairs_per_batch, "1 or more");
-  require(c.render.rays_per_nerf >= 1, "train", "rays_per_nerf", double(c.render.rays_per_nerf), "1 or more");
-  require(c.render.samples_per_nerf >= 1, "train", "samples_per_nerf", double(c.render.samples_per_nerf), "1 or more");
-  require(c.render.bg_points >= 0, "train", "bg_points", double(c.render.bg_points), "0 or more");
+  // Sizes decide allocation: bounded well above the paper's (e.g. 25000 samples per NeRF).
+  constexpr int64_t kMany = int64_t(1) << 24;
+  require(c.pairs_per_batch >= 1 && c.pairs_per_batch <= 4096, "train", "pairs_per_batch", c.pairs_per_batch,
+          "in [1, 4096]");
+  require(c.render.rays_per_nerf >= 1 && c.render.rays_per_nerf <= kMany, "train", "rays_per_nerf",
+          double(c.render.rays_per_nerf), "in [1, 2^24]");
+  require(c.render.samples_per_nerf >= 1 && c.render.samples_per_nerf <= kMany, "train", "samples_per_nerf",
+          double(c.render.samples_per_nerf), "in [1, 2^24]");
+  require(c.render.bg_points >= 0 && c.render.bg_points <= kMany, "train", "bg_points", double(c.render.bg_points),
+          "in [0, 2^24]");
   require(c.contrastive_weight >= 0, "train", "contrastive_weight", c.contrastive_weight, "0 or more");
-  require(c.teacher_pool >= 1, "train", "teacher_pool", double(c.teacher_pool), "1 or more");
-  require(c.decoder.hidden >= 1, "decoder", "hidden", c.decoder.hidden, "1 or more");
-  require(c.decoder.freq_bands >= 0, "decoder", "freq_bands", c.decoder.freq_bands, "0 or more");
+  require(c.teacher_pool >= 1 && c.teacher_pool <= kMany, "train", "teacher_pool", double(c.teacher_pool),
+          "in [1, 2^24]");
+  require(c.decoder.hidden >= 1 && c.decoder.hidden <= 8192, "decoder", "hidden", c.decoder.hidden, "in [1, 8192]");
+  require(c.decoder.freq_bands >= 0 && c.decoder.freq_bands <= 128, "decoder", "freq_bands", c.decoder.freq_bands,
+          "in [0, 128]");
   c.archs = p.get_or<std::vector<std::string>>("fit", "archs", {"MLP", "TRI", "HASH"});
   return c;
 }
