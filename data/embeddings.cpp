@@ -1,7 +1,6 @@
 #include "data/embeddings.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "engine/json.h"
 
@@ -67,11 +66,10 @@ EmbeddingSet load_embeddings(const std::string& path) {
   WS_CHECK(set.size() == set.embeddings.size(0), path, ": ", set.size(), " row records for ", set.embeddings.size(0),
            " embeddings");
   // One NaN row would silently drag every mean, distance and accuracy computed from the set.
-  const std::vector<float> values = set.embeddings.to_vector();
-  const int64_t dim = set.embeddings.size(1);
-  for (size_t k = 0; k < values.size(); ++k)
-    WS_CHECK(std::isfinite(values[k]), path, ": embedding row ", int64_t(k) / dim, " (",
-             set.rows[k / size_t(dim)].object, ") holds a non-finite value");
+  if (const int64_t k = first_non_finite(set.embeddings); k >= 0) {
+    const int64_t row = k / set.embeddings.size(1);
+    fail(str_cat(path, ": embedding row ", row, " (", set.rows[size_t(row)].object, ") holds a non-finite value"));
+  }
   for (const auto& kv : f.metadata)
     if (kv.first != "format" && kv.first != "rows") set.info[kv.first] = kv.second;
   return set;

@@ -1,6 +1,7 @@
 #include "engine/safetensors.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -160,6 +161,14 @@ TensorFile parse_safetensors(const std::string& bytes, const std::string& path) 
     out.tensors.emplace_back(e.name, t);
   }
   return out;
+}
+
+int64_t first_non_finite(const Tensor& t) {
+  if (t.dtype() != DType::F32) return -1;
+  const std::vector<float> v = t.to_vector();
+  for (size_t i = 0; i < v.size(); ++i)
+    if (!std::isfinite(v[i])) return int64_t(i);
+  return -1;
 }
 
 TensorFile load_safetensors(const std::string& path) { return parse_safetensors(read_file(path), path); }

@@ -16,6 +16,8 @@
 #include "engine/preset.h"
 #include "engine/safetensors.h"
 #include "models/fit/fit_options.h"
+#include "models/gmn/checkpoint.h"
+#include "models/gmn/encoder.h"
 #include "models/nerf/arch.h"
 #include "models/train/trainer.h"
 #include "tests/data_testing.h"
@@ -249,4 +251,27 @@ TEST_CASE("bad input: command-line integers are range-checked (no wrap at 2^32) 
         std::string::npos);
   CHECK(wsnerf("synth --out " + out + " --seed -1").err.find("--seed: expected a non-negative integer") !=
         std::string::npos);
+}
+
+TEST_CASE("bad input: an encoder checkpoint with a NaN weight is an error naming the file and tensor") {
+  test::TempDir dir("enc_nan");
+  GmnConfig cfg{8, 2, 4, 1.0f, 1.0f};
+  ParamSet ps;
+  GmnEncoder enc(cfg, ps);
+  ps.materialize(Device::cpu());
+  enc.init(0);
+  save_encoder(dir.file("good.safetensors"), enc, ps);
+  TensorFile f = load_safetensors(dir.file("good.safetensors"));
+  NamedTensors tensors = f.tensors;
+  std::vector<float> w = tensors[0].second.to_vector();
+  w[0] = NAN;
+  tensors[0].second = Tensor::from(w, tensors[0].second.shape());
+  save_safetensors(dir.file("bad.safetensors"), tensors, f.metadata);
+  ParamSet loaded;
+  GmnEncoder again(cfg, loaded);
+  loaded.materialize(Device::cpu());
+  CHECK_NOTHROW(load_encoder(dir.file("good.safetensors"), cfg, loaded));
+  CHECK_THROWS_WITH_AS(load_encoder(dir.file("bad.safetensors"), cfg, loaded),
+                       Contains(("bad.safetensors: tensor '" + tensors[0].first + "' holds a non-finite value").c_str()),
+                       Error);
 }

@@ -29,6 +29,10 @@ Metadata load_encoder(const std::string& path, const GmnConfig& cfg, ParamSet& p
   GmnConfig saved = config_of(f, path);
   WS_CHECK(saved == cfg, path, ": checkpoint of an encoder with ", saved.to_json().dump(), ", model has ",
            cfg.to_json().dump());
+  // NaN weights would embed every NeRF to NaN without a word.
+  for (const auto& [name, t] : f.tensors)
+    WS_CHECK(first_non_finite(t) < 0, path, ": tensor '", name, "' holds a non-finite value (element ",
+             first_non_finite(t), ")");
   return load_params(f, ps);
 }
 

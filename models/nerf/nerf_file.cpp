@@ -39,9 +39,8 @@ int parse_int(const std::string& where, const std::string& key, const std::strin
 // A copy on the CPU that shares nothing with t.
 // NaN weights render a transparent image and embed to a meaningless vector.
 void check_finite(const std::string& where, const char* name, const Tensor& t) {
-  const std::vector<float> v = t.to_vector();
-  for (size_t i = 0; i < v.size(); ++i)
-    WS_CHECK(std::isfinite(v[i]), where, ": tensor '", name, "' holds a non-finite value (element ", i, ")");
+  const int64_t i = first_non_finite(t);
+  WS_CHECK(i < 0, where, ": tensor '", name, "' holds a non-finite value (element ", i, ")");
 }
 
 Tensor cpu_copy(const Tensor& t) { return t.device().is_cpu() ? t.clone() : t.to(Device::cpu()); }
