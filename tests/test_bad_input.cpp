@@ -249,6 +249,8 @@ TEST_CASE("bad input: command-line integers are range-checked (no wrap at 2^32) 
   CHECK(wsnerf("fit --data " + out + " --workers -4").err.find("--workers = -4 is outside") != std::string::npos);
   CHECK(wsnerf("plot --perplexity nan --out " + dir.file("p")).err.find("--perplexity expects a finite number") !=
         std::string::npos);
+  CHECK(wsnerf("eval-retrieve --embeddings e --k 5,4294967297").err.find("--k = 4294967297 is outside") !=
+        std::string::npos);
   CHECK(wsnerf("synth --out " + out + " --seed -1").err.find("--seed: expected a non-negative integer") !=
         std::string::npos);
 }

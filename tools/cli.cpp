@@ -81,8 +81,7 @@ std::string Args::str(const std::string& name) const {
   return it != values_.end() ? it->second : o.default_value;
 }
 
-int64_t Args::i64(const std::string& name, int64_t lo, int64_t hi) const {
-  std::string s = str(name);
+int64_t parse_integer(const std::string& what, const std::string& s, int64_t lo, int64_t hi) {
   int64_t v = 0;
   bool parsed = false;
   try {
@@ -91,11 +90,15 @@ int64_t Args::i64(const std::string& name, int64_t lo, int64_t hi) const {
     parsed = used == s.size();
   } catch (const std::invalid_argument&) {
   } catch (const std::out_of_range&) {
-    fail(str_cat("wsnerf ", command_, ": ", name, " = '", s, "' is outside [", lo, ", ", hi, "]"));
+    fail(str_cat("wsnerf ", what, " = '", s, "' is outside [", lo, ", ", hi, "]"));
   }
-  WS_CHECK(parsed, "wsnerf ", command_, ": ", name, " expects an integer, got '", s, "'");
-  WS_CHECK(v >= lo && v <= hi, "wsnerf ", command_, ": ", name, " = ", v, " is outside [", lo, ", ", hi, "]");
+  WS_CHECK(parsed, "wsnerf ", what, " expects an integer, got '", s, "'");
+  WS_CHECK(v >= lo && v <= hi, "wsnerf ", what, " = ", v, " is outside [", lo, ", ", hi, "]");
   return v;
+}
+
+int64_t Args::i64(const std::string& name, int64_t lo, int64_t hi) const {
+  return parse_integer(str_cat(command_, ": ", name), str(name), lo, hi);
 }
 
 uint64_t Args::u64(const std::string& name) const { return parse_seed(str_cat(command_, ": ", name), str(name)); }

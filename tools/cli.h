@@ -61,6 +61,9 @@ class Args {
 // Sets the process's GEMM precision from --precision (and says so on stderr when not fp32).
 void apply_precision(const Args& args);
 
+// An integer in [lo, hi] (one part of a list option, or an option's value); errors name
+// `what` ("eval-retrieve: --k"). The one place the command line's integers are parsed.
+int64_t parse_integer(const std::string& what, const std::string& s, int64_t lo, int64_t hi);
 // A non-negative integer such as a seed from one part of a list option; errors name `what`.
 uint64_t parse_seed(const std::string& what, const std::string& s);
 
