@@ -15,6 +15,15 @@ const nlohmann::json& Preset::section(const std::string& s) const {
   return json[s];
 }
 
+void Preset::check_keys(const std::string& section_name, const std::set<std::string>& known) const {
+  for (const auto& kv : section(section_name).items()) {
+    if (known.count(kv.key())) continue;
+    std::string list;
+    for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+    fail(str_cat("preset ", name, ": unknown key ", section_name, ".", kv.key(), " (known: ", list, ")"));
+  }
+}
+
 std::string Preset::where(const std::string& section, const std::string& key) const {
   return str_cat("preset ", name, ": ", section, ".", key);
 }

@@ -3,6 +3,7 @@
 // binary; a user copies one (`wsnerf preset cpu > my.json`), edits it and passes the
 // file wherever a preset name is accepted. Runs record the resolved preset.
 #pragma once
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,8 @@ struct Preset {
   }
   bool has(const std::string& section, const std::string& key) const;
   const nlohmann::json& section(const std::string& s) const;
+  // A misspelt optional key would silently keep its default: an error naming it instead.
+  void check_keys(const std::string& section, const std::set<std::string>& known) const;
   // "preset NAME: section.key", how errors name a setting.
   std::string where(const std::string& section, const std::string& key) const;
 

@@ -130,6 +130,9 @@ TEST_CASE("bad input: preset values name the preset and the key (wrapping, fract
   CHECK_THROWS_WITH_AS(TrainConfig::from_preset(p), Contains("encoder 'hidden' must be a positive integer (at most"),
                        Error);
   p = load_preset("tiny");
+  p.json["train"]["warmpu"] = 0.1;  // misspelt: would silently keep the default warmup
+  CHECK_THROWS_WITH_AS(TrainConfig::from_preset(p), Contains("preset tiny: unknown key train.warmpu (known: "), Error);
+  p = load_preset("tiny");
   p.json["train"]["objective"] = 3;
   CHECK_THROWS_WITH_AS(TrainConfig::from_preset(p), Contains("preset tiny: train.objective = 3 (an integer)"), Error);
   struct Case {

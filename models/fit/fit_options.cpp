@@ -42,13 +42,11 @@ void FitOptions::validate(const std::string& where) const {
 }
 
 FitOptions FitOptions::from_preset(const Preset& p) {
-  static const std::set<std::string> known = {
+  p.check_keys("fit", {
       "archs",           "unseen_archs",        "steps",           "family_steps",           "samples_per_step", "batch",
       "lr",              "lr_milestones",       "lr_gamma",        "lr_warmup",        "adam_eps",         "render_step",
       "occupancy_res",   "occupancy_every",     "occupancy_warmup", "occupancy_decay", "occupancy_threshold", "occupancy_hull",
-      "init_rays",       "max_rays",            "seed",            "shared_init"};
-  for (const auto& kv : p.section("fit").items())
-    WS_CHECK(known.count(kv.key()), "preset ", p.name, ": unknown key fit.", kv.key());
+      "init_rays",       "max_rays",            "seed",            "shared_init"});
   FitOptions o;
   o.archs = p.get<std::vector<std::string>>("fit", "archs");
   o.unseen_archs = p.get_or("fit", "unseen_archs", o.unseen_archs);

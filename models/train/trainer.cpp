@@ -33,6 +33,10 @@ namespace ws {
 // ---- configuration ---------------------------------------------------------------------
 TrainConfig TrainConfig::from_preset(const Preset& p) {
   TrainConfig c;
+  p.check_keys("train", {"objective", "epochs", "lr", "weight_decay", "warmup", "pairs_per_batch", "rays_per_nerf",
+                         "samples_per_nerf", "bg_points", "contrastive_weight", "contrastive_centring", "teacher_pool",
+                         "seed", "probe_every", "siglip_init_bias", "head_lr_scale", "decoder_input", "keep"});
+  p.check_keys("decoder", {"hidden", "freq_bands"});
   c.encoder = GmnConfig::from_json(p.section("encoder"), "preset " + p.name);
   c.decoder.hidden = p.get<int>("decoder", "hidden");
   c.decoder.freq_bands = p.get_or<int>("decoder", "freq_bands", 48);
