@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include <nlohmann/json.hpp>
+#include "engine/json.h"
 
 #include "engine/io.h"
 #include "engine/error.h"
@@ -98,8 +98,7 @@ void write_transforms(const std::string& path, const Transforms& t) {
 
 Transforms read_transforms(const std::string& path) {
   std::string bytes = read_file(path);
-  nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
-  WS_CHECK(!j.is_discarded(), path, ": not valid JSON");
+  nlohmann::json j = parse_json(bytes, path);
   WS_CHECK(j.is_object(), path, ": expected a JSON object at the top level");
   Transforms t;
   WS_CHECK(j.contains("camera_angle_x") && j["camera_angle_x"].is_number(), path,
@@ -122,11 +121,17 @@ Transforms read_transforms(const std::string& path) {
     for (size_t r = 0; ok && r < 4; ++r) {
       ok = m[r].is_array() && m[r].size() == 4;
       for (size_t c = 0; ok && c < 4; ++c) {
-        ok = m[r][c].is_number();
+        ok = m[r][c].is_number() && std::isfinite(m[r][c].get<double>());
         if (ok) fr.transform_matrix[r * 4 + c] = m[r][c].get<double>();
       }
     }
-    WS_CHECK(ok, where, ".transform_matrix: expected 4 rows of 4 numbers");
+    WS_CHECK(ok, where, ".transform_matrix: expected 4 rows of 4 finite numbers");
+    // An all-zero or otherwise singular rotation has no viewing direction to render from.
+    const Mat4& a = fr.transform_matrix;
+    const double det = a[0] * (a[5] * a[10] - a[6] * a[9]) - a[1] * (a[4] * a[10] - a[6] * a[8]) +
+                       a[2] * (a[4] * a[9] - a[5] * a[8]);
+    WS_CHECK(std::fabs(det) > 1e-6, where, ".transform_matrix: its rotation part is singular (determinant ", det,
+             ")");
     t.frames.push_back(fr);
   }
   return t;

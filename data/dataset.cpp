@@ -9,6 +9,7 @@
 
 #include "data/camera.h"
 #include "engine/io.h"
+#include "engine/json.h"
 #include "data/image.h"
 #include "data/obj_loader.h"
 #include "data/synth.h"
@@ -59,8 +60,20 @@ bool object_folder_complete(const std::string& dir) {
   return true;
 }
 
+namespace {
+constexpr int kMaxImageSize = 8192;
+
+// Checked before dataset.json is written: a run refused afterwards would leave a manifest
+// that refuses the corrected rerun.
+void check_image_options(const char* command, int size, const RasterOptions& raster) {
+  WS_CHECK(size >= 1 && size <= kMaxImageSize, command, ": --size must be in [1, ", kMaxImageSize, "], got ", size);
+  WS_CHECK(raster.supersample >= 1 && raster.supersample <= kMaxSupersample, command,
+           ": --supersample must be in [1, ", kMaxSupersample, "], got ", raster.supersample);
+}
+}  // namespace
+
 void render_object_folder(const Mesh& mesh, const std::string& dir, int size, const RasterOptions& opt) {
-  WS_CHECK(size >= 1 && size <= 8192, "render_object_folder: bad image size ", size);
+  WS_CHECK(size >= 1 && size <= kMaxImageSize, "render_object_folder: bad image size ", size);
   Transforms t = rig_transforms();
   fs::create_directories(fs::path(dir) / "train");
   std::string error;
@@ -146,9 +159,8 @@ void check_or_write_manifest(const std::string& root, const nlohmann::json& sett
   fs::path path = fs::path(root) / "dataset.json";
   if (fs::exists(path)) {
     std::string bytes = read_file(path.string());
-    nlohmann::json old = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
-    WS_CHECK(!old.is_discarded(), path.string(), ": not valid JSON");
-    WS_CHECK(old == settings, root, " holds a dataset made with other settings (", old.dump(),
+    nlohmann::json old = parse_json(bytes, path.string());
+    WS_CHECK(old == settings, root, " holds a dataset made with other settings (", json_excerpt(old),
              ") than asked for now (", settings.dump(), "); use another --out or the same settings");
     return;
   }
@@ -159,12 +171,7 @@ DatasetSummary make_synth_dataset(const SynthDatasetOptions& opt, const Progress
   WS_CHECK(opt.per_class >= 1, "synth: --per-class must be >= 1");
   std::vector<std::string> classes = opt.classes.empty() ? synth_class_names() : opt.classes;
   for (const std::string& c : classes) synth_class_index(c);  // validates the names up front
-  check_or_write_manifest(opt.out, {{"format", "wsnerf.dataset/1"},
-                                    {"source", "synth"},
-                                    {"synth_version", kSynthVersion},
-                                    {"seed", opt.seed},
-                                    {"size", opt.size},
-                                    {"supersample", opt.raster.supersample}});
+  check_image_options("synth", opt.size, opt.raster);
   std::vector<ObjectRef> objects;
   for (const std::string& c : classes)
     for (int i = 0; i < opt.per_class; ++i) {
@@ -172,7 +179,14 @@ DatasetSummary make_synth_dataset(const SynthDatasetOptions& opt, const Progress
       std::snprintf(id, sizeof id, "%04d", i);
       objects.push_back({c, id});
     }
-  Splits splits = make_splits(objects, opt.n_val, opt.n_test, opt.seed);  // checks counts before rendering
+  Splits splits = make_splits(objects, opt.n_val, opt.n_test, opt.seed);  // checks counts before writing
+  remove_stale_temporaries(opt.out);  // left by a killed run; they would otherwise stay forever
+  check_or_write_manifest(opt.out, {{"format", "wsnerf.dataset/1"},
+                                    {"source", "synth"},
+                                    {"synth_version", kSynthVersion},
+                                    {"seed", opt.seed},
+                                    {"size", opt.size},
+                                    {"supersample", opt.raster.supersample}});
   DatasetSummary sum;
   for (const std::string& c : classes) {
     auto t0 = std::chrono::steady_clock::now();
@@ -204,6 +218,9 @@ Mesh load_normalized_obj(const std::string& path, bool y_up) {
 
 DatasetSummary make_mesh_dataset(const MeshDatasetOptions& opt, const ProgressFn& progress) {
   WS_CHECK(fs::is_directory(opt.meshes), opt.meshes, ": not a folder (expected ROOT/<class>/<id>/.../*.obj)");
+  check_image_options("views", opt.size, opt.raster);
+  WS_CHECK(opt.n_val >= 0 && opt.n_test >= 0, "views: --val and --test must be >= 0");
+  remove_stale_temporaries(opt.out);
   check_or_write_manifest(opt.out, {{"format", "wsnerf.dataset/1"},
                                     {"source", "meshes"},
                                     {"y_up", opt.y_up},

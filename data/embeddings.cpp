@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
+#include "engine/json.h"
 
 namespace ws {
 
@@ -53,16 +53,23 @@ EmbeddingSet load_embeddings(const std::string& path) {
   set.embeddings = f.get("embeddings");
   WS_CHECK(set.embeddings.dtype() == DType::F32 && set.embeddings.ndim() == 2, path, ": 'embeddings' is ",
            describe(set.embeddings), ", expected F32 [N, D]");
-  nlohmann::json rows = nlohmann::json::parse(f.meta("rows"), nullptr, false);
+  nlohmann::json rows = parse_json(f.meta("rows"), path + ": metadata 'rows'");
   WS_CHECK(rows.is_array(), path, ": metadata 'rows' is not a JSON array");
-  for (const nlohmann::json& r : rows) {
-    WS_CHECK(r.is_object() && r.contains("object") && r.contains("class") && r.contains("arch") && r.contains("split"),
-             path, ": a row record lacks object/class/arch/split: ", r.dump());
-    set.rows.push_back({r["object"].get<std::string>(), r["class"].get<std::string>(), r["arch"].get<std::string>(),
-                        r["split"].get<std::string>(), r.value("nerf", "")});
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const nlohmann::json& r = rows[i];
+    const std::string where = str_cat(path, ": rows[", i, "]");
+    WS_CHECK(r.is_object(), where, " = ", json_excerpt(r), " is not an object");
+    set.rows.push_back({json_field<std::string>(r, "object", where), json_field<std::string>(r, "class", where),
+                        json_field<std::string>(r, "arch", where), json_field<std::string>(r, "split", where),
+                        r.contains("nerf") ? json_field<std::string>(r, "nerf", where) : ""});
   }
   WS_CHECK(set.size() == set.embeddings.size(0), path, ": ", set.size(), " row records for ", set.embeddings.size(0),
            " embeddings");
+  // One NaN row would silently drag every mean, distance and accuracy computed from the set.
+  if (const int64_t k = first_non_finite(set.embeddings); k >= 0) {
+    const int64_t row = k / set.embeddings.size(1);
+    fail(str_cat(path, ": embedding row ", row, " (", set.rows[size_t(row)].object, ") holds a non-finite value"));
+  }
   for (const auto& kv : f.metadata)
     if (kv.first != "format" && kv.first != "rows") set.info[kv.first] = kv.second;
   return set;

@@ -5,6 +5,7 @@
 
 #include "data/dataset.h"
 #include "data/image.h"
+#include "engine/json.h"
 #include "engine/safetensors.h"
 
 namespace fs = std::filesystem;
@@ -54,12 +55,12 @@ std::vector<NerfEntry> list_nerf_files(const std::vector<std::string>& files_or_
   std::vector<NerfEntry> out;
   for (const std::string& f : files) {
     TensorFile t = load_safetensors(f);
-    nlohmann::json arch = nlohmann::json::parse(t.meta("arch"), nullptr, false);
+    nlohmann::json arch = parse_json(t.meta("arch"), f + ": metadata 'arch'");
     WS_CHECK(arch.is_object(), f, ": metadata 'arch' is not a JSON object");
     std::string obj = t.metadata.count("object") ? t.metadata.at("object") : fs::path(f).stem().string();
     std::string cls = t.metadata.count("class") ? t.metadata.at("class") : "";
     if (obj.find('/') == std::string::npos && !cls.empty()) obj = cls + "/" + obj;
-    out.push_back({obj, cls, arch.value("name", "custom"), "", f});
+    out.push_back({obj, cls, arch.contains("name") ? json_field<std::string>(arch, "name", f + ": metadata 'arch'") : "custom", "", f});
   }
   return out;
 }

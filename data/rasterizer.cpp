@@ -133,7 +133,7 @@ float shade_factor(Vec3 n) {
 
 Image rasterize(const Mesh& mesh, const PinholeCamera& cam, const RasterOptions& opt) {
   const int S = opt.supersample, W = cam.width, H = cam.height;
-  WS_CHECK(S >= 1 && S <= 16, "rasterize: supersample must be in [1, 16], got ", S);
+  WS_CHECK(S >= 1 && S <= kMaxSupersample, "rasterize: supersample must be in [1, ", kMaxSupersample, "], got ", S);
   WS_CHECK(W > 0 && H > 0, "rasterize: bad image size ", W, "x", H);
   check_mesh(mesh, "rasterize");
 

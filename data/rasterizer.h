@@ -19,6 +19,7 @@ namespace ws {
 struct RasterOptions {
   int supersample = 4;  // samples per pixel along each axis
 };
+constexpr int kMaxSupersample = 16;
 
 // The view-independent shading factor for a unit face normal (>= 0, about 1 at most).
 float shade_factor(Vec3 normal);

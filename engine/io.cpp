@@ -1,6 +1,7 @@
 #include "engine/io.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,6 +15,10 @@
 namespace ws {
 
 std::string read_file(const std::string& path) {
+  // A device or FIFO named as a file (/dev/zero) would be read without end.
+  std::error_code ec;
+  WS_CHECK(!std::filesystem::exists(path, ec) || std::filesystem::is_regular_file(path, ec), "cannot read '", path,
+           "': not a regular file");
   std::ifstream in(path, std::ios::binary);
   WS_CHECK(in, "cannot open '", path, "' for reading: ", std::strerror(errno));
   std::ostringstream ss;
@@ -24,7 +29,7 @@ std::string read_file(const std::string& path) {
 
 void write_file_atomic(const std::string& path, const std::string& bytes) {
   make_dirs(std::filesystem::path(path).parent_path().string());  // missing folders are created
-  std::string tmp = str_cat(path, ".tmp.", ::getpid());
+  std::string tmp = str_cat(path, kTempInfix, ::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   WS_CHECK(fd >= 0, "cannot create '", tmp, "' (writing '", path, "'): ", std::strerror(errno));
   const char* p = bytes.data();
@@ -44,6 +49,27 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
     ::unlink(tmp.c_str());
     fail(str_cat("cannot write '", path, "': ", err));
   }
+}
+
+int remove_stale_temporaries(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return 0;
+  int removed = 0;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const std::string name = it->path().filename().string();
+    const size_t at = name.rfind(kTempInfix);
+    if (at == std::string::npos || at == 0) continue;
+    const std::string pid = name.substr(at + std::strlen(kTempInfix));
+    if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    // A live writer's file is left alone: only a process that no longer exists left it behind.
+    const pid_t owner = pid_t(std::stol(pid));
+    if (owner == ::getpid() || ::kill(owner, 0) == 0 || errno != ESRCH) continue;
+    if (fs::remove(it->path(), ec)) ++removed;
+  }
+  return removed;
 }
 
 void make_dirs(const std::string& path) {

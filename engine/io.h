@@ -7,9 +7,14 @@ namespace ws {
 
 // The file's bytes; a ws::Error naming the file (and the system's reason) otherwise.
 std::string read_file(const std::string& path);
-// Writes `bytes` to `path.tmp.<pid>` in the same folder (created if missing), fsyncs,
+// Writes `bytes` to `path.tmp.<pid>` (kTempInfix) in the same folder (created if missing), fsyncs,
 // then renames it to path.
 void write_file_atomic(const std::string& path, const std::string& bytes);
+// How write_file_atomic names its temporary: path + kTempInfix + pid.
+inline constexpr const char* kTempInfix = ".tmp.";
+// Deletes the temporaries that killed writers left under `dir` (recursively): files named
+// <name>.tmp.<pid> whose process no longer runs. Returns how many were removed.
+int remove_stale_temporaries(const std::string& dir);
 // Creates a folder and its parents (no-op when it exists).
 void make_dirs(const std::string& path);
 

@@ -1,7 +1,8 @@
 #include "engine/preset.h"
 
-#include <fstream>
-#include <sstream>
+#include <filesystem>
+
+#include "engine/io.h"
 
 namespace ws {
 
@@ -12,6 +13,19 @@ bool Preset::has(const std::string& section, const std::string& key) const {
 const nlohmann::json& Preset::section(const std::string& s) const {
   WS_CHECK(json.contains(s) && json[s].is_object(), "preset ", name, ": no section '", s, "'");
   return json[s];
+}
+
+void Preset::check_keys(const std::string& section_name, const std::set<std::string>& known) const {
+  for (const auto& kv : section(section_name).items()) {
+    if (known.count(kv.key())) continue;
+    std::string list;
+    for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+    fail(str_cat("preset ", name, ": unknown key ", section_name, ".", kv.key(), " (known: ", list, ")"));
+  }
+}
+
+std::string Preset::where(const std::string& section, const std::string& key) const {
+  return str_cat("preset ", name, ": ", section, ".", key);
 }
 
 const nlohmann::json& Preset::at(const std::string& section_name, const std::string& key) const {
@@ -31,20 +45,18 @@ Preset load_preset(const std::string& name_or_path) {
   for (const auto& kv : builtin_preset_texts())
     if (kv.first == name_or_path) {
       p.name = kv.first;
-      p.json = nlohmann::json::parse(kv.second);
+      p.json = parse_json(kv.second, "built-in preset " + kv.first);
       return p;
     }
-  std::ifstream f(name_or_path);
-  if (!f) {
+  std::error_code ec;
+  if (!std::filesystem::exists(name_or_path, ec)) {
     std::string known;
     for (const std::string& n : builtin_preset_names()) known += (known.empty() ? "" : ", ") + n;
     fail(str_cat("unknown preset '", name_or_path, "' (built in: ", known, "; or a JSON file)"));
   }
-  std::stringstream text;
-  text << f.rdbuf();
   p.name = name_or_path;
-  p.json = nlohmann::json::parse(text.str(), nullptr, false);
-  WS_CHECK(!p.json.is_discarded() && p.json.is_object(), name_or_path, ": not a JSON object");
+  p.json = parse_json(read_file(name_or_path), name_or_path);
+  WS_CHECK(p.json.is_object(), name_or_path, ": not a JSON object");
   return p;
 }
 

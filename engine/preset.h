@@ -3,6 +3,7 @@
 // binary; a user copies one (`wsnerf preset cpu > my.json`), edits it and passes the
 // file wherever a preset name is accepted. Runs record the resolved preset.
 #pragma once
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/error.h"
+#include "engine/json.h"
 
 namespace ws {
 
@@ -17,15 +19,11 @@ struct Preset {
   std::string name;    // "cpu", or the file it came from
   nlohmann::json json;
 
-  // section.key with a type check; errors name the preset, the key and what was expected.
+  // section.key checked into T (engine/json.h json_get: integers in range, no fractions,
+  // finite floats); errors name the preset, the key and what was expected.
   template <class T>
   T get(const std::string& section, const std::string& key) const {
-    const nlohmann::json& v = at(section, key);
-    try {
-      return v.get<T>();
-    } catch (const std::exception&) {
-      fail(str_cat("preset ", name, ": ", section, ".", key, " = ", v.dump(), " has the wrong type"));
-    }
+    return json_get<T>(at(section, key), where(section, key));
   }
   template <class T>
   T get_or(const std::string& section, const std::string& key, const T& fallback) const {
@@ -33,6 +31,10 @@ struct Preset {
   }
   bool has(const std::string& section, const std::string& key) const;
   const nlohmann::json& section(const std::string& s) const;
+  // A misspelt optional key would silently keep its default: an error naming it instead.
+  void check_keys(const std::string& section, const std::set<std::string>& known) const;
+  // "preset NAME: section.key", how errors name a setting.
+  std::string where(const std::string& section, const std::string& key) const;
 
  private:
   const nlohmann::json& at(const std::string& section, const std::string& key) const;

@@ -1,11 +1,13 @@
 #include "engine/safetensors.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "engine/io.h"
+#include "engine/json.h"
 
 namespace ws {
 
@@ -58,7 +60,7 @@ Entry parse_entry(const std::string& file, const std::string& name, const json& 
   uint64_t numel = 1;
   bool too_big = false, empty = false;
   for (const json& d : shape) {
-    if (!d.is_number_unsigned()) bad(str_cat("shape ", shape.dump(), " is not a list of non-negative integers"));
+    if (!d.is_number_unsigned()) bad(str_cat("shape ", json_excerpt(shape), " is not a list of non-negative integers"));
     uint64_t v = d.get<uint64_t>();
     r.shape.dims[r.shape.ndim++] = int64_t(std::min<uint64_t>(v, uint64_t(1) << 62));
     if (v == 0) empty = true;
@@ -67,14 +69,14 @@ Entry parse_entry(const std::string& file, const std::string& name, const json& 
   }
   if (empty) numel = 0, too_big = false;
   for (const json& o : e["data_offsets"])
-    if (!o.is_number_unsigned()) bad(str_cat("data_offsets ", e["data_offsets"].dump(), " are not non-negative integers"));
+    if (!o.is_number_unsigned()) bad(str_cat("data_offsets ", json_excerpt(e["data_offsets"]), " are not non-negative integers"));
   r.begin = e["data_offsets"][0].get<uint64_t>();
   r.end = e["data_offsets"][1].get<uint64_t>();
   if (r.end < r.begin) bad(str_cat("data_offsets [", r.begin, ", ", r.end, "] end before they begin"));
   if (r.end > D) bad(str_cat("data_offsets [", r.begin, ", ", r.end, "] run past the ", D, " data bytes"));
   uint64_t want = numel * dtype_size(r.dtype);
   if (too_big || r.end - r.begin != want)
-    bad(str_cat(dtype_name(r.dtype), shape.dump(), " needs ", too_big ? std::string("more") : std::to_string(want),
+    bad(str_cat(dtype_name(r.dtype), json_excerpt(shape), " needs ", too_big ? std::string("more") : std::to_string(want),
                 " bytes but data_offsets [", r.begin, ", ", r.end, "] hold ", r.end - r.begin));
   return r;
 }
@@ -120,12 +122,7 @@ TensorFile parse_safetensors(const std::string& bytes, const std::string& path) 
       duplicate = parsed.get<std::string>();
     return true;
   };
-  json header;
-  try {
-    header = json::parse(bytes.begin() + 8, bytes.begin() + 8 + int64_t(N), on_key);
-  } catch (const json::exception& e) {
-    fail(str_cat(f, ": header is not valid JSON (", e.what(), ")"));
-  }
+  json header = parse_json(std::string_view(bytes).substr(8, N), f + ": header", on_key);
   WS_CHECK(header.is_object(), f, ": header is JSON but not an object");
   WS_CHECK(duplicate.empty(), f, ": header names tensor '", duplicate, "' twice");
 
@@ -136,7 +133,7 @@ TensorFile parse_safetensors(const std::string& bytes, const std::string& path) 
     if (it.key() == kMetadataKey) {
       WS_CHECK(it.value().is_object(), f, ": __metadata__ is not an object");
       for (auto m = it.value().begin(); m != it.value().end(); ++m) {
-        WS_CHECK(m.value().is_string(), f, ": metadata '", m.key(), "' is ", m.value().dump(),
+        WS_CHECK(m.value().is_string(), f, ": metadata '", m.key(), "' is ", json_excerpt(m.value()),
                  ", not a string (safetensors metadata values are strings)");
         out.metadata[m.key()] = m.value().get<std::string>();
       }
@@ -164,6 +161,14 @@ TensorFile parse_safetensors(const std::string& bytes, const std::string& path) 
     out.tensors.emplace_back(e.name, t);
   }
   return out;
+}
+
+int64_t first_non_finite(const Tensor& t) {
+  if (t.dtype() != DType::F32) return -1;
+  const std::vector<float> v = t.to_vector();
+  for (size_t i = 0; i < v.size(); ++i)
+    if (!std::isfinite(v[i])) return int64_t(i);
+  return -1;
 }
 
 TensorFile load_safetensors(const std::string& path) { return parse_safetensors(read_file(path), path); }

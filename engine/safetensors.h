@@ -33,6 +33,9 @@ struct TensorFile {
 TensorFile load_safetensors(const std::string& path);
 // Parses bytes already in memory; `path` only names them in messages.
 TensorFile parse_safetensors(const std::string& bytes, const std::string& path);
+// Index of the first NaN or infinite element of an F32 tensor, -1 when all are finite (and
+// for other dtypes): loaded weights are checked with it, NaN would otherwise flow silently.
+int64_t first_non_finite(const Tensor& t);
 // Tensors (any device) in the given order; written atomically (engine/io.h).
 void save_safetensors(const std::string& path, const NamedTensors& tensors, const Metadata& metadata = {});
 // The bytes save_safetensors writes.

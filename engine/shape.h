@@ -22,9 +22,14 @@ struct Shape {
     }
   }
 
+  // A zero dimension makes the product 0 whatever the others (a file may declare
+  // [2^62, 2^62, 0]); otherwise a product past int64 is an error, not signed overflow.
   int64_t numel() const {
+    for (int i = 0; i < ndim; ++i)
+      if (dims[i] == 0) return 0;
     int64_t n = 1;
-    for (int i = 0; i < ndim; ++i) n *= dims[i];
+    for (int i = 0; i < ndim; ++i)
+      WS_CHECK(!__builtin_mul_overflow(n, dims[i], &n), "shape ", str(), " has more than 2^63 elements");
     return n;
   }
   // Dimension i; negative i counts from the end.

@@ -25,7 +25,9 @@ WS_HD inline float float_from_bits(int32_t i) {
 }
 
 WS_HD inline float ws_expf(float x) {
-  float xc = x < -104.0f ? -104.0f : (x > 89.0f ? 89.0f : x);  // selects: fminf is a call on the CPU
+  // Selects (fminf is a call on the CPU), written so that NaN clamps to -104 too: n then
+  // stays in [-150, 128] and its int conversion and shifts are defined; NaN is returned below.
+  float xc = x > -104.0f ? (x < 89.0f ? x : 89.0f) : -104.0f;
   float n = rintf(xc * 1.44269504088896341f);
   float r = fmaf(-n, 0.693145751953125f, xc);
   r = fmaf(-n, 1.428606765330187045e-06f, r);

@@ -137,7 +137,7 @@ TEST_CASE("safetensors: corrupt files are rejected with a message naming the fil
   std::vector<Bad> cases = {
       {"short", "abc", "shorter than the 8-byte header length"},
       {"header_past_end", raw_file("{}", "", 1000), "header length 1000 runs past the end of the file"},
-      {"not_json", raw_file("{\"a\": [1, 2", ""), "header is not valid JSON"},
+      {"not_json", raw_file("{\"a\": [1, 2", ""), "header: not valid JSON"},
       {"not_object", raw_file("[1, 2]", ""), "header is JSON but not an object"},
       {"unknown_dtype", raw_file(R"({"a":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}})", f8),
        "tensor 'a': unknown dtype 'F64'"},

@@ -138,7 +138,7 @@ TEST_CASE("NeRF files: mismatches are rejected with errors naming the file") {
   CHECK_THROWS_WITH_AS(load_nerf(bad), doctest::Contains("expected [3, 16, 16, 16] (architecture TRI-16W)"), Error);
   meta["arch"] = "{not json";
   rewrite(good, bad, "", Tensor(), &meta);
-  CHECK_THROWS_WITH_AS(load_nerf(bad), doctest::Contains("bad.safetensors: 'arch' metadata is not valid JSON"), Error);
+  CHECK_THROWS_WITH_AS(load_nerf(bad), doctest::Contains("bad.safetensors: 'arch' metadata: not valid JSON"), Error);
   meta["arch"] = R"({"family": "tri", "tri_res": 1})";
   rewrite(good, bad, "", Tensor(), &meta);
   CHECK_THROWS_WITH_AS(load_nerf(bad), doctest::Contains("bad.safetensors (arch metadata): 'tri_res' = 1"), Error);
@@ -160,6 +160,29 @@ TEST_CASE("NeRF files: mismatches are rejected with errors naming the file") {
   meta["occupancy_res"] = "64";
   rewrite(good, bad, "", Tensor(), &meta);
   CHECK_THROWS_WITH_AS(load_nerf(bad), doctest::Contains("expected [32768] (64^3 cells, one bit each)"), Error);
+  // A render step so small that an 8x8 render takes minutes and gigabytes; an occupancy
+  // resolution that would wrap from 2^32 + 64 to 64.
+  meta = tf.metadata;
+  meta["render_step"] = "1e-7";
+  rewrite(good, bad, "", Tensor(), &meta);
+  CHECK_THROWS_WITH_AS(load_nerf(bad), doctest::Contains("bad.safetensors: render_step 1e-07 is outside (1e-05, 1)"),
+                       Error);
+  meta = tf.metadata;
+  meta["occupancy_res"] = "4294967360";
+  rewrite(good, bad, "", Tensor(), &meta);
+  CHECK_THROWS_WITH_AS(load_nerf(bad), doctest::Contains("metadata 'occupancy_res' = '4294967360' is out of range"),
+                       Error);
+  // NaN or infinite weights: an error naming the file and the tensor.
+  std::vector<float> tri = tf.get("triplane").to_vector();
+  tri[5] = NAN;
+  rewrite(good, bad, "triplane", Tensor::from(tri, tf.get("triplane").shape()));
+  CHECK_THROWS_WITH_AS(load_nerf(bad), doctest::Contains("bad.safetensors: tensor 'triplane' holds a non-finite value (element 5)"),
+                       Error);
+  std::vector<float> mlp = tf.get("mlp_base.params").to_vector();
+  mlp.back() = INFINITY;
+  rewrite(good, bad, "mlp_base.params", Tensor::from(mlp, tf.get("mlp_base.params").shape()));
+  CHECK_THROWS_WITH_AS(load_nerf(bad), doctest::Contains("bad.safetensors: tensor 'mlp_base.params' holds a non-finite value"),
+                       Error);
 
   // truncated file
   std::string bytes = read_file(good);

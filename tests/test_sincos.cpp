@@ -1,5 +1,6 @@
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "engine/rng.h"
 #include "kernels/sincos.h"
@@ -61,4 +62,22 @@ TEST_CASE("ws_expf is within one ulp of the exact value, including denormals, ov
   CHECK(std::isnan(ws_expf(NAN)));
   CHECK(ws_expf(-INFINITY) == 0.0f);
   CHECK(ws_expf(INFINITY) == INFINITY);
+}
+
+TEST_CASE("ws_expf is defined for NaN, infinities and huge inputs (no int conversion of NaN)") {
+  // The clamp sends NaN to the low end before the exponent is converted to an integer
+  // (int32_t(NaN) and a left shift of a negative value are undefined behaviour).
+  CHECK(std::isnan(ws_expf(-NAN)));
+  CHECK(std::isnan(ws_expf(std::numeric_limits<float>::quiet_NaN())));
+  CHECK(ws_expf(100.0f) == INFINITY);
+  CHECK(ws_expf(1e30f) == INFINITY);
+  CHECK(ws_expf(std::numeric_limits<float>::max()) == INFINITY);
+  CHECK(ws_expf(-1e30f) == 0.0f);
+  CHECK(ws_expf(-std::numeric_limits<float>::max()) == 0.0f);
+  // -100 is in the denormal range: within one denormal step of the exact value.
+  CHECK(std::fabs(double(ws_expf(-100.0f)) - std::exp(-100.0)) <= 1.4e-45);
+  CHECK(ws_expf(-100.0f) > 0.0f);
+  // The clamp's ends are unchanged for finite inputs.
+  CHECK(ws_expf(-104.0f) == ws_expf(-150.0f));
+  CHECK(ws_expf(89.0f) == ws_expf(1000.0f));
 }

@@ -208,3 +208,33 @@ TEST_CASE("train: the log keeps one line per kind and step when a run resumes fr
   std::vector<nlohmann::json> lines = read_train_log(run, "");
   CHECK(lines.size() == 2);
 }
+
+TEST_CASE("train: every field of a run's state.json is range-checked on resume, naming the file and field") {
+  std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
+  std::string run = test::temp_path("run_bad_state");
+  TrainConfig cfg = tiny_config(data, "rc");
+  cfg.max_steps = 1;
+  REQUIRE(train(cfg, run).interrupted);
+  const std::string state = run + "/state.json";
+  const std::string good = read_file(state);
+  // state.json after one step: epoch 0, batch 1, step 1 (two batches an epoch).
+  struct Case {
+    std::string text, message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {R"({"epoch": 0, "batch": -5, "step": 1, "best": 0, "has_best": false})", "state.json: 'batch' = -5 is outside"},
+           {R"({"epoch": 0, "batch": 1e9, "step": 1, "best": 0, "has_best": false})",
+            "state.json: 'batch' = 1000000000 is past the 2 batches of an epoch"},
+           {R"({"epoch": 0, "batch": 1, "step": 7, "best": 0, "has_best": false})", "state.json: 'step' = 7 does not match"},
+           {R"({"epoch": 1e9, "batch": 1, "step": 1, "best": 0, "has_best": false})", "state.json: 'epoch' = 1000000000 is outside [0, 2]"},
+           {R"({"epoch": 0.5, "batch": 1, "step": 1, "best": 0, "has_best": false})", "state.json: 'epoch' = 0.5 (a number): expected an integer"},
+           {R"({"epoch": 0, "batch": 1, "step": 1, "best": "x", "has_best": false})", "state.json: 'best' = \"x\" (a string)"},
+           {R"({"epoch": 0, "batch": 1, "step": 1, "best": 0})", "state.json: missing 'has_best'"},
+           {"[" + std::string(100000, '[') + std::string(100001, ']'), "state.json: JSON nests deeper"}}) {
+    CAPTURE(c.text.substr(0, 80));
+    write_file_atomic(state, c.text);
+    CHECK_THROWS_WITH_AS(train(tiny_config(data, "rc"), run), doctest::Contains(c.message.c_str()), Error);
+  }
+  write_file_atomic(state, good);  // the intact state still resumes
+  CHECK(train(tiny_config(data, "rc"), run).steps == 4);
+}

@@ -1,5 +1,6 @@
 #include "tools/cli.h"
 
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -80,16 +81,27 @@ std::string Args::str(const std::string& name) const {
   return it != values_.end() ? it->second : o.default_value;
 }
 
-int64_t Args::i64(const std::string& name) const {
-  std::string s = str(name);
+int64_t parse_integer(const std::string& what, const std::string& s, int64_t lo, int64_t hi) {
+  int64_t v = 0;
+  bool parsed = false;
   try {
     size_t used = 0;
-    int64_t v = std::stoll(s, &used);
-    if (used == s.size()) return v;
-  } catch (const std::exception&) {
+    v = std::stoll(s, &used);
+    parsed = used == s.size();
+  } catch (const std::invalid_argument&) {
+  } catch (const std::out_of_range&) {
+    fail(str_cat("wsnerf ", what, " = '", s, "' is outside [", lo, ", ", hi, "]"));
   }
-  fail(str_cat("wsnerf ", command_, ": ", name, " expects an integer, got '", s, "'"));
+  WS_CHECK(parsed, "wsnerf ", what, " expects an integer, got '", s, "'");
+  WS_CHECK(v >= lo && v <= hi, "wsnerf ", what, " = ", v, " is outside [", lo, ", ", hi, "]");
+  return v;
 }
+
+int64_t Args::i64(const std::string& name, int64_t lo, int64_t hi) const {
+  return parse_integer(str_cat(command_, ": ", name), str(name), lo, hi);
+}
+
+uint64_t Args::u64(const std::string& name) const { return parse_seed(str_cat(command_, ": ", name), str(name)); }
 
 uint64_t parse_seed(const std::string& what, const std::string& s) {
   const bool digits = !s.empty() && s.size() <= 19 && s.find_first_not_of("0123456789") == std::string::npos;
@@ -102,10 +114,10 @@ double Args::f64(const std::string& name) const {
   try {
     size_t used = 0;
     double v = std::stod(s, &used);
-    if (used == s.size()) return v;
+    if (used == s.size() && std::isfinite(v)) return v;
   } catch (const std::exception&) {
   }
-  fail(str_cat("wsnerf ", command_, ": ", name, " expects a number, got '", s, "'"));
+  fail(str_cat("wsnerf ", command_, ": ", name, " expects a finite number, got '", s, "'"));
 }
 
 bool Args::flag(const std::string& name) const { return str(name) == "1"; }

@@ -1,6 +1,7 @@
 // Command-line parsing for the wsnerf subcommands: each declares its options once and
 // gets parsing, validation and its --help text from that declaration.
 #pragma once
+#include <climits>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -39,7 +40,12 @@ class Args {
 
   bool has(const std::string& name) const;  // given on the command line
   std::string str(const std::string& name) const;
-  int64_t i64(const std::string& name) const;
+  // Integers checked into [lo, hi] (never wrapped into a narrower type); errors name the option.
+  int64_t i64(const std::string& name, int64_t lo = INT64_MIN, int64_t hi = INT64_MAX) const;
+  int i32(const std::string& name, int lo, int hi = INT_MAX) const { return int(i64(name, lo, hi)); }
+  // A non-negative integer such as a seed (parse_seed).
+  uint64_t u64(const std::string& name) const;
+  // A finite number (no nan, no inf).
   double f64(const std::string& name) const;
   bool flag(const std::string& name) const;
   const std::vector<std::string>& positional() const { return positional_; }
@@ -55,6 +61,9 @@ class Args {
 // Sets the process's GEMM precision from --precision (and says so on stderr when not fp32).
 void apply_precision(const Args& args);
 
+// An integer in [lo, hi] (one part of a list option, or an option's value); errors name
+// `what` ("eval-retrieve: --k"). The one place the command line's integers are parsed.
+int64_t parse_integer(const std::string& what, const std::string& s, int64_t lo, int64_t hi);
 // A non-negative integer such as a seed from one part of a list option; errors name `what`.
 uint64_t parse_seed(const std::string& what, const std::string& s);
 

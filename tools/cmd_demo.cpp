@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/json.h"
+
 #include "data/dataset.h"
 #include "data/nerf_dataset.h"
 #include "engine/io.h"
@@ -35,7 +37,7 @@ struct Stages {
   fs::path file;
   nlohmann::ordered_json t = nlohmann::ordered_json::object();  // stages in pipeline order
   explicit Stages(const fs::path& f) : file(f) {
-    if (fs::exists(f)) t = nlohmann::ordered_json::parse(read_file(f.string()), nullptr, false);
+    if (fs::exists(f)) t = parse_json_or_discarded<nlohmann::ordered_json>(read_file(f.string()));
     if (!t.is_object()) t = nlohmann::ordered_json::object();
   }
   // Records a stage's time unless it only found earlier work (then the first timing stays).

@@ -22,6 +22,7 @@ int cmd_embed(int argc, char** argv) {
              {"--batch", "N", "graphs per batch", "8"},
              kDeviceOption});
   if (!args.parse(argc, argv)) return 0;
+  const int batch = args.i32("--batch", 1);  // checked before any work
   WS_CHECK(args.has("--nerfs") != args.has("--data"), "wsnerf embed: give either --nerfs or --data");
   std::vector<NerfEntry> nerfs;
   if (args.has("--nerfs")) {
@@ -40,7 +41,7 @@ int cmd_embed(int argc, char** argv) {
   }
   Progress bar(int64_t(nerfs.size()), "embed");
   EmbeddingSet set = embed_nerfs(args.str("--encoder"), nerfs, parse_device(args.str("--device")),
-                                 int(args.i64("--batch")), [&](int64_t done, int64_t) { bar.update(done); });
+                                 batch, [&](int64_t done, int64_t) { bar.update(done); });
   bar.finish();
   save_embeddings(args.str("--out"), set);
   std::printf("%lld embeddings of dimension %lld -> %s\n", (long long)set.size(), (long long)set.dim(),

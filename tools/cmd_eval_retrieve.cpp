@@ -25,12 +25,7 @@ int cmd_eval_retrieve(int argc, char** argv) {
   if (!args.parse(argc, argv)) return 0;
   const std::string path = args.str("--embeddings");
   std::vector<int> ks;
-  for (const std::string& k : split_list(args.str("--k"))) {
-    char* end = nullptr;
-    long v = std::strtol(k.c_str(), &end, 10);
-    WS_CHECK(end && *end == '\0' && v > 0, "wsnerf eval-retrieve: --k takes positive integers, got '", k, "'");
-    ks.push_back(int(v));
-  }
+  for (const std::string& k : split_list(args.str("--k"))) ks.push_back(int(parse_integer("eval-retrieve: --k", k, 1, INT_MAX)));
   WS_CHECK(!ks.empty(), "wsnerf eval-retrieve: --k is empty");
   EmbeddingSet set = load_embeddings(path);
   apply_centring(set, args.str("--centre"));

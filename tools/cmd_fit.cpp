@@ -54,6 +54,7 @@ int cmd_fit(int argc, char** argv) {
              {"--quiet", "", "no progress bar"}});
   if (!args.parse(argc, argv)) return 0;
   apply_precision(args);
+  const int workers = args.has("--workers") ? args.i32("--workers", 1) : 0;  // checked before any work
   const std::string data = args.str("--data");
   WS_CHECK(std::filesystem::is_directory(data), data, ": no such dataset folder");
   Preset preset = load_preset(args.str("--preset"));
@@ -81,7 +82,7 @@ int cmd_fit(int argc, char** argv) {
   FitRunOptions run;
   run.device = parse_device(args.str("--device"));
   run.progress = !args.flag("--quiet");
-  if (args.has("--workers")) run.workers = int(args.i64("--workers"));
+  if (workers > 0) run.workers = workers;
   std::fprintf(stderr, "fit: %zu NeRFs, preset %s (%d steps, %lld samples/step, batch %d) on %s -> %s\n", jobs.size(),
                preset.name.c_str(), opt.steps, (long long)opt.samples_per_step, opt.batch, run.device.str().c_str(),
                out.c_str());

@@ -32,6 +32,11 @@ int cmd_plot(int argc, char** argv) {
              {"--seed", "S", "t-SNE initial layout", "0"},
              kCentreOption});
   if (!args.parse(argc, argv)) return 0;
+  // Every number checked before any work (or any file written).
+  const int queries = args.i32("--queries", 1), k = args.i32("--k", 1), iterations = args.i32("--iterations", 1);
+  const double perplexity = args.f64("--perplexity");
+  WS_CHECK(perplexity > 0, "wsnerf plot: --perplexity must be positive, got ", perplexity);
+  const uint64_t seed = args.u64("--seed");
   WS_CHECK(args.has("--embeddings") != args.has("--log"), "wsnerf plot: give --embeddings FILE or --log RUN (one of them)");
   const std::string out = args.str("--out"), split = args.str("--split");
   if (args.has("--log")) {
@@ -39,15 +44,13 @@ int cmd_plot(int argc, char** argv) {
     std::printf("plot: %s/learning_curves.png\n", out.c_str());
     return 0;
   }
-  const int queries = int(args.i64("--queries")), k = int(args.i64("--k"));
-  WS_CHECK(queries > 0 && k > 0, "wsnerf plot: --queries and --k must be positive");
   EmbeddingSet set = load_embeddings(args.str("--embeddings"));
   apply_centring(set, args.str("--centre"));
 
   TsneOptions opt;
-  opt.perplexity = args.f64("--perplexity");
-  opt.iterations = int(args.i64("--iterations"));
-  opt.seed = uint64_t(args.i64("--seed"));
+  opt.perplexity = perplexity;
+  opt.iterations = iterations;
+  opt.seed = seed;
   {
     Progress bar(opt.iterations, "t-SNE");
     Image img = tsne_figure(set, split, opt, [&](int it, double kl) {

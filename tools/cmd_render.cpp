@@ -60,14 +60,12 @@ int cmd_render(int argc, char** argv) {
   NerfFile nerf = load_nerf(args.str("--nerf"));
   const Background bg = parse_background(args.str("--background"));
   const Device d = parse_device(args.str("--device"));
-  int size = args.has("--size") ? int(args.i64("--size")) : 64;
-  WS_CHECK(size >= 1 && size <= 8192, "--size: ", size, " px is outside [1, 8192]");
+  int size = args.has("--size") ? args.i32("--size", 1, 8192) : 64;
 
   std::vector<PinholeCamera> cams;
   if (args.has("--turntable")) {
     WS_CHECK(!args.has("--view") && !args.has("--transforms"), "--turntable replaces --view and --transforms");
-    const int n = int(args.i64("--turntable"));
-    WS_CHECK(n >= 1 && n <= 360, "--turntable: ", n, " views (1 to 360)");
+    const int n = args.i32("--turntable", 1, 360);
     cams = turntable(n, size);
   } else if (args.has("--transforms")) {
     WS_CHECK(!args.has("--view"), "give --view or --transforms, not both");

@@ -27,12 +27,12 @@ int cmd_synth(int argc, char** argv) {
   if (!args.parse(argc, argv)) return 0;
   SynthDatasetOptions opt;
   opt.out = args.str("--out");
-  opt.per_class = int(args.i64("--per-class"));
-  opt.n_val = int(args.i64("--val"));
-  opt.n_test = int(args.i64("--test"));
-  opt.size = int(args.i64("--size"));
-  opt.raster.supersample = int(args.i64("--supersample"));
-  opt.seed = uint64_t(args.i64("--seed"));
+  opt.per_class = args.i32("--per-class", 1);
+  opt.n_val = args.i32("--val", 0);
+  opt.n_test = args.i32("--test", 0);
+  opt.size = args.i32("--size", 1);
+  opt.raster.supersample = args.i32("--supersample", 1);
+  opt.seed = args.u64("--seed");
   if (args.str("--classes") != "all") opt.classes = split_list(args.str("--classes"));
   auto t0 = std::chrono::steady_clock::now();
   DatasetSummary s = make_synth_dataset(opt, [](const std::string& line) {

@@ -31,9 +31,9 @@ int cmd_train(int argc, char** argv) {
   cfg.device = args.str("--device");
   if (args.has("--archs")) cfg.archs = split_list(args.str("--archs"));
   if (args.has("--objective")) cfg.objective = args.str("--objective");
-  if (args.has("--epochs")) cfg.epochs = int(args.i64("--epochs"));
-  if (args.has("--seed")) cfg.seed = uint64_t(args.i64("--seed"));
-  if (args.has("--probe-every")) cfg.probe_every = args.i64("--probe-every");
+  if (args.has("--epochs")) cfg.epochs = args.i32("--epochs", 0);
+  if (args.has("--seed")) cfg.seed = args.u64("--seed");
+  if (args.has("--probe-every")) cfg.probe_every = args.i64("--probe-every", 0);
   WS_CHECK(cfg.probe_every >= 0, "wsnerf train: --probe-every must be 0 or more");
   TrainSummary s = train(cfg, args.str("--out"));
   if (s.interrupted) return 130;

@@ -29,8 +29,8 @@ int cmd_views(int argc, char** argv) {
   std::string up = args.str("--up");
   WS_CHECK(up == "y" || up == "z", "wsnerf views: --up must be y or z, got '", up, "'");
   RasterOptions raster;
-  raster.supersample = int(args.i64("--supersample"));
-  int size = int(args.i64("--size"));
+  raster.supersample = args.i32("--supersample", 1);
+  int size = args.i32("--size", 1);
   auto t0 = std::chrono::steady_clock::now();
   auto secs = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   if (args.has("--obj")) {
@@ -44,9 +44,9 @@ int cmd_views(int argc, char** argv) {
   opt.size = size;
   opt.raster = raster;
   opt.y_up = up == "y";
-  opt.n_val = int(args.i64("--val"));
-  opt.n_test = int(args.i64("--test"));
-  opt.seed = uint64_t(args.i64("--seed"));
+  opt.n_val = args.i32("--val", 0);
+  opt.n_test = args.i32("--test", 0);
+  opt.seed = args.u64("--seed");
   DatasetSummary s = make_mesh_dataset(opt, [](const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());
     std::fflush(stderr);

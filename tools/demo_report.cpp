@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/json.h"
+
 #include "engine/build_info.h"
 #include "engine/io.h"
 #include "models/eval/classification.h"
@@ -21,7 +23,7 @@ namespace ws::cli {
 namespace {
 nlohmann::ordered_json read_json(const fs::path& p) {
   if (!fs::exists(p)) return nlohmann::ordered_json();
-  return nlohmann::ordered_json::parse(read_file(p.string()), nullptr, false);
+  return parse_json_or_discarded<nlohmann::ordered_json>(read_file(p.string()));
 }
 
 std::string pct(double v) {

@@ -23,7 +23,7 @@ ClassifierConfig ClassifierConfig::from_preset(const Preset& p) {
   c.standardize = p.get_or<bool>("classify", "standardize", c.standardize);
   WS_CHECK(c.epochs > 0 && c.batch > 1 && c.lr > 0 && c.weight_decay >= 0 && c.eval_every > 0, "preset ", p.name,
            ": classify needs epochs > 0, batch > 1, lr > 0, weight_decay >= 0, eval_every > 0 (got ",
-           p.section("classify").dump(), ")");
+           json_excerpt(p.section("classify")), ")");
   WS_CHECK(c.dropout >= 0 && c.dropout < 1, "preset ", p.name, ": classify.dropout must be in [0, 1), got ", c.dropout);
   for (int h : c.hidden) WS_CHECK(h > 0, "preset ", p.name, ": classify.hidden widths must be positive");
   return c;

@@ -40,7 +40,7 @@ ClassificationOptions ClassificationOptions::from_preset(const Preset& p) {
   if (!c.contains("seeds")) return o;
   WS_CHECK(c["seeds"].is_array() && !c["seeds"].empty(), "preset ", p.name, ": classify.seeds must be a non-empty list");
   for (const nlohmann::json& v : c["seeds"]) {
-    WS_CHECK(v.is_number_unsigned(), "preset ", p.name, ": classify.seeds must hold non-negative integers, got ", v.dump());
+    WS_CHECK(v.is_number_unsigned(), "preset ", p.name, ": classify.seeds must hold non-negative integers, got ", json_excerpt(v));
     o.seeds.push_back(v.get<uint64_t>());
   }
   return o;

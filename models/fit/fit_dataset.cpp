@@ -10,9 +10,11 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "data/dataset.h"
 #include "data/nerf_dataset.h"
+#include "engine/io.h"
 #include "engine/progress.h"
 #include "kernels/launch.h"
 
@@ -81,6 +83,9 @@ void add_psnr(ArchFitStats& a, const Metadata& stats) {
 
 FitSummary run_fit_jobs(const std::vector<FitJob>& jobs, const FitOptions& opt, const FitRunOptions& run) {
   opt.validate("fit");
+  std::set<std::string> out_dirs;  // temporaries of a killed run would otherwise stay forever
+  for (const FitJob& j : jobs) out_dirs.insert(fs::path(j.out).parent_path().string());
+  for (const std::string& dir : out_dirs) remove_stale_temporaries(dir);
   const auto t0 = Clock::now();
   FitSummary sum;
   sum.total = int(jobs.size());

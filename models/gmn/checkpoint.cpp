@@ -1,5 +1,7 @@
 #include "models/gmn/checkpoint.h"
 
+#include "engine/json.h"
+
 namespace ws {
 
 namespace {
@@ -9,8 +11,7 @@ GmnConfig config_of(const TensorFile& f, const std::string& path) {
   WS_CHECK(f.metadata.count("format") && f.metadata.at("format") == kFormat, path,
            ": not an encoder checkpoint (metadata 'format' is not ", kFormat, ")");
   WS_CHECK(f.metadata.count("config"), path, ": encoder checkpoint without a 'config' entry");
-  nlohmann::json j = nlohmann::json::parse(f.metadata.at("config"), nullptr, false);
-  WS_CHECK(!j.is_discarded(), path, ": the encoder 'config' metadata is not valid JSON");
+  nlohmann::json j = parse_json(f.metadata.at("config"), path + ": the encoder 'config' metadata");
   return GmnConfig::from_json(j, path);
 }
 }  // namespace
@@ -28,6 +29,10 @@ Metadata load_encoder(const std::string& path, const GmnConfig& cfg, ParamSet& p
   GmnConfig saved = config_of(f, path);
   WS_CHECK(saved == cfg, path, ": checkpoint of an encoder with ", saved.to_json().dump(), ", model has ",
            cfg.to_json().dump());
+  // NaN weights would embed every NeRF to NaN without a word.
+  for (const auto& [name, t] : f.tensors)
+    WS_CHECK(first_non_finite(t) < 0, path, ": tensor '", name, "' holds a non-finite value (element ",
+             first_non_finite(t), ")");
   return load_params(f, ps);
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 #include <type_traits>
 
+#include "engine/json.h"
 #include "models/gmn/fused_ops.h"
 
 namespace ws {
@@ -18,16 +19,21 @@ GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where
     WS_CHECK(known.count(kv.key()), where, ": unknown encoder key '", kv.key(), "'");
   // Every setting is positive; the gains, absent in checkpoints written before they
   // existed, default to 1.
-  auto positive = [&](const char* k, auto& v) {
+  // Integer settings decide allocation: a huge-but-valid width grows until bad_alloc.
+  auto positive = [&](const char* k, auto& v, double most = 1e30) {
     if (!j.contains(k)) return;
-    constexpr bool integer = std::is_integral_v<std::remove_reference_t<decltype(v)>>;
-    WS_CHECK((integer ? j[k].is_number_integer() : j[k].is_number()) && j[k].get<double>() > 0, where,
-             ": encoder '", k, "' must be a positive ", integer ? "integer" : "number");
-    v = j[k].get<std::remove_reference_t<decltype(v)>>();
+    using T = std::remove_reference_t<decltype(v)>;
+    constexpr bool integer = std::is_integral_v<T>;
+    const std::string what = str_cat(where, ": encoder '", k, "'");
+    WS_CHECK((integer ? j[k].is_number_integer() : j[k].is_number()) && j[k].get<double>() > 0 &&
+                 j[k].get<double>() <= most,
+             what, " must be a positive ", integer ? "integer" : "number", " (at most ", most, "), got ",
+             json_excerpt(j[k]));
+    v = json_get<T>(j[k], what);
   };
-  positive("hidden", c.hidden);
-  positive("blocks", c.blocks);
-  positive("out_dim", c.out_dim);
+  positive("hidden", c.hidden, 4096);
+  positive("blocks", c.blocks, 64);
+  positive("out_dim", c.out_dim, 4096);
   positive("value_scale", c.value_scale);
   positive("position_scale", c.position_scale);
   if (j.contains("reference")) {  // absent in checkpoints written before it existed: none

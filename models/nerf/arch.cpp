@@ -1,9 +1,11 @@
 #include "models/nerf/arch.h"
 
 #include <cmath>
-#include <fstream>
+#include <filesystem>
 
 #include "engine/error.h"
+#include "engine/io.h"
+#include "engine/json.h"
 
 namespace ws {
 
@@ -95,11 +97,7 @@ nlohmann::json ArchSpec::to_json() const {
 ArchSpec ArchSpec::from_json(const nlohmann::json& j, const std::string& where) {
   WS_CHECK(j.is_object(), where, ": architecture spec must be a JSON object");
   auto get_int = [&](const char* key, int fallback, int lo, int hi) {
-    if (!j.contains(key)) return fallback;
-    WS_CHECK(j[key].is_number_integer(), where, ": '", key, "' must be an integer");
-    int v = j[key].get<int>();
-    WS_CHECK(v >= lo && v <= hi, where, ": '", key, "' = ", v, " is outside [", lo, ", ", hi, "]");
-    return v;
+    return j.contains(key) ? int(json_int_field(j, key, where, lo, hi)) : fallback;
   };
   // A misspelt key would otherwise fall back to its default without a word.
   static const char* known[] = {"name", "family", "hidden_layers", "hidden_dim", "freq_bands", "tri_res",
@@ -135,6 +133,10 @@ ArchSpec ArchSpec::from_json(const nlohmann::json& j, const std::string& where) 
     a.hash_base_res = get_int("hash_base_res", 16, 2, 4096);
     a.hash_finest_res = get_int("hash_finest_res", 128, a.hash_base_res, 1 << 16);
   }
+  // Each key is bounded but their product is not: a NeRF's parameter graph holds an edge
+  // per parameter, and a spec at every upper bound would allocate until bad_alloc.
+  WS_CHECK(a.total_params() <= kMaxArchParams, where, ": the spec has ", a.total_params(), " parameters, more than ",
+           kMaxArchParams, " (lower tri_res, tri_channels, hash_log2_table, hash_levels or hidden_dim)");
   return a;
 }
 
@@ -188,15 +190,9 @@ bool is_training_arch(const std::string& name) { return name == "MLP" || name ==
 ArchSpec find_arch(const std::string& name_or_path) {
   for (const ArchSpec& a : builtin_archs())
     if (a.name == name_or_path) return a;
-  std::ifstream f(name_or_path);
-  if (f) {
-    nlohmann::json j;
-    try {
-      f >> j;
-    } catch (const std::exception& e) {
-      fail(str_cat(name_or_path, ": not valid JSON (", e.what(), ")"));
-    }
-    return ArchSpec::from_json(j, name_or_path);
+  std::error_code ec;
+  if (std::filesystem::exists(name_or_path, ec)) {
+    return ArchSpec::from_json(parse_json(read_file(name_or_path), name_or_path), name_or_path);
   }
   std::string known;
   for (const ArchSpec& a : builtin_archs()) known += (known.empty() ? "" : ", ") + a.name;

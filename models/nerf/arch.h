@@ -13,6 +13,9 @@ namespace ws {
 enum class Family { Mlp, Tri, Hash };
 const char* family_name(Family f);  // "mlp", "tri", "hash"
 
+// The most parameters a spec may have (16.8M: an instant-NGP-sized hash grid).
+constexpr int64_t kMaxArchParams = int64_t(1) << 24;
+
 struct ArchSpec {
   std::string name;          // "MLP", "TRI-8C", or a user's name
   Family family = Family::Mlp;

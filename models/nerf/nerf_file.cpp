@@ -3,9 +3,11 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <climits>
 #include <cstdlib>
 #include <set>
 
+#include "engine/json.h"
 #include "models/render/occupancy_bits.h"
 
 namespace ws {
@@ -27,12 +29,20 @@ const char* encoding_key(const ArchSpec& a) { return a.family == Family::Tri ? k
 
 int parse_int(const std::string& where, const std::string& key, const std::string& v) {
   char* end = nullptr;
-  long r = std::strtol(v.c_str(), &end, 10);
+  errno = 0;
+  const long long r = std::strtoll(v.c_str(), &end, 10);
   WS_CHECK(!v.empty() && *end == '\0', where, ": metadata '", key, "' = '", v, "' is not an integer");
+  WS_CHECK(errno == 0 && r >= INT_MIN && r <= INT_MAX, where, ": metadata '", key, "' = '", v, "' is out of range");
   return int(r);
 }
 
 // A copy on the CPU that shares nothing with t.
+// NaN weights render a transparent image and embed to a meaningless vector.
+void check_finite(const std::string& where, const char* name, const Tensor& t) {
+  const int64_t i = first_non_finite(t);
+  WS_CHECK(i < 0, where, ": tensor '", name, "' holds a non-finite value (element ", i, ")");
+}
+
 Tensor cpu_copy(const Tensor& t) { return t.device().is_cpu() ? t.clone() : t.to(Device::cpu()); }
 
 std::string format_float(float v) {
@@ -63,8 +73,10 @@ void NerfFile::validate(const std::string& where) const {
   WS_CHECK(occupancy.shape() == Shape{occupancy_bytes(occupancy_res)}, where, ": tensor '", kOccKey, "' has shape ",
            occupancy.shape().str(), ", expected [", occupancy_bytes(occupancy_res), "] (", occupancy_res,
            "^3 cells, one bit each)");
-  WS_CHECK(std::isfinite(render_step) && render_step > 0.0f, where, ": render_step ", render_step,
-           " must be positive");
+  WS_CHECK(std::isfinite(render_step) && render_step > kMinRenderStep && render_step < kMaxRenderStep, where,
+           ": render_step ", render_step, " is outside (", kMinRenderStep, ", ", kMaxRenderStep,
+           ") (smaller steps make a render take unbounded time)");
+
   for (const auto& kv : stats)
     WS_CHECK(!kReservedMeta.count(kv.first), where, ": statistic '", kv.first, "' collides with a metadata field");
 }
@@ -109,12 +121,7 @@ NerfFile load_nerf(const std::string& path) {
   WS_CHECK(format == kNerfFormat, path, ": ",
            format.empty() ? std::string("no 'format' metadata") : "unknown format '" + format + "'", " (expected ",
            kNerfFormat, ")");
-  nlohmann::json spec;
-  try {
-    spec = nlohmann::json::parse(tf.meta("arch"));
-  } catch (const nlohmann::json::exception& e) {
-    fail(str_cat(path, ": 'arch' metadata is not valid JSON (", e.what(), ")"));
-  }
+  nlohmann::json spec = parse_json(tf.meta("arch"), path + ": 'arch' metadata");
   n.arch = ArchSpec::from_json(spec, path + " (arch metadata)");
   n.occupancy_res = tf.metadata.count("occupancy_res")
                         ? parse_int(path, "occupancy_res", tf.meta("occupancy_res"))
@@ -143,6 +150,8 @@ NerfFile load_nerf(const std::string& path) {
                    family_name(n.arch.family), ")"));
   }
   n.validate(path);
+  check_finite(path, kMlpKey, n.mlp);
+  if (n.encoding.defined()) check_finite(path, encoding_key(n.arch), n.encoding);
   return n;
 }
 

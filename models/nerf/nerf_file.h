@@ -20,6 +20,10 @@ namespace ws {
 
 constexpr const char* kNerfFormat = "wsnerf.nerf/1";
 
+// The marching step's range: a ray crosses the unit box's diagonal in at most
+// 2 sqrt(3) / step samples, so a smaller step makes rendering take unbounded time and memory.
+constexpr float kMinRenderStep = 1e-5f, kMaxRenderStep = 1.0f;
+
 struct NerfFile {
   ArchSpec arch;
   Tensor mlp;        // F32 [P_mlp], on the CPU

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <csignal>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "data/nerf_dataset.h"
 #include "engine/io.h"
+#include "engine/json.h"
 #include "engine/optim.h"
 #include "engine/progress.h"
 #include "engine/schedule.h"
@@ -31,6 +33,10 @@ namespace ws {
 // ---- configuration ---------------------------------------------------------------------
 TrainConfig TrainConfig::from_preset(const Preset& p) {
   TrainConfig c;
+  p.check_keys("train", {"objective", "epochs", "lr", "weight_decay", "warmup", "pairs_per_batch", "rays_per_nerf",
+                         "samples_per_nerf", "bg_points", "contrastive_weight", "contrastive_centring", "teacher_pool",
+                         "seed", "probe_every", "siglip_init_bias", "head_lr_scale", "decoder_input", "keep"});
+  p.check_keys("decoder", {"hidden", "freq_bands"});
   c.encoder = GmnConfig::from_json(p.section("encoder"), "preset " + p.name);
   c.decoder.hidden = p.get<int>("decoder", "hidden");
   c.decoder.freq_bands = p.get_or<int>("decoder", "freq_bands", 48);
@@ -62,6 +68,30 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
   WS_CHECK(c.keep == "best" || c.keep == "last", "preset ", p.name, ": train.keep must be 'best' or 'last', got '",
            c.keep, "'");
   WS_CHECK(c.probe_every >= 0, "preset ", p.name, ": train.probe_every must be 0 or more, got ", c.probe_every);
+  // Settings a run would otherwise accept and train nonsense with (exit 0).
+  auto require = [&](bool ok, const char* section, const char* key, double v, const char* rule) {
+    WS_CHECK(ok, p.where(section, key), " = ", v, ": must be ", rule);
+  };
+  require(c.epochs >= 0, "train", "epochs", c.epochs, "0 or more");
+  require(c.lr > 0, "train", "lr", c.lr, "positive");
+  require(c.weight_decay >= 0, "train", "weight_decay", c.weight_decay, "0 or more");
+  require(c.warmup >= 0 && c.warmup < 1, "train", "warmup", c.warmup, "a fraction of the run in [0, 1)");
+  // Sizes decide allocation: bounded well above the paper's (e.g. 25000 samples per NeRF).
+  constexpr int64_t kMany = int64_t(1) << 24;
+  require(c.pairs_per_batch >= 1 && c.pairs_per_batch <= 4096, "train", "pairs_per_batch", c.pairs_per_batch,
+          "in [1, 4096]");
+  require(c.render.rays_per_nerf >= 1 && c.render.rays_per_nerf <= kMany, "train", "rays_per_nerf",
+          double(c.render.rays_per_nerf), "in [1, 2^24]");
+  require(c.render.samples_per_nerf >= 1 && c.render.samples_per_nerf <= kMany, "train", "samples_per_nerf",
+          double(c.render.samples_per_nerf), "in [1, 2^24]");
+  require(c.render.bg_points >= 0 && c.render.bg_points <= kMany, "train", "bg_points", double(c.render.bg_points),
+          "in [0, 2^24]");
+  require(c.contrastive_weight >= 0, "train", "contrastive_weight", c.contrastive_weight, "0 or more");
+  require(c.teacher_pool >= 1 && c.teacher_pool <= kMany, "train", "teacher_pool", double(c.teacher_pool),
+          "in [1, 2^24]");
+  require(c.decoder.hidden >= 1 && c.decoder.hidden <= 8192, "decoder", "hidden", c.decoder.hidden, "in [1, 8192]");
+  require(c.decoder.freq_bands >= 0 && c.decoder.freq_bands <= 128, "decoder", "freq_bands", c.decoder.freq_bands,
+          "in [0, 128]");
   c.archs = p.get_or<std::vector<std::string>>("fit", "archs", {"MLP", "TRI", "HASH"});
   return c;
 }
@@ -308,15 +338,34 @@ void save_state(const std::string& run, const Model& m, const Adam& oe, const Ad
   write_file_atomic(in_run(run, "state.json"), j.dump(2) + "\n");  // last: the commit point
 }
 
-RunState read_state(const std::string& run) {
-  nlohmann::json j = nlohmann::json::parse(read_file(in_run(run, "state.json")), nullptr, false);
-  WS_CHECK(j.is_object(), in_run(run, "state.json"), ": not valid JSON");
-  return {j.at("epoch").get<int64_t>(), j.at("batch").get<int64_t>(), j.at("step").get<int64_t>(),
-          j.at("best").get<double>(), j.at("has_best").get<bool>()};
+// state.json with every field type- and range-checked: a negative batch reads outside the
+// epoch's batch list, a batch or step past the run silently skips training.
+RunState read_state(const std::string& run, int64_t epochs) {
+  const std::string path = in_run(run, "state.json");
+  nlohmann::json j = parse_json(read_file(path), path);
+  WS_CHECK(j.is_object(), path, ": not a JSON object");
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  RunState st;
+  st.epoch = json_int_field(j, "epoch", path, 0, epochs);
+  st.batch = json_int_field(j, "batch", path, 0, kMax);
+  st.step = json_int_field(j, "step", path, 0, kMax);
+  st.best = json_field<double>(j, "best", path);
+  st.has_best = json_field<bool>(j, "has_best", path);
+  return st;
 }
 
-RunState load_state(const std::string& run, Model& m, Adam& oe, Adam& oh) {
-  RunState st = read_state(run);
+// The position against this run's epoch length: a checkpoint is taken after a batch
+// (batch <= per_epoch) and every batch is one step.
+void check_state_position(const RunState& st, int64_t per_epoch, const std::string& run) {
+  const std::string path = in_run(run, "state.json");
+  WS_CHECK(st.batch <= per_epoch, path, ": 'batch' = ", st.batch, " is past the ", per_epoch, " batches of an epoch");
+  WS_CHECK(st.step == st.epoch * per_epoch + st.batch, path, ": 'step' = ", st.step, " does not match epoch ",
+           st.epoch, ", batch ", st.batch, " (", per_epoch, " batches per epoch)");
+}
+
+RunState load_state(const std::string& run, int64_t epochs, int64_t per_epoch, Model& m, Adam& oe, Adam& oh) {
+  RunState st = read_state(run, epochs);
+  check_state_position(st, per_epoch, run);
   load_encoder(in_run(run, "last.safetensors"), m.enc.config(), m.enc_ps);
   load_params(in_run(run, "last_heads.safetensors"), m.head_ps);
   oe.load(in_run(run, "last_optim_enc.safetensors"));
@@ -333,8 +382,10 @@ void append_log_line(const std::string& run, const nlohmann::json& line) {
   if (fs::exists(path)) {
     std::istringstream in(read_file(path));
     for (std::string text; std::getline(in, text);) {
-      nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-      if (j.is_object() && j.value("kind", "epoch") == line.value("kind", "epoch") && j.value("step", -1) == line.value("step", -2))
+      nlohmann::json j = parse_json_or_discarded(text);
+      // Compared as JSON values: a line with a mistyped field is kept, not a type error.
+      if (j.is_object() && j.value("kind", nlohmann::json("epoch")) == line.value("kind", nlohmann::json("epoch")) &&
+          j.contains("step") && line.contains("step") && j["step"] == line["step"])
         continue;
       kept += text + "\n";
     }
@@ -344,12 +395,12 @@ void append_log_line(const std::string& run, const nlohmann::json& line) {
 
 // The first setting of `now` that the run's config.json lacks or holds differently, or "".
 std::string first_difference(const std::string& run, const nlohmann::json& now) {
-  nlohmann::json was = nlohmann::json::parse(read_file(in_run(run, "config.json")), nullptr, false);
-  WS_CHECK(was.is_object(), in_run(run, "config.json"), ": not valid JSON");
+  nlohmann::json was = parse_json(read_file(in_run(run, "config.json")), in_run(run, "config.json"));
+  WS_CHECK(was.is_object(), in_run(run, "config.json"), ": not a JSON object");
   for (auto it = now.begin(); it != now.end(); ++it)
     if (!was.contains(it.key()) || was[it.key()] != it.value())
-      return str_cat(it.key(), " = ", was.contains(it.key()) ? was[it.key()].dump() : "(absent)", ", now ",
-                     it.value().dump());
+      return str_cat(it.key(), " = ", was.contains(it.key()) ? json_excerpt(was[it.key()]) : "(absent)", ", now ",
+                     json_excerpt(it.value()));
   return "";
 }
 
@@ -371,6 +422,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
            " pairs architectures: give at least two (--archs)");
   Device d = parse_device(cfg.device);
   make_dirs(run);
+  remove_stale_temporaries(run);  // left by a killed run; they would otherwise stay forever
   nlohmann::json config = cfg.to_json();
   bool resume = fs::exists(in_run(run, "state.json"));
   TrainSummary summary;
@@ -381,7 +433,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     std::string diff = first_difference(run, config);
     WS_CHECK(diff.empty(), run, " was trained with ", diff, " (an older preset?): delete ", run,
              " or use another --out to train with these settings, or the same settings to resume");
-    RunState done = read_state(run);  // a finished run: nothing to load or render
+    RunState done = read_state(run, cfg.epochs);  // a finished run: nothing to load or render
     if (done.epoch >= cfg.epochs && done.has_best) {
       std::fprintf(stderr, "train: %s is complete (%d epochs, %lld steps)\n", run.c_str(), cfg.epochs,
                    (long long)done.step);
@@ -406,7 +458,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   OneCycle sched{cfg.lr, std::max<int64_t>(total, 1), cfg.warmup};
   RunState st;
   if (resume) {
-    st = load_state(run, m, oe, oh);
+    st = load_state(run, cfg.epochs, per_epoch, m, oe, oh);
     std::fprintf(stderr, "train: resuming %s at epoch %lld, batch %lld (step %lld)\n", run.c_str(),
                  (long long)st.epoch, (long long)st.batch, (long long)st.step);
   }
@@ -529,9 +581,11 @@ std::vector<nlohmann::json> read_train_log(const std::string& run_dir, const std
   for (std::string line; std::getline(in, line);) {
     ++n;
     if (line.empty()) continue;
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    nlohmann::json j = parse_json_or_discarded(line);
     WS_CHECK(j.is_object(), path, ":", n, ": not a JSON object");
-    if (kind.empty() || j.value("kind", "epoch") == kind) out.push_back(std::move(j));
+    const std::string line_kind =
+        j.contains("kind") ? json_get<std::string>(j["kind"], str_cat(path, ":", n, ": 'kind'")) : "epoch";
+    if (kind.empty() || line_kind == kind) out.push_back(std::move(j));
   }
   return out;
 }
