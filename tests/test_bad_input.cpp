@@ -148,7 +148,7 @@ TEST_CASE("bad input: preset values name the preset and the key (wrapping, fract
                                          {"train", "epochs", -2, "train.epochs = -2"},
                                          {"train", "pairs_per_batch", 0, "train.pairs_per_batch = 0"},
                                          {"train", "rays_per_nerf", 0, "train.rays_per_nerf = 0"},
-                                         {"train", "samples_per_nerf", 1e12, "train.samples_per_nerf = 1e+12"},
+                                         {"train", "samples_per_nerf", 1e12, "train.samples_per_nerf = 1000000000000: must be in [1, 2^24]"},
                                          {"decoder", "hidden", 0, "decoder.hidden = 0"},
                                          {"decoder", "hidden", 1 << 20, "decoder.hidden = 1048576: must be in [1, 8192]"}}) {
     CAPTURE(c.key);

@@ -142,7 +142,7 @@ TEST_CASE("safetensors: corrupt files are rejected with a message naming the fil
       {"unknown_dtype", raw_file(R"({"a":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}})", f8),
        "tensor 'a': unknown dtype 'F64'"},
       {"size_mismatch", raw_file(R"({"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,12]}})", f12),
-       "tensor 'a': F32[2,2] needs 16 bytes but data_offsets [0, 12] hold 12"},
+       "tensor 'a': F32[2, 2] needs 16 bytes but data_offsets [0, 12] hold 12"},
       {"out_of_range", raw_file(R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", f8),
        "tensor 'a': data_offsets [0, 16] run past the 8 data bytes"},
       {"reversed", raw_file(R"({"a":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}})", f8),

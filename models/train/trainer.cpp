@@ -69,7 +69,7 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
            c.keep, "'");
   WS_CHECK(c.probe_every >= 0, "preset ", p.name, ": train.probe_every must be 0 or more, got ", c.probe_every);
   // Settings a run would otherwise accept and train nonsense with (exit 0).
-  auto require = [&](bool ok, const char* section, const char* key, double v, const char* rule) {
+  auto require = [&](bool ok, const char* section, const char* key, const auto& v, const char* rule) {
     WS_CHECK(ok, p.where(section, key), " = ", v, ": must be ", rule);
   };
   require(c.epochs >= 0, "train", "epochs", c.epochs, "0 or more");
@@ -81,13 +81,13 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
   require(c.pairs_per_batch >= 1 && c.pairs_per_batch <= 4096, "train", "pairs_per_batch", c.pairs_per_batch,
           "in [1, 4096]");
   require(c.render.rays_per_nerf >= 1 && c.render.rays_per_nerf <= kMany, "train", "rays_per_nerf",
-          double(c.render.rays_per_nerf), "in [1, 2^24]");
+          c.render.rays_per_nerf, "in [1, 2^24]");
   require(c.render.samples_per_nerf >= 1 && c.render.samples_per_nerf <= kMany, "train", "samples_per_nerf",
-          double(c.render.samples_per_nerf), "in [1, 2^24]");
-  require(c.render.bg_points >= 0 && c.render.bg_points <= kMany, "train", "bg_points", double(c.render.bg_points),
+          c.render.samples_per_nerf, "in [1, 2^24]");
+  require(c.render.bg_points >= 0 && c.render.bg_points <= kMany, "train", "bg_points", c.render.bg_points,
           "in [0, 2^24]");
   require(c.contrastive_weight >= 0, "train", "contrastive_weight", c.contrastive_weight, "0 or more");
-  require(c.teacher_pool >= 1 && c.teacher_pool <= kMany, "train", "teacher_pool", double(c.teacher_pool),
+  require(c.teacher_pool >= 1 && c.teacher_pool <= kMany, "train", "teacher_pool", c.teacher_pool,
           "in [1, 2^24]");
   require(c.decoder.hidden >= 1 && c.decoder.hidden <= 8192, "decoder", "hidden", c.decoder.hidden, "in [1, 8192]");
   require(c.decoder.freq_bands >= 0 && c.decoder.freq_bands <= 128, "decoder", "freq_bands", c.decoder.freq_bands,
