@@ -167,6 +167,18 @@ void check_or_write_manifest(const std::string& root, const nlohmann::json& sett
   write_file_atomic(path.string(), settings.dump(2) + "\n");
 }
 
+SynthDatasetOptions synth_options_from_preset(const Preset& p) {
+  p.check_keys("data", {"per_class", "val", "test", "image_size", "seed", "classes"});
+  SynthDatasetOptions so;
+  so.per_class = p.get<int>("data", "per_class");
+  so.n_val = p.get<int>("data", "val");
+  so.n_test = p.get<int>("data", "test");
+  so.size = p.get<int>("data", "image_size");
+  so.seed = p.get_or<uint64_t>("data", "seed", 0);
+  so.classes = p.get_or<std::vector<std::string>>("data", "classes", {});
+  return so;
+}
+
 DatasetSummary make_synth_dataset(const SynthDatasetOptions& opt, const ProgressFn& progress) {
   WS_CHECK(opt.per_class >= 1, "synth: --per-class must be >= 1");
   std::vector<std::string> classes = opt.classes.empty() ? synth_class_names() : opt.classes;

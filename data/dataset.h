@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/mesh.h"
+#include "engine/preset.h"
 #include "data/rasterizer.h"
 
 namespace ws {
@@ -55,6 +56,9 @@ struct SynthDatasetOptions {
 struct DatasetSummary {
   int rendered = 0, skipped = 0, failed = 0;
 };
+// The preset's data section (per_class, val, test, image_size, seed, classes; unknown keys
+// are errors); `out` is left empty.
+SynthDatasetOptions synth_options_from_preset(const Preset& p);
 DatasetSummary make_synth_dataset(const SynthDatasetOptions& opt, const ProgressFn& progress = nullptr);
 
 struct MeshDatasetOptions {

@@ -40,12 +40,23 @@ std::vector<std::string> builtin_preset_names() {
   return names;
 }
 
+void check_preset_sections(const Preset& p) {
+  static const std::set<std::string> known = {"name", "about", "data", "fit", "encoder", "decoder", "train", "classify"};
+  for (const auto& kv : p.json.items()) {
+    if (known.count(kv.key())) continue;
+    std::string list;
+    for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+    fail(str_cat("preset ", p.name, ": unknown section '", kv.key(), "' (known: ", list, ")"));
+  }
+}
+
 Preset load_preset(const std::string& name_or_path) {
   Preset p;
   for (const auto& kv : builtin_preset_texts())
     if (kv.first == name_or_path) {
       p.name = kv.first;
       p.json = parse_json(kv.second, "built-in preset " + kv.first);
+      check_preset_sections(p);
       return p;
     }
   std::error_code ec;
@@ -57,6 +68,7 @@ Preset load_preset(const std::string& name_or_path) {
   p.name = name_or_path;
   p.json = parse_json(read_file(name_or_path), name_or_path);
   WS_CHECK(p.json.is_object(), name_or_path, ": not a JSON object");
+  check_preset_sections(p);
   return p;
 }
 

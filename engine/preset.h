@@ -40,6 +40,11 @@ struct Preset {
   const nlohmann::json& at(const std::string& section, const std::string& key) const;
 };
 
+// Fails, naming the preset and the key, on a top-level key that is not a known section
+// (a misspelt section would otherwise be ignored whole). Each section checks its own keys
+// where it is read (Preset::check_keys).
+void check_preset_sections(const Preset& p);
+
 // A built-in name (tiny, cpu, paper) or a path to a JSON file.
 Preset load_preset(const std::string& name_or_path);
 std::vector<std::string> builtin_preset_names();

@@ -81,14 +81,8 @@ int cmd_demo(int argc, char** argv) {
   // ---- 1. objects and views
   say("1/5 dataset: procedural objects and their views");
   auto t0 = Clock::now();
-  SynthDatasetOptions so;
+  SynthDatasetOptions so = synth_options_from_preset(preset);
   so.out = data.string();
-  so.per_class = preset.get<int>("data", "per_class");
-  so.n_val = preset.get<int>("data", "val");
-  so.n_test = preset.get<int>("data", "test");
-  so.size = preset.get<int>("data", "image_size");
-  so.seed = preset.get_or<uint64_t>("data", "seed", 0);
-  so.classes = preset.get_or<std::vector<std::string>>("data", "classes", {});
   DatasetSummary ds = make_synth_dataset(so, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
   stages.record("dataset", t0, ds.rendered > 0);
   Splits splits = read_splits(data.string());

@@ -11,6 +11,8 @@ namespace ws {
 
 ClassifierConfig ClassifierConfig::from_preset(const Preset& p) {
   ClassifierConfig c;
+  p.check_keys("classify", {"epochs", "batch", "lr", "weight_decay", "hidden", "dropout", "seed", "eval_every", "augment",
+                            "standardize", "seeds"});
   c.epochs = p.get<int>("classify", "epochs");
   c.batch = p.get<int>("classify", "batch");
   c.lr = p.get<double>("classify", "lr");
