@@ -49,3 +49,22 @@ TEST_CASE("presets: a file with an unknown section is refused when loaded") {
   std::ofstream(path) << p.json.dump();
   CHECK_NOTHROW(load_preset(path));
 }
+
+TEST_CASE("presets: modes are parsed once, and a bad one names the key and lists the valid values") {
+  Preset p = load_preset("tiny");
+  CHECK(TrainConfig::from_preset(p).objective == Objective::RenderContrastive);
+  p.json["train"]["objective"] = "c";
+  p.json["train"]["contrastive_centring"] = "batch";
+  TrainConfig c = TrainConfig::from_preset(p);
+  CHECK(c.objective == Objective::Contrastive);
+  CHECK(c.contrastive_centring == ContrastiveCentring::Batch);
+  CHECK(c.to_json()["objective"] == "c");  // written back as its name (config.json)
+  CHECK(c.to_json()["contrastive_centring"] == "batch");
+  p.json["train"]["objective"] = "rcc";
+  CHECK_THROWS_WITH_AS(TrainConfig::from_preset(p),
+                       "preset tiny: train.objective: 'rcc' is not one of r, rc, c", Error);
+  p.json["train"]["objective"] = "r";
+  p.json["train"]["contrastive_centring"] = "arch";
+  CHECK_THROWS_WITH_AS(TrainConfig::from_preset(p),
+                       "preset tiny: train.contrastive_centring: 'arch' is not one of none, batch", Error);
+}

@@ -52,7 +52,7 @@ TEST_CASE("parity: one rc training step (encoder, decoder, rendering loss, SigLI
   std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
   TrainConfig cfg = TrainConfig::from_preset(load_preset("tiny"));
   cfg.data = data;
-  cfg.objective = "rc";
+  cfg.objective = Objective::RenderContrastive;
   cfg.pairs_per_batch = 2;
   cfg.teacher_pool = 64;
   cfg.max_steps = 1;  // stops after the first step, saving the parameters

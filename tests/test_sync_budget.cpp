@@ -30,7 +30,7 @@ TEST_CASE("sync budget: a training step reads back at most one small tensor and 
   for (const char* objective : {"rc", "r", "c"}) {
     TrainConfig cfg = TrainConfig::from_preset(load_preset("tiny"));
     cfg.data = data;
-    cfg.objective = objective;
+    cfg.objective = parse_objective(objective, "test");
     cfg.device = "cpu";
     cfg.pairs_per_batch = 2;  // 4 NeRFs a step
     cfg.teacher_pool = 64;

@@ -15,7 +15,7 @@ namespace {
 TrainConfig tiny_config(const std::string& data, const std::string& objective) {
   TrainConfig c = TrainConfig::from_preset(load_preset("tiny"));
   c.data = data;
-  c.objective = objective;
+  c.objective = parse_objective(objective, "test");
   c.epochs = 2;
   c.pairs_per_batch = 2;  // 3 training objects: two batches an epoch
   c.device = "cpu";

@@ -70,9 +70,9 @@ int cmd_demo(int argc, char** argv) {
   Preset preset = load_preset(args.str("--preset"));
   std::vector<std::string> objectives = split_list(args.str("--objectives"));
   WS_CHECK(!objectives.empty(), "wsnerf demo: no objectives");
+  // Run names: an objective, or "untrained" (the encoder before training, a baseline).
   for (const std::string& o : objectives)
-    WS_CHECK(o == "r" || o == "rc" || o == "c" || o == "untrained", "wsnerf demo: unknown objective '", o,
-             "' (r, rc, c or untrained)");
+    if (o != "untrained") parse_objective(o, "wsnerf demo: --objectives (r, rc, c or untrained)");
   Device d = parse_device(args.str("--device"));
   fs::path out(args.str("--out")), data = out / "data";
   make_dirs(out.string());
@@ -124,7 +124,7 @@ int cmd_demo(int argc, char** argv) {
     tc.data = data.string();
     // The baseline: the initial encoder (the same for every objective at one seed), kept
     // without a step; objective c validates it without rendering teacher targets.
-    tc.objective = obj == "untrained" ? "c" : obj;
+    tc.objective = obj == "untrained" ? Objective::Contrastive : parse_objective(obj, "--objectives");
     if (obj == "untrained") tc.epochs = 0;
     tc.device = args.str("--device");
     const bool had_best = fs::exists(run / "best.safetensors");

@@ -30,7 +30,7 @@ int cmd_train(int argc, char** argv) {
   cfg.nerfs = args.str("--nerfs");
   cfg.device = args.str("--device");
   if (args.has("--archs")) cfg.archs = split_list(args.str("--archs"));
-  if (args.has("--objective")) cfg.objective = args.str("--objective");
+  if (args.has("--objective")) cfg.objective = parse_objective(args.str("--objective"), "wsnerf train: --objective");
   if (args.has("--epochs")) cfg.epochs = args.i32("--epochs", 0);
   if (args.has("--seed")) cfg.seed = args.u64("--seed");
   if (args.has("--probe-every")) cfg.probe_every = args.i64("--probe-every", 0);

@@ -41,7 +41,7 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
   c.decoder.hidden = p.get<int>("decoder", "hidden");
   c.decoder.freq_bands = p.get_or<int>("decoder", "freq_bands", 48);
   c.decoder.emb_dim = c.encoder.out_dim;
-  c.objective = p.get<std::string>("train", "objective");
+  c.objective = parse_objective(p.get<std::string>("train", "objective"), p.where("train", "objective"));
   c.epochs = p.get<int>("train", "epochs");
   c.lr = p.get<double>("train", "lr");
   c.weight_decay = p.get<double>("train", "weight_decay");
@@ -51,9 +51,8 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
   c.render.samples_per_nerf = p.get<int64_t>("train", "samples_per_nerf");
   c.render.bg_points = p.get<int64_t>("train", "bg_points");
   c.contrastive_weight = p.get<float>("train", "contrastive_weight");
-  c.contrastive_centring = p.get_or<std::string>("train", "contrastive_centring", "none");
-  WS_CHECK(c.contrastive_centring == "none" || c.contrastive_centring == "batch", "preset ", p.name,
-           ": train.contrastive_centring must be 'none' or 'batch', got '", c.contrastive_centring, "'");
+  c.contrastive_centring = parse_contrastive_centring(p.get_or<std::string>("train", "contrastive_centring", "none"),
+                                                     p.where("train", "contrastive_centring"));
   c.teacher_pool = p.get_or<int64_t>("train", "teacher_pool", 4 * c.render.rays_per_nerf);
   c.seed = p.get_or<uint64_t>("train", "seed", 0);
   c.probe_every = p.get_or<int64_t>("train", "probe_every", 0);
@@ -100,7 +99,7 @@ nlohmann::json TrainConfig::to_json() const {
   return {{"data", data},
           {"nerfs", nerfs},
           {"archs", archs},
-          {"objective", objective},
+          {"objective", objective_name(objective)},
           {"encoder", encoder.to_json()},
           {"decoder", decoder.to_json()},
           {"render", {{"rays_per_nerf", render.rays_per_nerf}, {"samples_per_nerf", render.samples_per_nerf},
@@ -111,7 +110,7 @@ nlohmann::json TrainConfig::to_json() const {
           {"warmup", warmup},
           {"pairs_per_batch", pairs_per_batch},
           {"contrastive_weight", contrastive_weight},
-          {"contrastive_centring", contrastive_centring},
+          {"contrastive_centring", contrastive_centring_name(contrastive_centring)},
           {"decoder_input", decoder_input},
           {"siglip_init_bias", siglip_init_bias},
           {"head_lr_scale", head_lr_scale},
@@ -183,7 +182,7 @@ struct Model {
   std::optional<Decoder> dec;
   Var log_t, bias;
   Model(const TrainConfig& cfg, Device d) : enc(cfg.encoder, enc_ps) {
-    if (cfg.objective != "c") dec.emplace(cfg.decoder, head_ps);
+    if (renders(cfg.objective)) dec.emplace(cfg.decoder, head_ps);
     log_t = head_ps.add("siglip.log_t", {1});
     bias = head_ps.add("siglip.bias", {1});
     enc_ps.materialize(d);
@@ -223,7 +222,7 @@ std::vector<int64_t> files_of(const SplitData& s, const SampledBatch& b, const s
 Var contrastive(const Model& m, const TrainConfig& cfg, const Var& z_raw, const SampledBatch& b, Device d) {
   WS_PHASE("siglip");
   const int64_t n_pairs = int64_t(b.objects.size() / 2);
-  const Var z = cfg.contrastive_centring == "batch" ? centre_by_group(z_raw, b.archs) : z_raw;
+  const Var z = cfg.contrastive_centring == ContrastiveCentring::Batch ? centre_by_group(z_raw, b.archs) : z_raw;
   // [2n, D] as [n, 2D]: the even rows are the left halves, the odd rows the right ones (views, no index upload)
   std::vector<Var> pair = split_last(reshape(slice_rows(z, 0, 2 * n_pairs), {n_pairs, 2 * z.shape()[1]}),
                                      {z.shape()[1], z.shape()[1]});
@@ -237,19 +236,19 @@ BatchLoss batch_loss(const Model& m, const TrainConfig& cfg, const SplitData& s,
   Var z = m.enc.forward(g);
   BatchLoss out;
   std::vector<Var> terms;
-  if (cfg.objective != "c") {
+  if (renders(cfg.objective)) {
     std::vector<const TeacherPool*> pools;
     for (int64_t i : files) pools.push_back(&s.pools[size_t(i)]);
     Var r = rendering_loss(*m.dec, decoder_input(cfg.decoder_input, z, b.archs), pools, cfg.render, cfg.seed, step, d).loss;
     out.render = r;
     terms.push_back(r);
   }
-  if (cfg.objective != "r" && b.paired && b.objects.size() >= 2) {
+  if (contrasts(cfg.objective) && b.paired && b.objects.size() >= 2) {
     Var c = contrastive(m, cfg, z, b, d);
     out.contrastive = c;
-    terms.push_back(cfg.objective == "c" ? c : mul_scalar(c, cfg.contrastive_weight));
+    terms.push_back(cfg.objective == Objective::Contrastive ? c : mul_scalar(c, cfg.contrastive_weight));
   }
-  WS_CHECK(!terms.empty(), "train: objective '", cfg.objective, "' has nothing to learn from this batch (",
+  WS_CHECK(!terms.empty(), "train: objective '", objective_name(cfg.objective), "' has nothing to learn from this batch (",
            b.objects.size(), " NeRFs, paired ", b.paired, ")");
   out.loss = terms.size() == 1 ? terms[0] : add(terms[0], terms[1]);
   return out;
@@ -288,7 +287,7 @@ double validate(const Model& m, const TrainConfig& cfg, const SplitData& val, co
     std::vector<int32_t> idx(files.begin(), files.end());
     return gather_rows(Var(z_dev), Tensor::from(idx, {int64_t(idx.size())}, d));
   };
-  if (cfg.objective == "c") {
+  if (!renders(cfg.objective)) {
     PairSampler ps(int64_t(val.objects.size()), cfg.archs, cfg.pairs_per_batch, cfg.seed + 99);
     double total = 0;
     int n = 0;
@@ -414,11 +413,9 @@ Var decoder_input(const std::string& mode, const Var& z, const std::vector<std::
 
 TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   auto t0 = std::chrono::steady_clock::now();
-  WS_CHECK(cfg.objective == "r" || cfg.objective == "rc" || cfg.objective == "c", "train: objective '",
-           cfg.objective, "' (expected r, rc or c)");
   WS_CHECK(!cfg.archs.empty(), "train: no architectures");
   WS_CHECK(cfg.epochs >= 0, "train: epochs must be 0 or more, got ", cfg.epochs);
-  WS_CHECK(cfg.objective == "r" || cfg.archs.size() > 1, "train: objective ", cfg.objective,
+  WS_CHECK(!contrasts(cfg.objective) || cfg.archs.size() > 1, "train: objective ", objective_name(cfg.objective),
            " pairs architectures: give at least two (--archs)");
   Device d = parse_device(cfg.device);
   make_dirs(run);
@@ -426,7 +423,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   nlohmann::json config = cfg.to_json();
   bool resume = fs::exists(in_run(run, "state.json"));
   TrainSummary summary;
-  summary.metric = cfg.objective != "c" ? "val_psnr" : "val_siglip";
+  summary.metric = renders(cfg.objective) ? "val_psnr" : "val_siglip";
   if (!resume) {
     write_file_atomic(in_run(run, "config.json"), config.dump(2) + "\n");
   } else {
@@ -444,7 +441,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     }
   }
 
-  bool pools = cfg.objective != "c";
+  bool pools = renders(cfg.objective);
   std::fprintf(stderr, "train: loading NeRFs%s\n", pools ? " and rendering teacher targets" : "");
   std::optional<TraceRange> loading(std::in_place, "load");
   SplitData train_set = load_split(cfg, "train", pools, d), val_set = load_split(cfg, "val", pools, d);
@@ -462,7 +459,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     std::fprintf(stderr, "train: resuming %s at epoch %lld, batch %lld (step %lld)\n", run.c_str(),
                  (long long)st.epoch, (long long)st.batch, (long long)st.step);
   }
-  const bool higher_better = cfg.objective != "c";
+  const bool higher_better = renders(cfg.objective);
   g_interrupted = false;
   auto old_handler = std::signal(SIGINT, on_sigint);
   int64_t steps_here = 0;

@@ -23,6 +23,7 @@
 #include "engine/preset.h"
 #include "models/decoder/decoder.h"
 #include "models/gmn/encoder.h"
+#include "models/train/objective.h"
 #include "models/train/render_loss.h"
 
 namespace ws {
@@ -31,7 +32,7 @@ struct TrainConfig {
   std::string data;                 // dataset folder (objects/, splits/, nerfs/)
   std::string nerfs;                // NeRF folder (default DATA/nerfs)
   std::vector<std::string> archs;   // training architectures
-  std::string objective = "rc";     // r, rc or c
+  Objective objective = Objective::RenderContrastive;
   GmnConfig encoder;
   DecoderConfig decoder;
   RenderLossConfig render;
@@ -39,7 +40,7 @@ struct TrainConfig {
   double lr = 1e-4, weight_decay = 1e-2, warmup = 0.3;
   int pairs_per_batch = 4;
   float contrastive_weight = 0.02f;
-  std::string contrastive_centring = "none";  // "none" (the paper) or "batch" (siglip.h centre_by_group)
+  ContrastiveCentring contrastive_centring = ContrastiveCentring::None;  // None: the paper
   // SigLIP's bias starts here (the paper's -10 suits batches of thousands, where negatives
   // outnumber positives; with 4 pairs it leaves the negatives without gradient for
   // hundreds of steps: sigmoid(-10) = 4.5e-5).
