@@ -196,14 +196,15 @@ TEST_CASE("retrieval: centring per architecture removes an offset that hides the
   const std::vector<float> before = set.embeddings.to_vector();
 
   RetrievalReport raw = retrieval_report(set, "test");
-  CHECK(centring_of(set) == "none");
-  CHECK(raw.centring == "none");
+  CHECK(centring_of(set) == Centring::None);
+  CHECK(raw.centring == Centring::None);
   EmbeddingSet centred = set;
-  apply_centring(centred, "arch");
+  apply_centring(centred, Centring::Arch);
   CHECK(set.embeddings.to_vector() == before);  // the original is untouched
-  CHECK(centring_of(centred) == "arch");
+  CHECK(centring_of(centred) == Centring::Arch);
+  CHECK(centred.info.at("centring") == "arch");  // the file records the name
   RetrievalReport r = retrieval_report(centred, "test");
-  CHECK(r.centring == "arch");
+  CHECK(r.centring == Centring::Arch);
   CHECK(r.to_json()["centring"] == "arch");
   CHECK(format_retrieval_report(r).find("centred per architecture") != std::string::npos);
   for (const std::string& q : spec.archs)
@@ -230,8 +231,9 @@ TEST_CASE("retrieval: centring per architecture removes an offset that hides the
       }
     }
   EmbeddingSet again = set;
-  apply_centring(again, "none");
+  apply_centring(again, Centring::None);
   CHECK(again.embeddings.to_vector() == before);
-  CHECK_THROWS_WITH_AS(apply_centring(again, "class"), doctest::Contains("expected 'arch' or 'none', got 'class'"),
-                       Error);
+  CHECK_THROWS_WITH_AS(parse_centring("class", "--centre"), "--centre: 'class' is not one of none, arch", Error);
+  again.info["centring"] = "class";  // a tampered embeddings file
+  CHECK_THROWS_WITH_AS(centring_of(again), doctest::Contains("'class' is not one of none, arch"), Error);
 }

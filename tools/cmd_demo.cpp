@@ -149,7 +149,7 @@ int cmd_demo(int argc, char** argv) {
     // the paper's raw protocol beside them.
     const EmbeddingSet raw = load_embeddings(emb.string());
     EmbeddingSet set = raw;
-    apply_centring(set, "arch");
+    apply_centring(set, Centring::Arch);
     // Classifiers once per seed of classify.seeds (mean +- sd), centred and raw.
     const ClassificationOptions copt = ClassificationOptions::from_preset(preset);
     for (const auto& [name, embeddings] : {std::pair<const char*, const EmbeddingSet*>{"classification.json", &set},

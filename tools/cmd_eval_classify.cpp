@@ -46,7 +46,7 @@ int cmd_eval_classify(int argc, char** argv) {
   if (!args.parse(argc, argv)) return 0;
   const std::string path = args.str("--embeddings");
   EmbeddingSet set = load_embeddings(path);
-  apply_centring(set, args.str("--centre"));
+  apply_centring(set, parse_centring(args.str("--centre"), "--centre"));
   Preset preset = classify_preset(args, set);
   ClassifierConfig cfg = ClassifierConfig::from_preset(preset);
   Device d = parse_device(args.str("--device"));

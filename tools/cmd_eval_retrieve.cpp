@@ -28,7 +28,7 @@ int cmd_eval_retrieve(int argc, char** argv) {
   for (const std::string& k : split_list(args.str("--k"))) ks.push_back(int(parse_integer("eval-retrieve: --k", k, 1, INT_MAX)));
   WS_CHECK(!ks.empty(), "wsnerf eval-retrieve: --k is empty");
   EmbeddingSet set = load_embeddings(path);
-  apply_centring(set, args.str("--centre"));
+  apply_centring(set, parse_centring(args.str("--centre"), "--centre"));
   RetrievalReport r = retrieval_report(set, args.str("--split"), ks, parse_device(args.str("--device")));
   nlohmann::json j = r.to_json();
   j["embeddings"] = path;

@@ -45,7 +45,7 @@ int cmd_plot(int argc, char** argv) {
     return 0;
   }
   EmbeddingSet set = load_embeddings(args.str("--embeddings"));
-  apply_centring(set, args.str("--centre"));
+  apply_centring(set, parse_centring(args.str("--centre"), "--centre"));
 
   TsneOptions opt;
   opt.perplexity = perplexity;

@@ -120,7 +120,7 @@ void classification_section(std::ostringstream& md, const nlohmann::ordered_json
   }
   const double n_test = cls["test_rows"].value(cols.empty() ? "" : cols[0], 0.0), chance = 1.0 / double(std::max<size_t>(1, cls["classes"].size()));
   md << "\nTest accuracy in percent (" << cls["classes"].size() << " classes: chance " << pct(chance) << "%), "
-     << centring_label(cls.value("centring", "none"));
+     << centring_label(parse_centring(cls.value("centring", "none"), "classification.json: centring"));
   if (seeds > 1) md << "; mean ± sd over " << seeds << " classifier seeds";
   if (n_test > 0) md << ". A cell holds " << n_test << " test NeRFs: one object moves it " << pct(1.0 / n_test) << " points";
   md << ".\n\n";
@@ -136,7 +136,7 @@ void retrieval_section(std::ostringstream& md, const nlohmann::ordered_json& ret
     md << "\n";
   }
   md << "\nInstance-level recall in percent on the test split (a hit: the same object in the top k), "
-     << centring_label(ret.value("centring", "none")) << "; chance: the expected recall of a random ranking.\n\n";
+     << centring_label(parse_centring(ret.value("centring", "none"), "retrieval.json: centring")) << "; chance: the expected recall of a random ranking.\n\n";
 }
 
 // Mean recall@1/5/10 over the ordered pairs of distinct architectures, as "a / b / c"

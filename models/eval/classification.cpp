@@ -28,7 +28,7 @@ nlohmann::json ClassificationTable::to_json() const {
   for (size_t c = 0; c < test_archs.size(); ++c) tests[test_archs[c]] = test_rows[c];
   nlohmann::json per_seed = nlohmann::json::array();
   for (const auto& table : accuracy_per_seed) per_seed.push_back(table);
-  return {{"centring", centring}, {"classes", classes},         {"train_sets", train_sets},
+  return {{"centring", centring_name(centring)}, {"classes", classes},         {"train_sets", train_sets},
           {"test_archs", test_archs}, {"seeds", seeds},        {"accuracy", acc},
           {"accuracy_sd", sd},    {"accuracy_per_seed", per_seed}, {"test_rows", tests},
           {"runs", runs_j}};

@@ -12,11 +12,12 @@
 
 #include "data/embeddings.h"
 #include "models/classifier/classifier.h"
+#include "models/eval/eval_sets.h"
 
 namespace ws {
 
 struct ClassificationTable {
-  std::string centring = "none";        // the embeddings' centring (eval_sets.h apply_centring)
+  Centring centring = Centring::None;   // the embeddings' centring (eval_sets.h apply_centring)
   std::vector<std::string> classes;     // label order
   std::vector<std::string> train_sets;  // "ALL", "MLP", "TRI", "HASH" (those present)
   std::vector<std::vector<std::string>> train_archs;  // the architectures behind each train set

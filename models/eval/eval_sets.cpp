@@ -57,10 +57,14 @@ std::vector<float> gather_embeddings(const EmbeddingSet& set, const std::vector<
   return out;
 }
 
-void apply_centring(EmbeddingSet& set, const std::string& mode) {
-  WS_CHECK(mode == "arch" || mode == "none", "centring: expected 'arch' or 'none', got '", mode, "'");
-  set.info["centring"] = mode;
-  if (mode == "none" || set.size() == 0) return;
+const EnumNames<Centring>& centring_names() {
+  static const EnumNames<Centring> names = {{"none", Centring::None}, {"arch", Centring::Arch}};
+  return names;
+}
+
+void apply_centring(EmbeddingSet& set, Centring mode) {
+  set.info["centring"] = centring_name(mode);
+  if (mode == Centring::None || set.size() == 0) return;
   WS_CHECK(set.embeddings.defined() && set.embeddings.ndim() == 2 && set.embeddings.dtype() == DType::F32,
            "embeddings must be F32 [N, D], got ", set.embeddings.defined() ? describe(set.embeddings) : "none");
   set.embeddings = set.embeddings.to(Device::cpu()).clone();  // not the caller's storage
@@ -78,13 +82,13 @@ void apply_centring(EmbeddingSet& set, const std::string& mode) {
   }
 }
 
-std::string centring_of(const EmbeddingSet& set) {
+Centring centring_of(const EmbeddingSet& set) {
   auto it = set.info.find("centring");
-  return it == set.info.end() ? "none" : it->second;
+  return it == set.info.end() ? Centring::None : parse_centring(it->second, "embeddings: centring");
 }
 
-std::string centring_label(const std::string& mode) {
-  return mode == "arch" ? "embeddings centred per architecture and split" : "raw embeddings (the paper's protocol)";
+std::string centring_label(Centring mode) {
+  return mode == Centring::Arch ? "embeddings centred per architecture and split" : "raw embeddings (the paper's protocol)";
 }
 
 LabeledSet labeled_rows(const EmbeddingSet& set, const std::vector<int64_t>& rows, const std::vector<int32_t>& labels) {

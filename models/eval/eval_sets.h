@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/named_enum.h"
 #include "data/embeddings.h"
 #include "models/classifier/classifier.h"
 
@@ -33,16 +34,24 @@ LabeledSet labeled_rows(const EmbeddingSet& set, const std::vector<int64_t>& row
 // it makes the ranking the same for every query. Subtracting each modality's mean is the
 // usual cure for such a "modality gap" (Liang et al., NeurIPS 2022); it uses no labels,
 // and each group is centred with its own rows only, so a test set never informs training.
-// mode: "arch" (centre) or "none" (the paper's raw embeddings); anything else fails.
-// Records the mode in set.info["centring"]. embeddings F32 [N, D] on the host, in place.
-void apply_centring(EmbeddingSet& set, const std::string& mode);
+// Records the mode's name in set.info["centring"]. embeddings F32 [N, D] on the host, in place.
+enum class Centring {
+  None,  // "none": the paper's raw embeddings
+  Arch,  // "arch": each (split, architecture) group minus its mean
+};
+const EnumNames<Centring>& centring_names();
+inline Centring parse_centring(const std::string& s, const std::string& what) {
+  return parse_enum(s, centring_names(), what);
+}
+inline const char* centring_name(Centring c) { return enum_name(c, centring_names()); }
+void apply_centring(EmbeddingSet& set, Centring mode);
 
-// set.info["centring"], or "none" when the set was not centred.
-std::string centring_of(const EmbeddingSet& set);
+// set.info["centring"], or None when the set was not centred.
+Centring centring_of(const EmbeddingSet& set);
 
 // What tables, figures and reports print for a centring mode: "embeddings centred per
 // architecture and split" or "raw embeddings (the paper's protocol)".
-std::string centring_label(const std::string& mode);
+std::string centring_label(Centring mode);
 
 // Those rows' embeddings, [rows.size(), D] row-major on the host.
 std::vector<float> gather_embeddings(const EmbeddingSet& set, const std::vector<int64_t>& rows);

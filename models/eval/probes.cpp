@@ -67,7 +67,7 @@ ProbeReport embedding_probes(const EmbeddingSet& set_in) {
   // Centred per architecture: 1-NN within an architecture and the centred recall use it.
   EmbeddingSet centred = set_in;
   for (EmbeddingRow& r : centred.rows) r.split = "probe";  // one centring group per architecture
-  apply_centring(centred, "arch");
+  apply_centring(centred, Centring::Arch);
   Tensor sim_c = cosine_similarity_matrix(centred.embeddings);
   const std::vector<int32_t> label = class_labels(set_in);
 

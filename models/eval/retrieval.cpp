@@ -124,7 +124,7 @@ nlohmann::json RetrievalReport::to_json() const {
                        {"gallery_size", p.embeddings.gallery},
                        {"recall", recall_json(p.embeddings)},
                        {"random", recall_json(p.random)}});
-  return {{"split", split}, {"centring", centring}, {"ks", ks}, {"random", "expectation for a random ranking"},
+  return {{"split", split}, {"centring", centring_name(centring)}, {"ks", ks}, {"random", "expectation for a random ranking"},
           {"pairs", pairs_j}};
 }
 

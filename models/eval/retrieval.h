@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/embeddings.h"
+#include "models/eval/eval_sets.h"
 
 namespace ws {
 
@@ -52,7 +53,7 @@ struct RetrievalPair {
 
 struct RetrievalReport {
   std::string split;
-  std::string centring = "none";  // the embeddings' centring (eval_sets.h apply_centring)
+  Centring centring = Centring::None;  // the embeddings' centring (eval_sets.h apply_centring)
   std::vector<int> ks;
   std::vector<RetrievalPair> pairs;  // ALL/ALL first, then every ordered pair of distinct archs
   nlohmann::json to_json() const;
