@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -27,6 +28,29 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+namespace {
+std::atomic<int64_t> g_renames_before_fault{-1};
+
+// The injected fault (inject_fault_after_renames): throws when the count runs out.
+void maybe_fault(const std::string& to) {
+  int64_t left = g_renames_before_fault.load();
+  if (left < 0) return;
+  if (left == 0) {
+    g_renames_before_fault = -1;
+    fail(str_cat("injected fault before renaming to '", to, "'"));
+  }
+  g_renames_before_fault = left - 1;
+}
+}  // namespace
+
+void inject_fault_after_renames(int64_t n) { g_renames_before_fault = n; }
+
+void rename_atomic(const std::string& from, const std::string& to) {
+  maybe_fault(to);
+  WS_CHECK(std::rename(from.c_str(), to.c_str()) == 0, "cannot rename '", from, "' to '", to, "': ",
+           std::strerror(errno));
+}
+
 void write_file_atomic(const std::string& path, const std::string& bytes) {
   make_dirs(std::filesystem::path(path).parent_path().string());  // missing folders are created
   std::string tmp = str_cat(path, kTempInfix, ::getpid());
@@ -43,6 +67,7 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
   }
   if (err.empty() && ::fsync(fd) != 0) err = str_cat("fsync failed: ", std::strerror(errno));
   if (::close(fd) != 0 && err.empty()) err = str_cat("close failed: ", std::strerror(errno));
+  if (err.empty()) maybe_fault(path);  // (a test's crash: the temporary stays, as after a kill)
   if (err.empty() && std::rename(tmp.c_str(), path.c_str()) != 0)
     err = str_cat("rename to the target failed: ", std::strerror(errno));
   if (!err.empty()) {

@@ -1,5 +1,6 @@
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "engine/io.h"
 #include "models/gmn/checkpoint.h"
@@ -80,12 +81,13 @@ TEST_CASE("train: an interrupted and resumed run ends with the same parameters a
   CHECK(s.steps == 4);
   // The resumed run's log has each line once, like the straight run's.
   CHECK(read_train_log(resumed, "").size() == read_train_log(straight, "").size());
-  TensorFile a = load_safetensors(straight + "/last.safetensors"), b = load_safetensors(resumed + "/last.safetensors");
+  TensorFile a = load_safetensors(straight + "/checkpoint/last.safetensors"),
+             b = load_safetensors(resumed + "/checkpoint/last.safetensors");
   REQUIRE(a.tensors.size() == b.tensors.size());
   for (size_t i = 0; i < a.tensors.size(); ++i)
     CHECK_MESSAGE(a.tensors[i].second.to_vector() == b.tensors[i].second.to_vector(), a.tensors[i].first);
-  CHECK(load_safetensors(straight + "/last_heads.safetensors").get("dec.head.weight").to_vector() ==
-        load_safetensors(resumed + "/last_heads.safetensors").get("dec.head.weight").to_vector());
+  CHECK(load_safetensors(straight + "/checkpoint/last_heads.safetensors").get("dec.head.weight").to_vector() ==
+        load_safetensors(resumed + "/checkpoint/last_heads.safetensors").get("dec.head.weight").to_vector());
 }
 
 TEST_CASE("train: --epochs 0 keeps the untrained encoder as the run's best (a baseline), and negative epochs are refused") {
@@ -119,7 +121,7 @@ TEST_CASE("train: keep last makes the final epoch's encoder the run's result") {
   REQUIRE(epochs.size() == 2);
   CHECK(epochs[0]["best"] == true);
   CHECK(epochs[1]["best"] == true);  // every epoch replaces the result, whatever its PSNR
-  TensorFile best = load_safetensors(run + "/best.safetensors"), last = load_safetensors(run + "/last.safetensors");
+  TensorFile best = load_safetensors(run + "/best.safetensors"), last = load_safetensors(run + "/checkpoint/last.safetensors");
   ParamSet ps;
   GmnEncoder enc(cfg.encoder, ps);
   for (const Param& p : ps.params())
@@ -203,7 +205,7 @@ TEST_CASE("train: the log keeps one line per kind and step when a run resumes fr
   const std::string log = read_file(run + "/log.jsonl");
   write_file_atomic(run + "/log.jsonl", log + log);
   REQUIRE(read_train_log(run, "").size() == 4);
-  write_file_atomic(run + "/state.json", "{\"epoch\":0,\"batch\":0,\"step\":0,\"best\":0,\"has_best\":false}\n");
+  write_file_atomic(run + "/checkpoint/state.json", "{\"epoch\":0,\"batch\":0,\"step\":0,\"best\":0,\"has_best\":false}\n");
   train(cfg, run);
   std::vector<nlohmann::json> lines = read_train_log(run, "");
   CHECK(lines.size() == 2);
@@ -215,7 +217,7 @@ TEST_CASE("train: every field of a run's state.json is range-checked on resume, 
   TrainConfig cfg = tiny_config(data, "rc");
   cfg.max_steps = 1;
   REQUIRE(train(cfg, run).interrupted);
-  const std::string state = run + "/state.json";
+  const std::string state = run + "/checkpoint/state.json";
   const std::string good = read_file(state);
   // state.json after one step: epoch 0, batch 1, step 1 (two batches an epoch).
   struct Case {
@@ -237,4 +239,56 @@ TEST_CASE("train: every field of a run's state.json is range-checked on resume, 
   }
   write_file_atomic(state, good);  // the intact state still resumes
   CHECK(train(tiny_config(data, "rc"), run).steps == 4);
+}
+
+// The bytes of a finished run's results: the checkpoint's files, the best encoder, and the
+// log without its wall-clock times.
+std::map<std::string, std::string> run_results(const std::string& run) {
+  std::map<std::string, std::string> out;
+  for (const char* f : {"checkpoint/last.safetensors", "checkpoint/last_heads.safetensors",
+                        "checkpoint/last_optim_enc.safetensors", "checkpoint/last_optim_heads.safetensors",
+                        "checkpoint/state.json", "best.safetensors"})
+    out[f] = read_file(run + "/" + f);
+  std::string log;
+  for (nlohmann::json line : read_train_log(run, "")) {
+    line.erase("seconds");
+    log += line.dump() + "\n";
+  }
+  out["log.jsonl"] = log;
+  return out;
+}
+
+TEST_CASE("train: a run killed at any file write resumes to the bytes of an uninterrupted run") {
+  std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
+  TrainConfig cfg = tiny_config(data, "rc");
+  // 2 epochs of 2 steps: checkpoints at each epoch's end (6 renames each), the log, best
+  const std::string straight = test::temp_path("run_kill_straight");
+  train(cfg, straight);
+  const std::map<std::string, std::string> want = run_results(straight);
+  int kills = 0;
+  for (int64_t n = 0;; ++n) {  // the n-th rename fails, as if the process died just before it
+    const std::string run = test::temp_path(str_cat("run_kill_", n));
+    inject_fault_after_renames(n);
+    bool died = false;
+    try {
+      train(cfg, run);
+    } catch (const Error& e) {
+      REQUIRE_MESSAGE(std::string(e.what()).find("injected fault") != std::string::npos, e.what());
+      died = true;
+    }
+    inject_fault_after_renames(-1);
+    if (!died) break;  // n is past the run's last write
+    ++kills;
+    CAPTURE(n);
+    train(cfg, run);  // resumes from whatever the kill left
+    const std::map<std::string, std::string> got = run_results(run);
+    for (const auto& [name, bytes] : want) CHECK_MESSAGE(got.at(name) == bytes, name, " differs after a kill at rename ", n);
+    // nothing of the interrupted save is left behind
+    for (const auto& e : std::filesystem::directory_iterator(run)) {
+      const std::string name = e.path().filename().string();
+      CHECK_MESSAGE((name.find(".tmp.") == std::string::npos && name != "checkpoint.new"), name);
+    }
+  }
+  MESSAGE(kills, " kills, one before each file write of the run");
+  CHECK(kills >= 2 * 6);
 }

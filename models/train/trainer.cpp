@@ -22,6 +22,7 @@
 #include "models/gmn/reference.h"
 #include "models/graph/graph_batch.h"
 #include "models/train/pair_sampler.h"
+#include "models/train/run_checkpoint.h"
 #include "models/eval/probes.h"
 #include "models/train/siglip.h"
 #include "models/train/step_losses.h"
@@ -327,20 +328,24 @@ struct RunState {
 
 std::string in_run(const std::string& run, const char* name) { return (fs::path(run) / name).string(); }
 
+// One checkpoint, written as a unit (run_checkpoint.h): a kill at any write leaves the
+// previous checkpoint current.
 void save_state(const std::string& run, const Model& m, const Adam& oe, const Adam& oh, const RunState& st) {
-  save_encoder(in_run(run, "last.safetensors"), m.enc, m.enc_ps, {{"step", std::to_string(st.step)}});
-  save_params(in_run(run, "last_heads.safetensors"), m.head_ps);
-  oe.save(in_run(run, "last_optim_enc.safetensors"));
-  oh.save(in_run(run, "last_optim_heads.safetensors"));
+  const std::string dir = begin_checkpoint(run, st.epoch, st.batch);
+  save_encoder(in_run(dir, "last.safetensors"), m.enc, m.enc_ps, {{"step", std::to_string(st.step)}});
+  save_params(in_run(dir, "last_heads.safetensors"), m.head_ps);
+  oe.save(in_run(dir, "last_optim_enc.safetensors"));
+  oh.save(in_run(dir, "last_optim_heads.safetensors"));
   nlohmann::json j = {{"epoch", st.epoch}, {"batch", st.batch}, {"step", st.step}, {"best", st.best},
                       {"has_best", st.has_best}};
-  write_file_atomic(in_run(run, "state.json"), j.dump(2) + "\n");  // last: the commit point
+  write_file_atomic(in_run(dir, "state.json"), j.dump(2) + "\n");
+  commit_checkpoint(run, dir);
 }
 
 // state.json with every field type- and range-checked: a negative batch reads outside the
 // epoch's batch list, a batch or step past the run silently skips training.
-RunState read_state(const std::string& run, int64_t epochs) {
-  const std::string path = in_run(run, "state.json");
+RunState read_state(const std::string& ckpt, int64_t epochs) {
+  const std::string path = in_run(ckpt, "state.json");
   nlohmann::json j = parse_json(read_file(path), path);
   WS_CHECK(j.is_object(), path, ": not a JSON object");
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
@@ -355,20 +360,21 @@ RunState read_state(const std::string& run, int64_t epochs) {
 
 // The position against this run's epoch length: a checkpoint is taken after a batch
 // (batch <= per_epoch) and every batch is one step.
-void check_state_position(const RunState& st, int64_t per_epoch, const std::string& run) {
-  const std::string path = in_run(run, "state.json");
+void check_state_position(const RunState& st, int64_t per_epoch, const std::string& ckpt) {
+  const std::string path = in_run(ckpt, "state.json");
   WS_CHECK(st.batch <= per_epoch, path, ": 'batch' = ", st.batch, " is past the ", per_epoch, " batches of an epoch");
   WS_CHECK(st.step == st.epoch * per_epoch + st.batch, path, ": 'step' = ", st.step, " does not match epoch ",
            st.epoch, ", batch ", st.batch, " (", per_epoch, " batches per epoch)");
 }
 
-RunState load_state(const std::string& run, int64_t epochs, int64_t per_epoch, Model& m, Adam& oe, Adam& oh) {
-  RunState st = read_state(run, epochs);
-  check_state_position(st, per_epoch, run);
-  load_encoder(in_run(run, "last.safetensors"), m.enc.config(), m.enc_ps);
-  load_params(in_run(run, "last_heads.safetensors"), m.head_ps);
-  oe.load(in_run(run, "last_optim_enc.safetensors"));
-  oh.load(in_run(run, "last_optim_heads.safetensors"));
+// ckpt: the checkpoint's folder (current_checkpoint).
+RunState load_state(const std::string& ckpt, int64_t epochs, int64_t per_epoch, Model& m, Adam& oe, Adam& oh) {
+  RunState st = read_state(ckpt, epochs);
+  check_state_position(st, per_epoch, ckpt);
+  load_encoder(in_run(ckpt, "last.safetensors"), m.enc.config(), m.enc_ps);
+  load_params(in_run(ckpt, "last_heads.safetensors"), m.head_ps);
+  oe.load(in_run(ckpt, "last_optim_enc.safetensors"));
+  oh.load(in_run(ckpt, "last_optim_heads.safetensors"));
   return st;
 }
 
@@ -420,8 +426,10 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   Device d = parse_device(cfg.device);
   make_dirs(run);
   remove_stale_temporaries(run);  // left by a killed run; they would otherwise stay forever
+  remove_stale_checkpoints(run);  // and a checkpoint it was writing
   nlohmann::json config = cfg.to_json();
-  bool resume = fs::exists(in_run(run, "state.json"));
+  const std::string ckpt = current_checkpoint(run);
+  const bool resume = !ckpt.empty();
   TrainSummary summary;
   summary.metric = renders(cfg.objective) ? "val_psnr" : "val_siglip";
   if (!resume) {
@@ -430,7 +438,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     std::string diff = first_difference(run, config);
     WS_CHECK(diff.empty(), run, " was trained with ", diff, " (an older preset?): delete ", run,
              " or use another --out to train with these settings, or the same settings to resume");
-    RunState done = read_state(run, cfg.epochs);  // a finished run: nothing to load or render
+    RunState done = read_state(ckpt, cfg.epochs);  // a finished run: nothing to load or render
     if (done.epoch >= cfg.epochs && done.has_best) {
       std::fprintf(stderr, "train: %s is complete (%d epochs, %lld steps)\n", run.c_str(), cfg.epochs,
                    (long long)done.step);
@@ -455,7 +463,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   OneCycle sched{cfg.lr, std::max<int64_t>(total, 1), cfg.warmup};
   RunState st;
   if (resume) {
-    st = load_state(run, cfg.epochs, per_epoch, m, oe, oh);
+    st = load_state(ckpt, cfg.epochs, per_epoch, m, oe, oh);
     std::fprintf(stderr, "train: resuming %s at epoch %lld, batch %lld (step %lld)\n", run.c_str(),
                  (long long)st.epoch, (long long)st.batch, (long long)st.step);
   }

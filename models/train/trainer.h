@@ -8,9 +8,11 @@
 //                          the probes of the val embeddings, models/eval/probes.h), plus a
 //                          "probe" line at step 0 and every probe_every steps
 //   best.safetensors       the encoder with the best validation metric (what `embed` takes)
-//   last.safetensors       the encoder after the last completed step saved
-//   last_heads.safetensors decoder + SigLIP temperature/bias
-//   last_optim_*.safetensors, state.json   optimizer moments, epoch/batch/step, best metric
+//   checkpoint/            a link to ckpt-<epoch>-<batch>/, the last checkpoint, switched by
+//                          one rename when a new one is complete (run_checkpoint.h):
+//     last.safetensors       the encoder after the last completed step saved
+//     last_heads.safetensors decoder + SigLIP temperature/bias
+//     last_optim_*.safetensors, state.json   optimizer moments, epoch/batch/step, best metric
 // Every random draw depends on (seed, epoch) or (seed, step) only, so a run interrupted
 // (Ctrl-C saves and exits) and resumed gives the same parameters as one that was not.
 #pragma once
