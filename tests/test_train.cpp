@@ -292,3 +292,21 @@ TEST_CASE("train: a run killed at any file write resumes to the bytes of an unin
   MESSAGE(kills, " kills, one before each file write of the run");
   CHECK(kills >= 2 * 6);
 }
+
+TEST_CASE("train: a run saved in the layout before checkpoint folders (state.json in RUN) still resumes") {
+  std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
+  TrainConfig cfg = tiny_config(data, "rc");
+  const std::string straight = test::temp_path("run_legacy_straight"), run = test::temp_path("run_legacy");
+  train(cfg, straight);
+  TrainConfig first = cfg;
+  first.max_steps = 1;
+  REQUIRE(train(first, run).interrupted);
+  // The old layout: the checkpoint's files directly in RUN, no link, no folder.
+  namespace fs = std::filesystem;
+  const fs::path ckpt = fs::canonical(fs::path(run) / "checkpoint");
+  for (const auto& e : fs::directory_iterator(ckpt)) fs::copy_file(e.path(), fs::path(run) / e.path().filename());
+  fs::remove(fs::path(run) / "checkpoint");
+  fs::remove_all(ckpt);
+  CHECK(train(cfg, run).steps == 4);
+  CHECK(read_file(run + "/checkpoint/last.safetensors") == read_file(straight + "/checkpoint/last.safetensors"));
+}
