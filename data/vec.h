@@ -3,7 +3,7 @@
 #pragma once
 #include <cmath>
 
-#include "kernels/launch.h"
+#include "core/hd.h"
 
 namespace ws {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "kernels/launch.h"
+#include "core/hd.h"
 
 namespace ws {
 

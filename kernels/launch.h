@@ -8,13 +8,9 @@
 #include <cstdint>
 
 #include "engine/device.h"
+#include "core/hd.h"
 #include "engine/error.h"
 
-#ifdef __CUDACC__
-#define WS_HD __host__ __device__
-#else
-#define WS_HD
-#endif
 
 namespace ws {
 

@@ -1,5 +1,7 @@
 #include "models/train/render_loss_kernels.h"
 
+#include "kernels/launch.h"
+
 namespace ws {
 
 void draw_rays(const PoolView& pool, const DrawPlan& plan, int32_t b, float* bg, float* o, float* dir, float* tgt,
