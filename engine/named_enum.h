@@ -16,11 +16,10 @@ using EnumNames = std::vector<std::pair<const char*, E>>;
 // `what` names the setting in the error: "preset cpu: train.objective", "--objective".
 template <class E>
 E parse_enum(const std::string& text, const EnumNames<E>& names, const std::string& what) {
-  std::string valid;
-  for (const auto& [name, value] : names) {
+  for (const auto& [name, value] : names)
     if (text == name) return value;
-    valid += (valid.empty() ? "" : ", ") + std::string(name);
-  }
+  std::string valid;  // the error lists every name
+  for (const auto& [name, value] : names) valid += (valid.empty() ? "" : ", ") + std::string(name);
   fail(str_cat(what, ": '", text, "' is not one of ", valid));
 }
 

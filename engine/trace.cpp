@@ -53,20 +53,15 @@ void profile_pop() {
 
 const char* current_backward_name() { return t_backward_name; }
 
-OpScope::OpScope(const char* forward, const char* backward) : range_(forward), prev_(t_backward_name) {
-  t_backward_name = backward;
-}
-
-OpScope::~OpScope() { t_backward_name = prev_; }
-
 const char* current_phase_backward_name() { return t_phase_backward_name; }
 
-PhaseScope::PhaseScope(const char* forward, const char* backward)
-    : range_(forward, true), prev_(t_phase_backward_name) {
-  t_phase_backward_name = backward;
+BackwardScope::BackwardScope(Kind kind, const char* forward, const char* backward)
+    : range_(forward, kind == Phase), slot_(kind == Phase ? &t_phase_backward_name : &t_backward_name),
+      prev_(*slot_) {
+  *slot_ = backward;
 }
 
-PhaseScope::~PhaseScope() { t_phase_backward_name = prev_; }
+BackwardScope::~BackwardScope() { *slot_ = prev_; }
 
 void profile_start(Device d) {
   std::lock_guard<std::mutex> lock(g_mutex);

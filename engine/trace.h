@@ -52,31 +52,23 @@ class TraceRange {
 // The name of the backward range for closures recorded now (the innermost WS_OP), or null.
 const char* current_backward_name();
 
-// An op's scope: its forward range, and the name record() gives its backward closures.
-class OpScope {
- public:
-  OpScope(const char* forward, const char* backward);
-  ~OpScope();
-  OpScope(const OpScope&) = delete;
-  OpScope& operator=(const OpScope&) = delete;
-
- private:
-  TraceRange range_;
-  const char* prev_;
-};
-
 // The backward range name of the innermost WS_PHASE (closures recorded now), or null.
 const char* current_phase_backward_name();
 
-class PhaseScope {
+// An op's (WS_OP) or a phase's (WS_PHASE) scope: its forward range, and the backward range
+// name record() gives the closures recorded inside it (current_backward_name or
+// current_phase_backward_name), restored when the scope ends.
+class BackwardScope {
  public:
-  PhaseScope(const char* forward, const char* backward);
-  ~PhaseScope();
-  PhaseScope(const PhaseScope&) = delete;
-  PhaseScope& operator=(const PhaseScope&) = delete;
+  enum Kind { Op, Phase };
+  BackwardScope(Kind kind, const char* forward, const char* backward);
+  ~BackwardScope();
+  BackwardScope(const BackwardScope&) = delete;
+  BackwardScope& operator=(const BackwardScope&) = delete;
 
  private:
   TraceRange range_;
+  const char** slot_;  // the thread's name slot of this kind
   const char* prev_;
 };
 
@@ -106,5 +98,7 @@ Profile profile_stop();
 #define WS_TRACE_CAT(a, b) WS_TRACE_CAT2(a, b)
 #define WS_TRACE(name) ::ws::TraceRange WS_TRACE_CAT(ws_trace_, __LINE__)(name)
 // `name` must be a string literal (the backward name is built by concatenation).
-#define WS_OP(name) ::ws::OpScope WS_TRACE_CAT(ws_op_, __LINE__)(name, name " backward")
-#define WS_PHASE(name) ::ws::PhaseScope WS_TRACE_CAT(ws_phase_, __LINE__)(name, name " backward")
+#define WS_OP(name) \
+  ::ws::BackwardScope WS_TRACE_CAT(ws_op_, __LINE__)(::ws::BackwardScope::Op, name, name " backward")
+#define WS_PHASE(name) \
+  ::ws::BackwardScope WS_TRACE_CAT(ws_phase_, __LINE__)(::ws::BackwardScope::Phase, name, name " backward")

@@ -27,7 +27,7 @@ const TraceNames& unary_trace_names(Unary op) {
 
 Var unary(Unary op, const Var& x) {
   const TraceNames& tn = unary_trace_names(op);
-  OpScope scope(tn.forward.c_str(), tn.backward.c_str());
+  BackwardScope scope(BackwardScope::Op, tn.forward.c_str(), tn.backward.c_str());
   check_f32(unary_name(op), x.value(), "x");
   Device d = x.device();
   Var out(Tensor::empty(x.shape(), DType::F32, d), needs_grad({&x}));
@@ -79,7 +79,7 @@ void operand_backward(Binary op, bool wrt_b, const Var& v, const Tensor& A, cons
 Var binary(Binary op, const Var& a, const Var& b) {
   static const char* const backward_names[] = {"add backward", "sub backward", "mul backward", "div backward"};
   const char* name = binary_name(op);
-  OpScope scope(name, backward_names[int(op)]);
+  BackwardScope scope(BackwardScope::Op, name, backward_names[int(op)]);
   const Tensor &A = a.value(), &B = b.value();
   check_f32(name, A, "a");
   check_f32(name, B, "b");
