@@ -293,6 +293,23 @@ TEST_CASE("train: a run killed at any file write resumes to the bytes of an unin
   CHECK(kills >= 2 * 6);
 }
 
+TEST_CASE("train: a run stopped mid-epoch resumes to the same bytes, its epoch averages over every batch") {
+  std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
+  TrainConfig cfg = tiny_config(data, "rc");  // 2 epochs of 2 batches
+  const std::string straight = test::temp_path("run_mid_straight"), run = test::temp_path("run_mid");
+  train(cfg, straight);
+  TrainConfig first = cfg;
+  first.max_steps = 1;  // stops after batch 0 of epoch 0: a mid-epoch checkpoint
+  REQUIRE(train(first, run).interrupted);
+  const nlohmann::json state = nlohmann::json::parse(read_file(run + "/checkpoint/state.json"));
+  CHECK(state["batch"] == 1);
+  CHECK(state["epoch_loss_batches"] == 1);
+  CHECK(state["epoch_loss_sums"][0].get<double>() > 0);
+  train(cfg, run);
+  const std::map<std::string, std::string> want = run_results(straight), got = run_results(run);
+  for (const auto& [name, bytes] : want) CHECK_MESSAGE(got.at(name) == bytes, name, " differs after a mid-epoch stop");
+}
+
 TEST_CASE("train: a run saved in the layout before checkpoint folders (state.json in RUN) still resumes") {
   std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
   TrainConfig cfg = tiny_config(data, "rc");

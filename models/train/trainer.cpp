@@ -1,5 +1,7 @@
 #include "models/train/trainer.h"
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -324,6 +326,10 @@ struct RunState {
   int64_t epoch = 0, batch = 0, step = 0;
   double best = 0;
   bool has_best = false;
+  // The epoch's loss sums (total, rendering, contrastive) over batches [0, summed), added in
+  // batch order: a run resumed mid-epoch ends with the same averages, to the bit.
+  std::array<double, 3> sums{};
+  int64_t summed = 0;
 };
 
 std::string in_run(const std::string& run, const char* name) { return (fs::path(run) / name).string(); }
@@ -337,7 +343,7 @@ void save_state(const std::string& run, const Model& m, const Adam& oe, const Ad
   oe.save(in_run(dir, "last_optim_enc.safetensors"));
   oh.save(in_run(dir, "last_optim_heads.safetensors"));
   nlohmann::json j = {{"epoch", st.epoch}, {"batch", st.batch}, {"step", st.step}, {"best", st.best},
-                      {"has_best", st.has_best}};
+                      {"has_best", st.has_best}, {"epoch_loss_sums", st.sums}, {"epoch_loss_batches", st.summed}};
   write_file_atomic(in_run(dir, "state.json"), j.dump(2) + "\n");
   commit_checkpoint(run, dir);
 }
@@ -355,6 +361,13 @@ RunState read_state(const std::string& ckpt, int64_t epochs) {
   st.step = json_int_field(j, "step", path, 0, kMax);
   st.best = json_field<double>(j, "best", path);
   st.has_best = json_field<bool>(j, "has_best", path);
+  // Absent in runs written before them: that epoch's log line then averages from the resume on.
+  if (j.contains("epoch_loss_sums")) {
+    const auto sums = json_field<std::vector<double>>(j, "epoch_loss_sums", path);
+    WS_CHECK(sums.size() == 3, path, ": 'epoch_loss_sums' has ", sums.size(), " values, not 3");
+    std::copy(sums.begin(), sums.end(), st.sums.begin());
+    st.summed = json_int_field(j, "epoch_loss_batches", path, 0, st.batch);
+  }
   return st;
 }
 
@@ -492,8 +505,20 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     Progress bar(int64_t(batches.size()), str_cat("epoch ", st.epoch + 1, "/", cfg.epochs));
     // Losses stay on the device until read: when the bar redraws, at checkpoints, at the epoch's end.
     StepLosses losses(int64_t(batches.size()), d);
-    const int64_t first_batch = st.batch, step_of_batch0 = st.step - st.batch;
+    const int64_t step_of_batch0 = st.step - st.batch;
     int64_t unread = st.batch;  // rows [unread, st.batch) not yet brought to the host
+    if (st.batch == 0) st.sums = {}, st.summed = 0;
+    // Brings rows [unread, end) to the host, adds them to the epoch's sums; the last row.
+    auto read_losses = [&](int64_t end) {
+      std::array<float, 3> last{};
+      for (const std::array<float, 3>& v : losses.read(unread, end, step_of_batch0)) {
+        for (int k = 0; k < 3; ++k) st.sums[size_t(k)] += v[size_t(k)];
+        ++st.summed;
+        last = v;
+      }
+      unread = end;
+      return last;
+    };
     float loss = 0;
     std::string probe_note;  // the latest mid-epoch probes, shown beside the loss
     auto e0 = std::chrono::steady_clock::now();
@@ -516,10 +541,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
         probe_note = " | " + probe(embed_split(m, cfg, val_set, "val", d), double(st.step) / double(per_epoch)).brief();
       bool stop = g_interrupted || (cfg.max_steps >= 0 && steps_here >= cfg.max_steps);
       const bool checkpoint = stop || st.step % cfg.checkpoint_every == 0;
-      if (bar.due() || checkpoint) {  // one read: the losses since the last one (checked finite)
-        loss = losses.read(unread, st.batch + 1, step_of_batch0).back()[0];
-        unread = st.batch + 1;
-      }
+      if (bar.due() || checkpoint) loss = read_losses(st.batch + 1)[0];  // one read, checked finite
       bar.update(st.batch + 1, str_cat("loss ", loss, probe_note));
       if (checkpoint) {
         RunState next = st;
@@ -538,14 +560,8 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
         return summary;
       }
     }
-    double sum_loss = 0, sum_r = 0, sum_c = 0;
-    int64_t n = 0;
-    for (const std::array<float, 3>& v : losses.read(first_batch, int64_t(batches.size()), step_of_batch0)) {
-      sum_loss += v[0];
-      sum_r += v[1];
-      sum_c += v[2];
-      ++n;
-    }
+    read_losses(int64_t(batches.size()));
+    const double n = double(st.summed);
     const EmbeddingSet val_z = embed_split(m, cfg, val_set, "val", d);
     const double metric = validate(m, cfg, val_set, val_z.embeddings, d);
     const ProbeReport probes = embedding_probes(val_z);
@@ -557,8 +573,8 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
                    {{"epoch", std::to_string(st.epoch + 1)}, {summary.metric, std::to_string(metric)}});
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
-    nlohmann::json line = {{"epoch", st.epoch + 1}, {"steps", st.step}, {"train_loss", n ? sum_loss / n : 0},
-                           {"train_render", n ? sum_r / n : 0}, {"train_contrastive", n ? sum_c / n : 0},
+    nlohmann::json line = {{"epoch", st.epoch + 1}, {"steps", st.step}, {"train_loss", n ? st.sums[0] / n : 0},
+                           {"train_render", n ? st.sums[1] / n : 0}, {"train_contrastive", n ? st.sums[2] / n : 0},
                            {summary.metric, metric}, {"best", best}, {"lr", sched.lr(st.step)}, {"seconds", secs},
                            {"kind", "epoch"}, {"step", st.step}, {"probes", probes.to_json()}};
     append_log_line(run, line);
@@ -566,6 +582,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     RunState next = st;
     ++next.epoch;
     next.batch = 0;
+    next.sums = {}, next.summed = 0;
     save_state(run, m, oe, oh, next);
   }
   std::signal(SIGINT, old_handler);
