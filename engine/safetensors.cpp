@@ -62,7 +62,9 @@ Entry parse_entry(const std::string& file, const std::string& name, const json& 
   for (const json& d : shape) {
     if (!d.is_number_unsigned()) bad(str_cat("shape ", json_excerpt(shape), " is not a list of non-negative integers"));
     uint64_t v = d.get<uint64_t>();
-    r.shape.dims[r.shape.ndim++] = int64_t(std::min<uint64_t>(v, uint64_t(1) << 62));
+    // Even beside a zero dimension a larger one is no real tensor (and would not fit int64).
+    if (v > uint64_t(1) << 62) bad(str_cat("shape ", json_excerpt(shape), " has a dimension above 2^62"));
+    r.shape.dims[r.shape.ndim++] = int64_t(v);
     if (v == 0) empty = true;
     else if (numel > D / v) too_big = true;
     else numel *= v;

@@ -15,6 +15,7 @@
 #include "engine/json.h"
 #include "engine/preset.h"
 #include "engine/safetensors.h"
+#include "models/classifier/classifier.h"
 #include "models/fit/fit_options.h"
 #include "models/gmn/checkpoint.h"
 #include "models/gmn/encoder.h"
@@ -129,6 +130,14 @@ TEST_CASE("bad input: preset values name the preset and the key (wrapping, fract
   p.json["encoder"]["hidden"] = 1 << 20;  // valid type, but an allocation of terabytes
   CHECK_THROWS_WITH_AS(TrainConfig::from_preset(p), Contains("encoder 'hidden' must be a positive integer (at most"),
                        Error);
+  p = load_preset("tiny");
+  p.json["encoder"]["value_scale"] = 1e20;  // finite, but sin() of it is noise
+  CHECK_THROWS_WITH_AS(TrainConfig::from_preset(p), Contains("encoder 'value_scale' must be a positive number (at most"),
+                       Error);
+  p = load_preset("tiny");
+  p.json["classify"]["hidden"] = {64, 1 << 20};
+  CHECK_THROWS_WITH_AS(ClassifierConfig::from_preset(p),
+                       Contains("classify.hidden widths must be in [1, 16384], got 1048576"), Error);
   p = load_preset("tiny");
   p.json["train"]["warmpu"] = 0.1;  // misspelt: would silently keep the default warmup
   CHECK_THROWS_WITH_AS(TrainConfig::from_preset(p), Contains("preset tiny: unknown key train.warmpu (known: "), Error);

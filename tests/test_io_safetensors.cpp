@@ -161,6 +161,9 @@ TEST_CASE("safetensors: corrupt files are rejected with a message naming the fil
       {"duplicate", raw_file("{" + a8 + "," + a8 + "}", f8), "header names tensor 'a' twice"},
       {"huge_shape", raw_file(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,8]}})", f8),
        "needs more bytes"},
+      {"zero_size_huge_dim",
+       raw_file(R"({"a":{"dtype":"F32","shape":[9223372036854775808,0],"data_offsets":[0,0]}})", ""),
+       "has a dimension above 2^62"},
   };
   for (const Bad& b : cases) {
     CAPTURE(b.name);

@@ -27,7 +27,11 @@ ClassifierConfig ClassifierConfig::from_preset(const Preset& p) {
            ": classify needs epochs > 0, batch > 1, lr > 0, weight_decay >= 0, eval_every > 0 (got ",
            json_excerpt(p.section("classify")), ")");
   WS_CHECK(c.dropout >= 0 && c.dropout < 1, "preset ", p.name, ": classify.dropout must be in [0, 1), got ", c.dropout);
-  for (int h : c.hidden) WS_CHECK(h > 0, "preset ", p.name, ": classify.hidden widths must be positive");
+  // Widths decide allocation: bounded like the encoder's.
+  WS_CHECK(c.hidden.size() <= 16, "preset ", p.name, ": classify.hidden has ", c.hidden.size(),
+           " layers (at most 16)");
+  for (int h : c.hidden)
+    WS_CHECK(h > 0 && h <= 16384, "preset ", p.name, ": classify.hidden widths must be in [1, 16384], got ", h);
   return c;
 }
 

@@ -34,8 +34,9 @@ GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where
   positive("hidden", c.hidden, 4096);
   positive("blocks", c.blocks, 64);
   positive("out_dim", c.out_dim, 4096);
-  positive("value_scale", c.value_scale);
-  positive("position_scale", c.position_scale);
+  // Gains feed sin(): beyond ~1e4 the features are noise in the last bits of the weights.
+  positive("value_scale", c.value_scale, 1e4);
+  positive("position_scale", c.position_scale, 1e4);
   if (j.contains("reference")) {  // absent in checkpoints written before it existed: none
     WS_CHECK(j["reference"].is_string(), where, ": encoder 'reference' must be a string");
     c.reference = j["reference"].get<std::string>();
