@@ -10,6 +10,17 @@
 #include "engine/cuda_check.h"
 #endif
 
+// Under AddressSanitizer a cached block is poisoned until it is handed out again, so a use
+// after release is reported although the block never went back to malloc.
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define WS_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define WS_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define WS_POISON(p, n) ((void)(p), (void)(n))
+#define WS_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 namespace ws {
 
 Allocator& Allocator::of(Device d) {
@@ -67,12 +78,11 @@ void* Allocator::allocate(size_t bytes) {
     p = it->second;
     free_.erase(it);
     stats_.cached -= size;
+    if (device_.is_cpu()) WS_UNPOISON(p, size);
   } else {
     p = system_alloc(size);
     if (!p) {  // give the cache back and try once more
-      for (auto& kv : free_) system_free(kv.second);
-      free_.clear();
-      stats_.cached = 0;
+      free_cached_locked();
       p = system_alloc(size);
     }
     if (!p)
@@ -95,14 +105,27 @@ void Allocator::release(void* p) {
   live_.erase(it);
   stats_.in_use -= size;
   stats_.cached += size;
+  if (device_.is_cpu()) WS_POISON(p, size);
   free_.emplace(size, p);
+}
+
+void Allocator::free_cached_locked() {
+  for (auto& kv : free_) {
+    if (device_.is_cpu()) WS_UNPOISON(kv.second, kv.first);
+    system_free(kv.second);
+  }
+  free_.clear();
+  stats_.cached = 0;
 }
 
 void Allocator::empty_cache() {
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto& kv : free_) system_free(kv.second);
-  free_.clear();
-  stats_.cached = 0;
+  free_cached_locked();
+}
+
+Allocator::~Allocator() {
+  // GPU blocks are left to the driver: at exit the CUDA context may already be gone.
+  if (device_.is_cpu()) empty_cache();
 }
 
 MemoryStats Allocator::stats() const {

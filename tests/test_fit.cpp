@@ -1,6 +1,7 @@
 // NeRF fitting (models/fit) and rendering fitted NeRFs (models/render/render_image):
 // tiny 16 px objects fitted for a few hundred steps per family, held-out views never
 // read by the fitter, resumable dataset runs, the per-NeRF loss, and clear errors.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -11,6 +12,7 @@
 #include "engine/io.h"
 #include "models/fit/fit_dataset.h"
 #include "models/fit/visual_hull.h"
+#include "models/gmn/reference.h"
 #include "models/render/occupancy_bits.h"
 #include "models/render/ray_box.h"
 #include "models/render/render_image.h"
@@ -245,10 +247,30 @@ TEST_CASE("fit: shared_init starts every NeRF of an architecture from the same w
   }
   CHECK(shared[0].stats.at("init_stream") == shared[1].stats.at("init_stream"));
   CHECK(own[0].stats.at("init_stream") != own[1].stats.at("init_stream"));
+  // encoder.reference "delta": the encoder sees the weights minus that start, against zeros.
+  NerfFile moved = shared[0];
+  moved.mlp = moved.mlp.clone();  // copies of a Tensor share their memory
+  moved.mlp.f32()[0] += 0.5f;
+  std::vector<float> input = moved.flat_params();
+  ReferenceValues delta("delta");
+  delta.input(moved, "moved", input);
+  const size_t k = size_t(moved.encoding.numel());  // flat order [encoding; mlp]
+  for (size_t i = 0; i < input.size(); ++i)
+    if (i != k) REQUIRE(input[i] == 0.0f);
+  CHECK(input[k] == doctest::Approx(0.5).epsilon(1e-6));
+  const float* zeros = delta.of(moved, "moved");
+  CHECK(std::all_of(zeros, zeros + input.size(), [](float v) { return v == 0.0f; }));
+  std::vector<float> untouched = moved.flat_params();
+  ReferenceValues("init").input(moved, "moved", untouched);
+  CHECK(untouched == moved.flat_params());
   NerfFile unrecorded = shared[0];
   unrecorded.stats.erase("init_stream");
   CHECK_THROWS_WITH_AS(unrecorded.initial_flat_params("old.safetensors"),
                        doctest::Contains("old.safetensors: the file does not record its starting weights"), Error);
+  std::vector<float> old_input = unrecorded.flat_params();
+  CHECK_THROWS_WITH_AS(delta.input(unrecorded, "old.safetensors", old_input),
+                       doctest::Contains("old.safetensors: encoder reference 'delta' needs the weights the fit started"),
+                       Error);
   unrecorded.stats["init_stream"] = "-3";
   CHECK_THROWS_WITH_AS(unrecorded.initial_flat_params("bad.safetensors"), doctest::Contains("not an unsigned integer"),
                        Error);

@@ -351,7 +351,7 @@ TEST_CASE("gmn: the reference setting is checked, kept in checkpoints and refuse
   CHECK(GmnConfig::from_json(cfg.to_json(), "x") == cfg);
   CHECK(GmnConfig::from_json({{"hidden", 8}}, "x").reference == "none");  // older checkpoints
   CHECK_THROWS_WITH_AS(GmnConfig::from_json({{"reference", "mean"}}, "preset p"),
-                       doctest::Contains("preset p: encoder 'reference' must be 'none', 'zeros' or 'init'"), Error);
+                       doctest::Contains("preset p: encoder 'reference' must be 'none', 'zeros', 'init' or 'delta'"), Error);
   CHECK_THROWS_WITH_AS(GmnConfig::from_json({{"reference", 0}}, "preset p"), doctest::Contains("must be a string"), Error);
   ReadyEncoder r(cfg, 1);
   std::string path = test::temp_path("enc_ref.safetensors");

@@ -27,6 +27,7 @@ EmbeddingSet embed_nerfs(const std::string& encoder, const std::vector<NerfEntry
     for (size_t i = first; i < end; ++i) {
       NerfFile f = load_nerf(nerfs[i].path);
       params.push_back(f.flat_params());
+      references.input(f, nerfs[i].path, params.back());
       ts.push_back(&graph_template(f.arch));
       if (references.active()) refs.push_back(references.of(f, nerfs[i].path));
       const NerfEntry& e = nerfs[i];

@@ -40,8 +40,8 @@ GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where
   if (j.contains("reference")) {  // absent in checkpoints written before it existed: none
     WS_CHECK(j["reference"].is_string(), where, ": encoder 'reference' must be a string");
     c.reference = j["reference"].get<std::string>();
-    WS_CHECK(c.reference == "none" || c.reference == "zeros" || c.reference == "init", where,
-             ": encoder 'reference' must be 'none', 'zeros' or 'init', got '", c.reference, "'");
+    WS_CHECK(c.reference == "none" || c.reference == "zeros" || c.reference == "init" || c.reference == "delta", where,
+             ": encoder 'reference' must be 'none', 'zeros', 'init' or 'delta', got '", c.reference, "'");
   }
   return c;
 }

@@ -29,7 +29,8 @@ struct GmnConfig {
   // NeRF's graph minus the readout of the same architecture's graph with reference
   // edge values, so the part every NeRF of an architecture shares cancels and a single
   // NeRF is comparable across architectures without centring. "zeros": all-zero
-  // values; "init": the weights its fit started from (NerfFile::initial_flat_params).
+  // values; "init": the weights its fit started from (NerfFile::initial_flat_params);
+  // "delta": the graph of the weights minus that start, against all-zero values.
   std::string reference = "none";
   nlohmann::json to_json() const {
     return {{"hidden", hidden},           {"blocks", blocks},

@@ -3,26 +3,37 @@
 namespace ws {
 
 ReferenceValues::ReferenceValues(std::string mode) : mode_(std::move(mode)) {
-  WS_CHECK(mode_ == "none" || mode_ == "zeros" || mode_ == "init", "encoder reference: expected 'none', 'zeros' or ",
-           "'init', got '", mode_, "'");
+  WS_CHECK(mode_ == "none" || mode_ == "zeros" || mode_ == "init" || mode_ == "delta",
+           "encoder reference: expected 'none', 'zeros', 'init' or 'delta', got '", mode_, "'");
 }
 
-const float* ReferenceValues::of(const NerfFile& nerf, const std::string& where) {
-  if (mode_ == "none") return nullptr;
+const std::vector<float>& ReferenceValues::cached(const NerfFile& nerf, const std::string& where, bool init) {
   // The spec, not just the name, keys the cache: two specs may share a name.
   std::string key = nerf.arch.to_json().dump();
-  if (mode_ == "init") {
-    WS_CHECK(nerf.records_init(), where, ": encoder reference 'init' needs the weights the fit started from, and the ",
-             "file does not record them (init_seed, init_stream): refit it with this version of wsnerf fit");
+  if (init) {
+    WS_CHECK(nerf.records_init(), where, ": encoder reference '", mode_, "' needs the weights the fit started from, ",
+             "and the file does not record them (init_seed, init_stream): refit it with this version of wsnerf fit");
     key += "|" + nerf.stats.at("init_seed") + "|" + nerf.stats.at("init_stream");
   }
   auto it = cache_.find(key);
   if (it == cache_.end()) {
-    std::vector<float> v = mode_ == "zeros" ? std::vector<float>(size_t(nerf.arch.total_params()), 0.0f)
-                                            : nerf.initial_flat_params(where);
+    std::vector<float> v = init ? nerf.initial_flat_params(where) : std::vector<float>(size_t(nerf.arch.total_params()), 0.0f);
     it = cache_.emplace(key, std::move(v)).first;
   }
-  return it->second.data();
+  return it->second;
+}
+
+const float* ReferenceValues::of(const NerfFile& nerf, const std::string& where) {
+  if (mode_ == "none") return nullptr;
+  return cached(nerf, where, mode_ == "init").data();
+}
+
+void ReferenceValues::input(const NerfFile& nerf, const std::string& where, std::vector<float>& params) {
+  if (mode_ != "delta") return;
+  const std::vector<float>& start = cached(nerf, where, true);
+  WS_CHECK(start.size() == params.size(), where, ": ", params.size(), " parameters but ", start.size(),
+           " starting weights");
+  for (size_t i = 0; i < params.size(); ++i) params[i] -= start[i];
 }
 
 GraphBatch make_encoder_batch(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,

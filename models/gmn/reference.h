@@ -1,5 +1,6 @@
 // The reference edge values an encoder with GmnConfig::reference subtracts the readout of
-// (models/gmn/encoder.h): all zeros, or the weights a NeRF's fit started from. NeRFs that
+// (models/gmn/encoder.h): all zeros, or the weights a NeRF's fit started from; "delta"
+// also feeds the encoder the weights minus that start (input()) against zeros. NeRFs that
 // share a reference (zeros per architecture; one shared start) share one vector, so a
 // batch holds one reference graph per architecture rather than one per NeRF.
 #pragma once
@@ -14,7 +15,10 @@ namespace ws {
 
 class ReferenceValues {
  public:
-  explicit ReferenceValues(std::string mode);  // "none", "zeros" or "init"
+  explicit ReferenceValues(std::string mode);  // "none", "zeros", "init" or "delta"
+  // The encoder's edge values of a NeRF, in place: flat_params() [P], minus the fit's
+  // starting weights in mode "delta", untouched otherwise.
+  void input(const NerfFile& nerf, const std::string& where, std::vector<float>& params);
   // The reference values of a NeRF in flat_params() order (stable while this object
   // lives), or nullptr for mode "none". `where` names the file in errors.
   const float* of(const NerfFile& nerf, const std::string& where);
@@ -22,6 +26,7 @@ class ReferenceValues {
 
  private:
   std::string mode_;
+  const std::vector<float>& cached(const NerfFile& nerf, const std::string& where, bool init);
   std::map<std::string, std::vector<float>> cache_;  // by architecture (+ init seed and stream)
 };
 

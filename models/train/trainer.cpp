@@ -156,6 +156,7 @@ SplitData load_split(const TrainConfig& cfg, const std::string& split, bool with
     s.nerf[it->second][a] = int64_t(s.files.size());
     s.files.push_back(load_nerf(e.path));
     s.params.push_back(s.files.back().flat_params());
+    s.references->input(s.files.back(), e.path, s.params.back());
     s.templates.push_back(&graph_template(s.files.back().arch));
     s.arch_of.push_back(e.arch);
     if (s.references->active()) s.refs.push_back(s.references->of(s.files.back(), e.path));
