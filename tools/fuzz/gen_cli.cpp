@@ -10,6 +10,7 @@ struct Numeric {
   std::string option;
   bool is_float = false;
   bool is_size = false;  // an image size: also a value that fits the type but not memory
+  bool is_seed = false;  // any unsigned 64-bit value is a seed: only non-numbers and 2^64+ are wrong
 };
 
 std::vector<std::string> fill(const Ctx& x, std::vector<std::string> args) {
@@ -44,11 +45,11 @@ std::vector<Format> cli_formats(const Seeds&) {
   const std::vector<std::string> render_tf = {"render", "--nerf", "{NERF}", "--transforms", "{TF}", "--out", "{PNG}", "--size", "8"};
   const std::vector<Numeric> options = {
       {synth, "--per-class"}, {synth, "--val"}, {synth, "--test"}, {synth, "--size", false, true},
-      {synth, "--supersample"}, {synth, "--seed"}, {views, "--size", false, true}, {views, "--supersample"},
-      {fit, "--workers"}, {train, "--epochs"}, {train, "--seed"}, {train, "--probe-every"}, {embed, "--batch"},
+      {synth, "--supersample"}, {synth, "--seed", false, false, true}, {views, "--size", false, true}, {views, "--supersample"},
+      {fit, "--workers"}, {train, "--epochs"}, {train, "--seed", false, false, true}, {train, "--probe-every"}, {embed, "--batch"},
       {{"eval-retrieve", "--embeddings", "{EMB}", "--out", "{OUT}"}, "--k"},
       {{"eval-classify", "--embeddings", "{EMB}", "--preset", "{PRESET}", "--out", "{OUT}"}, "--seeds"},
-      {plot, "--queries"}, {plot, "--k"}, {plot, "--perplexity", true}, {plot, "--iterations"}, {plot, "--seed"},
+      {plot, "--queries"}, {plot, "--k"}, {plot, "--perplexity", true}, {plot, "--iterations"}, {plot, "--seed", false, false, true},
       {render, "--view"}, {render, "--size", false, true}, {render, "--turntable"}, {render_tf, "--frame"}};
   const std::vector<std::string> ints = {"2147483648", "4294967304", "9223372036854775808", "-4", "2.5", "1e3",
                                          "nan", "", "0x10", "12abc", "99999999999999999999"};
@@ -56,6 +57,7 @@ std::vector<Format> cli_formats(const Seeds&) {
   Kind k = [=](Ctx& x) {
     const Numeric& o = x.rng.pick(options);
     std::vector<std::string> values = o.is_float ? floats : ints;
+    if (o.is_seed) values = {"-4", "2.5", "nan", "", "0x10", "12abc", "99999999999999999999"};
     if (o.is_size) values.push_back("100000");
     const std::string v = x.rng.pick(values);
     std::vector<std::string> args = fill(x, o.base);

@@ -18,6 +18,7 @@ struct JsonTarget {
   std::vector<std::string> required;  // keys whose absence is an error (others have defaults)
   std::vector<std::pair<std::string, std::string>> bad_values;  // (path, raw JSON) no reader may take
   bool unknown_keys_refused = true;  // false: only a top-level unknown key is ignored
+  std::string unknown_reason = "a key wsnerf does not read is ignored in a file wsnerf wrote itself";
   std::string section;               // only leaves under this key are damaged (a preset's section)
 };
 
@@ -35,19 +36,6 @@ std::string wrong_type(const Json& leaf, Rng& rng) {
   if (leaf.is_string()) return rng.pick(std::vector<std::string>{"7", "[]", "{}", "null", "true"});
   if (leaf.is_boolean()) return rng.pick(std::vector<std::string>{"1", "\"true\"", "null", "[]"});
   return rng.pick(std::vector<std::string>{"\"7\"", "[]", "{}", "null", "true"});
-}
-
-const Json& at(const Json& doc, const std::string& path) {
-  const Json* v = &doc;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    const std::string part = path.substr(start, end - start);
-    v = v->is_array() ? &(*v)[std::stoul(part)] : &(*v)[part];
-    start = end + 1;
-  }
-  return *v;
 }
 
 // The leaves a target damages: those under its section, when it has one.
@@ -72,17 +60,17 @@ std::vector<Kind> json_damage(const JsonTarget& t) {
   k.push_back([=](Ctx& x) {
     const Json doc = load(t.seed);
     const std::string leaf = x.rng.pick(leaves(t, doc));
-    const std::string raw = wrong_type(at(doc, leaf), x.rng);
+    const std::string raw = wrong_type(value_at(doc, leaf), x.rng);
     place(x, t.layout, with_raw_value(doc, leaf, raw), leaf + " = " + raw + " (wrong type)");
   });
   k.push_back([=](Ctx& x) {
     const Json doc = load(t.seed);
     std::vector<std::string> numeric;
     for (const std::string& p : leaves(t, doc))
-      if (!wrong_numbers(at(doc, p)).empty() && p.find("seed") == std::string::npos) numeric.push_back(p);
+      if (!wrong_numbers(value_at(doc, p)).empty() && p.find("seed") == std::string::npos) numeric.push_back(p);
     if (numeric.empty()) numeric = leaves(t, doc);
     const std::string leaf = x.rng.pick(numeric);
-    std::vector<std::string> values = wrong_numbers(at(doc, leaf));
+    std::vector<std::string> values = wrong_numbers(value_at(doc, leaf));
     if (values.empty()) values = {"NaN"};
     const std::string raw = x.rng.pick(values);
     place(x, t.layout, with_raw_value(doc, leaf, raw), leaf + " = " + raw);
@@ -109,7 +97,7 @@ std::vector<Kind> json_damage(const JsonTarget& t) {
     (in.empty() ? doc : doc[in])["fuzz_unknown"] = 1;
     place(x, t.layout, doc.dump(1), "unknown key " + (in.empty() ? "" : in + "/") + "fuzz_unknown");
     if (!t.unknown_keys_refused && in.empty())
-      x.c.accept_reason = "a key wsnerf does not read is ignored in a file wsnerf wrote itself";
+      x.c.accept_reason = t.unknown_reason;
   });
   return k;
 }
@@ -248,6 +236,8 @@ std::vector<Format> json_formats(const Seeds& s) {
            {"frames/0/transform_matrix", "[[1,0,0],[0,1,0],[0,0,1]]"},
            {"frames/0/transform_matrix/0/3", "1e300"}})
     tf.bad_values.push_back({k, v});
+  tf.unknown_keys_refused = false;
+  tf.unknown_reason = "transforms files follow the NeRF convention, where writers add keys of their own (fl_x, w, h)";
   f.push_back({"transforms", json_damage(tf)});
   return f;
 }

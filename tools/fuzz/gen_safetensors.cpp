@@ -2,6 +2,7 @@
 // damage every file gets: header lengths past the file, dtypes, shapes and offsets that
 // disagree with the data, tensors missing or unknown, NaN/Inf weights, metadata removed,
 // mistyped or nested without end.
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -27,10 +28,16 @@ std::vector<std::string> tensor_names(const Json& h) {
     if (it.key() != "__metadata__") names.push_back(it.key());
   return names;
 }
+// Metadata a reader needs (the keys nerf_file.cpp, checkpoint.cpp and embeddings.cpp read
+// with meta()). The others describe the file (its class, PSNR, seeds, the encoder's
+// settings) and are never read back: damage there is harmless.
 std::vector<std::string> metadata_keys(const Json& h) {
+  static const std::vector<std::string> read = {"arch", "occupancy_res", "render_step", "rows", "format"};
   std::vector<std::string> keys;
   if (h.contains("__metadata__"))
-    for (auto it = h["__metadata__"].begin(); it != h["__metadata__"].end(); ++it) keys.push_back(it.key());
+    for (auto it = h["__metadata__"].begin(); it != h["__metadata__"].end(); ++it)
+      if (std::find(read.begin(), read.end(), it.key()) != read.end()) keys.push_back(it.key());
+  if (keys.empty()) keys.push_back("format");  // none read: a format key added is still checked
   return keys;
 }
 
@@ -56,7 +63,10 @@ std::vector<Kind> header_damage(const std::string& seed, const Layout& layout) {
   k.push_back([=](Ctx& x) {
     Parsed p = parse(seed);
     const std::string t = x.rng.pick(tensor_names(p.header));
-    const Json dtype = x.rng.pick(std::vector<Json>{"F64", "I8", "BOOL", "I32", "U8", "F16", "xyz", 7, nullptr});
+    std::vector<Json> dtypes;
+    for (const Json& d : std::vector<Json>{"F64", "I8", "BOOL", "I32", "U8", "F16", "xyz", 7, nullptr})
+      if (d != p.header[t]["dtype"]) dtypes.push_back(d);
+    const Json dtype = x.rng.pick(dtypes);
     p.header[t]["dtype"] = dtype;
     place(x, layout, join(p), "tensor '" + t + "' dtype " + dtype.dump());
   });
@@ -165,8 +175,11 @@ std::vector<Kind> metadata_json_damage(const std::string& seed, const std::strin
     Parsed p = parse(seed);
     const Json inner = Json::parse(p.header["__metadata__"][key].get<std::string>());
     const std::string leaf = x.rng.pick(leaf_paths(inner));
-    const std::string raw = x.rng.pick(std::vector<std::string>{"4294967297", "-1", "2.5", "1e999", "-1e999", "1e-7",
-                                                                "\"x\"", "null", "[]", "{}", "true"});
+    // "x" only where a string is not expected (a string leaf may hold any name)
+    const bool is_string = value_at(inner, leaf).is_string();
+    std::vector<std::string> raws = {"4294967297", "-1", "2.5", "1e999", "-1e999", "1e-7", "null", "[]", "{}", "true"};
+    if (!is_string) raws.push_back("\"x\"");
+    const std::string raw = x.rng.pick(raws);
     p.header["__metadata__"][key] = with_raw_value(inner, leaf, raw);
     place(x, layout, join(p), "metadata '" + key + "': " + leaf + " = " + raw);
   });

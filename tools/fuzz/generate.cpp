@@ -47,7 +47,16 @@ std::vector<Format> all_formats(const Seeds& s) {
 
 Case make_case(const Seeds& s, const std::vector<Format>& formats, uint64_t seed, size_t i, const std::string& work) {
   const Format& f = formats[i % formats.size()];
-  const Kind& kind = f.kinds[(i / formats.size()) % f.kinds.size()];
+  // Rounds step through the kinds by a stride coprime to their count: round 0 is the
+  // control, and a small corpus already mixes generic and format-specific damage.
+  const size_t n = f.kinds.size();
+  size_t stride = 1;
+  for (size_t p : {7, 11, 13, 17})
+    if (n % p != 0 && p < n) {
+      stride = p;
+      break;
+    }
+  const Kind& kind = f.kinds[((i / formats.size()) * stride) % n];
   Case c;
   c.format = f.name;
   std::ostringstream dir;

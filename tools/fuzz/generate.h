@@ -1,6 +1,7 @@
 // The corpus: per format, the kinds of damage it gets; case i of a corpus is format
-// i mod F, kind (i / F) mod K of that format, with choices drawn from Rng(seed, i), so the
-// first N cases of any corpus are the same and a small corpus covers every format.
+// i mod F, in round i / F, the round's kind of that format (generate.cpp), with choices
+// drawn from Rng(seed, i): the first N cases of a corpus are the same for every larger N
+// and a small corpus covers every format.
 #pragma once
 #include <functional>
 #include <string>

@@ -78,6 +78,12 @@ std::string without_key(nlohmann::ordered_json doc, const std::string& path) {
   return doc.dump(1);
 }
 
+const nlohmann::ordered_json& value_at(const nlohmann::ordered_json& doc, const std::string& path) {
+  const nlohmann::ordered_json* v = &doc;
+  for (const std::string& part : split_path(path)) v = v->is_array() ? &(*v)[std::stoul(part)] : &(*v)[part];
+  return *v;
+}
+
 std::vector<std::string> leaf_paths(const nlohmann::ordered_json& doc) {
   std::vector<std::string> out;
   collect(doc, "", out);

@@ -40,6 +40,8 @@ std::string with_raw_value(const nlohmann::ordered_json& doc, const std::string&
 // The same document with the value at `path` removed.
 std::string without_key(nlohmann::ordered_json doc, const std::string& path);
 
+// The value at `path` ("a/b/0").
+const nlohmann::ordered_json& value_at(const nlohmann::ordered_json& doc, const std::string& path);
 // Every path to a leaf (scalar) of a document, "a/b/0".
 std::vector<std::string> leaf_paths(const nlohmann::ordered_json& doc);
 
