@@ -41,6 +41,13 @@ test-asan: deps
 bench: binary
 	$(BUILD)/wsnerf bench
 
+# The fuzz harness (tools/fuzz) on its large corpus: malformed inputs of every format, each
+# classified (README "Input validation"); `make test` runs a small corpus (ctest fuzz_small).
+FUZZ_COUNT ?= 480
+.PHONY: fuzz
+fuzz: build
+	$(BUILD)/wsnerf-fuzz --wsnerf $(BUILD)/wsnerf --work $(BUILD)/fuzz-large --count $(FUZZ_COUNT)
+
 # The whole pipeline on the procedural dataset (PRESET=tiny for a quick look); a second
 # run reuses what is done. Prints where the report is.
 demo: binary

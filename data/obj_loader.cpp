@@ -50,6 +50,9 @@ bool split_line(const std::string& raw, Line& line) {
 }
 
 std::ifstream open_text(const std::string& path) {
+  // /dev/zero or a FIFO would be read without end, a folder "opens" and reads as empty.
+  std::error_code ec;
+  WS_CHECK(!fs::exists(path, ec) || fs::is_regular_file(path, ec), path, ": not a regular file");
   std::ifstream in(path);
   if (!in) fail(str_cat(path, ": cannot open (", std::strerror(errno), ")"));
   return in;

@@ -25,6 +25,9 @@ void check_json_depth(std::string_view text, const std::string& where) {
 std::string json_parse_reason(const std::exception& e) {
   constexpr size_t kMax = 200;
   std::string s = e.what();
+  // "[json.exception.parse_error.101] parse error at ...": the library's id says nothing
+  // to a user; the reason after it does.
+  if (s.rfind("[json.exception.", 0) == 0 && s.find("] ") != std::string::npos) s = s.substr(s.find("] ") + 2);
   return s.size() <= kMax ? s : s.substr(0, kMax) + "...";
 }
 

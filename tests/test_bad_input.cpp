@@ -11,6 +11,7 @@
 
 #include "data/camera.h"
 #include "data/embeddings.h"
+#include "data/obj_loader.h"
 #include "engine/io.h"
 #include "engine/json.h"
 #include "engine/preset.h"
@@ -288,4 +289,29 @@ TEST_CASE("bad input: an encoder checkpoint with a NaN weight is an error naming
   CHECK_THROWS_WITH_AS(load_encoder(dir.file("bad.safetensors"), cfg, loaded),
                        Contains(("bad.safetensors: tensor '" + tensors[0].first + "' holds a non-finite value").c_str()),
                        Error);
+}
+
+TEST_CASE("bad input: a JSON parse error names the file and the reason, not the library's exception id") {
+  for (const std::string text : {"{", "", "[1, NaN]", "{\"a\": -1e999}"}) {
+    CAPTURE(text);
+    try {
+      parse_json(text, "x.json");
+      FAIL("parsed");
+    } catch (const Error& e) {
+      const std::string m = e.what();
+      CHECK(m.find("x.json: not valid JSON (") == 0);
+      CHECK(m.find("json.exception") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("bad input: an OBJ or MTL that is not a regular file is refused, not read without end") {
+  test::TempDir dir("obj_special");
+  CHECK_THROWS_WITH_AS(load_obj("/dev/zero"), Contains("/dev/zero: not a regular file"), Error);
+  std::filesystem::create_directories(dir.path / "folder.obj");
+  CHECK_THROWS_WITH_AS(load_obj(dir.file("folder.obj")), Contains("folder.obj: not a regular file"), Error);
+  std::filesystem::create_directories(dir.path / "m.mtl");  // a folder where the material file should be
+  const std::string obj = dir.write("m.obj", "mtllib m.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n");
+  CHECK_THROWS_WITH_AS(load_obj(obj), Contains("m.mtl: not a regular file"), Error);
+  CHECK_THROWS_WITH_AS(load_obj(dir.file("missing.obj")), Contains("missing.obj: cannot open"), Error);
 }
