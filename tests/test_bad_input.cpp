@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "data/camera.h"
+#include "data/dataset.h"
 #include "data/embeddings.h"
 #include "data/obj_loader.h"
 #include "engine/io.h"
@@ -183,7 +184,7 @@ TEST_CASE("bad input: an architecture spec too large to allocate is an error, no
         kMaxArchParams);
 }
 
-TEST_CASE("bad input: a shape whose element count overflows int64 is an error; a zero dimension makes it empty") {
+TEST_CASE("bad input: a shape whose element count overflows int64 is an error, a zero dimension makes it empty") {
   const int64_t huge = int64_t(1) << 62;
   CHECK(Shape{huge, huge, 0}.numel() == 0);
   CHECK(Shape{0, huge, huge}.numel() == 0);
@@ -220,9 +221,23 @@ TEST_CASE("bad input: a NaN in an embeddings file is an error naming the file an
                     {"rows", R"([{"object": "a/1", "class": 7, "arch": "MLP", "split": "train"}])"}});
   CHECK_THROWS_WITH_AS(load_embeddings(dir.file("type.safetensors")),
                        Contains("type.safetensors: rows[0]: 'class' = 7 (an integer): expected a string"), Error);
+  // A tensor the format does not have is refused, as in NeRF and encoder files.
+  save_safetensors(dir.file("extra.safetensors"), {{"embeddings", Tensor::zeros({1, 2})}, {"extra", Tensor::zeros({1})}},
+                   {{"format", "wsnerf.embeddings/1"},
+                    {"rows", R"([{"object": "a/1", "class": "a", "arch": "MLP", "split": "train"}])"}});
+  CHECK_THROWS_WITH_AS(load_embeddings(dir.file("extra.safetensors")),
+                       Contains("extra.safetensors: unexpected tensor 'extra'"), Error);
 }
 
-TEST_CASE("bad input: stale temporaries of dead writers are removed; live writers' and other files stay") {
+TEST_CASE("bad input: a split line with a control byte is refused, the byte shown escaped") {
+  test::TempDir dir("split_nul");
+  dir.write("splits/train.txt", std::string("chair/1\nchair/\0x\n", 17));
+  dir.write("splits/val.txt", "");
+  dir.write("splits/test.txt", "");
+  CHECK_THROWS_WITH_AS(read_splits(dir.path.string()), Contains("train.txt:2: control byte in 'chair/\\x00x'"), Error);
+}
+
+TEST_CASE("bad input: stale temporaries of dead writers are removed, live writers' and other files stay") {
   test::TempDir dir("stale_tmp");
   std::filesystem::create_directories(dir.path / "sub");
   const std::string dead = dir.write("sub/a.safetensors.tmp.999999999", "x");  // above any pid_max

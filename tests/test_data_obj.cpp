@@ -4,6 +4,7 @@
 #include "data/image.h"
 #include "data/obj_loader.h"
 #include "data/rasterizer.h"
+#include "engine/io.h"
 #include "tests/data_testing.h"
 #include "tests/testing.h"
 
@@ -115,11 +116,13 @@ TEST_CASE("obj: malformed input is an error naming the file and line") {
   err("notex.obj", "mtllib notex.mtl\n", "notex.mtl:2: map_Kd: ");
   dir.write("broken.png", "\x89PNG\r\n\x1a\n this is not really a png");
   dir.write("badtex.mtl", "newmtl a\nmap_Kd broken.png\n");
-  err("badtex.obj", "mtllib badtex.mtl\n", "broken.png: cannot decode image");
+  err("badtex.obj", "mtllib badtex.mtl\n", "broken.png: PNG chunk");
+  dir.write("neg.mtl", "newmtl a\nKd -3 0 0\n");  // a reflectance below 0
+  err("negkd.obj", "mtllib neg.mtl\n", "neg.mtl:2: Kd -3 0 0: values must be in [0, 1]");
   CHECK_THROWS_WITH_AS(load_obj(dir.file("absent.obj")), doctest::Contains("absent.obj: cannot open"), Error);
 }
 
-TEST_CASE("png: save, load round trip; bad files are errors naming file and reason") {
+TEST_CASE("png: save, load round trip, bad files are errors naming file and reason") {
   test::TempDir dir("png");
   Image img(5, 3);
   for (size_t i = 0; i < img.rgba.size(); ++i) img.rgba[i] = uint8_t(i * 37 % 256);
@@ -133,5 +136,19 @@ TEST_CASE("png: save, load round trip; bad files are errors naming file and reas
   CHECK(leftovers == 0);  // no temporary files left behind
   std::string bad = dir.write("bad.png", "hello");
   CHECK_THROWS_WITH_AS(load_image(bad), doctest::Contains("bad.png: cannot decode image ("), Error);
-  CHECK_THROWS_WITH_AS(load_image(dir.file("none.png")), doctest::Contains("none.png: cannot open"), Error);
+  // Chunk checksums and lengths are checked (stb_image checks neither): a flipped pixel
+  // byte in IDAT, a cut checksum, a file without IEND.
+  const std::string good = read_file(dir.file("a/b/img.png"));
+  const size_t idat = good.find("IDAT");
+  REQUIRE(idat != std::string::npos);
+  std::string flipped = good;
+  flipped[idat + 6] = char(flipped[idat + 6] ^ 0x10);
+  CHECK_THROWS_WITH_AS(load_image(dir.write("flip.png", flipped)),
+                       doctest::Contains("flip.png: PNG chunk 'IDAT' at byte"), Error);
+  CHECK_THROWS_WITH_AS(load_image(dir.write("flip.png", flipped)), doctest::Contains("fails its CRC check"), Error);
+  CHECK_THROWS_WITH_AS(load_image(dir.write("cut.png", good.substr(0, good.size() - 1))),
+                       doctest::Contains("cut.png: PNG"), Error);
+  CHECK_THROWS_WITH_AS(load_image(dir.write("noend.png", good.substr(0, good.find("IEND") - 4))),
+                       doctest::Contains("noend.png: PNG ends inside a chunk header"), Error);
+  CHECK_THROWS_WITH_AS(load_image(dir.file("none.png")), doctest::Contains("none.png' for reading"), Error);
 }

@@ -73,7 +73,7 @@ TEST_CASE("synth: classes differ in shape, not only in colour") {
   }
 }
 
-TEST_CASE("dataset: synth writes objects, views and splits; a rerun skips complete objects") {
+TEST_CASE("dataset: synth writes objects, views and splits, a rerun skips complete objects") {
   test::TempDir dir("synthset");
   SynthDatasetOptions opt;
   opt.out = dir.path.string();
@@ -127,7 +127,7 @@ TEST_CASE("dataset: synth writes objects, views and splits; a rerun skips comple
   CHECK_THROWS_WITH_AS(make_synth_dataset(opt), doctest::Contains("fewer than --val 3 + --test 1"), Error);
 }
 
-TEST_CASE("dataset: a ShapeNet-style mesh tree becomes the same layout; broken meshes are skipped") {
+TEST_CASE("dataset: a ShapeNet-style mesh tree becomes the same layout, broken meshes are skipped") {
   test::TempDir src("meshtree");
   const std::string cube =
       "v -1 -1 -1\nv 1 -1 -1\nv 1 1 -1\nv -1 1 -1\nv -1 -1 1\nv 1 -1 1\nv 1 1 1\nv -1 1 1\n"

@@ -46,7 +46,7 @@ struct Points {
 };
 }  // namespace
 
-TEST_CASE("decoder: the forward pass equals the nf2vec MLP on [z; freq(x)], point by point") {
+TEST_CASE("decoder: the forward pass equals the nf2vec MLP on [z, freq(x)], point by point") {
   SmallDecoder m(4);
   Points pts;
   Tensor z = random_tensor({2, 3}, 5);

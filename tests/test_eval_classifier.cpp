@@ -42,7 +42,7 @@ test::ClusterSpec one_arch_spec() {
 }
 }  // namespace
 
-TEST_CASE("classifier: separable clusters are learnt; shuffled labels stay near chance") {
+TEST_CASE("classifier: separable clusters are learnt, shuffled labels stay near chance") {
   const test::ClusterSpec spec = one_arch_spec();
   Split s = split_of(test::clustered_embeddings(spec));
   {
@@ -257,7 +257,7 @@ TEST_CASE("classification table: the same embeddings in another row order give t
   for (size_t r = 0; r < a.runs.size(); ++r) CHECK(a.runs[r].epoch_loss == b.runs[r].epoch_loss);
 }
 
-TEST_CASE("classification table: several seeds give mean and sd per cell; a subset of train sets") {
+TEST_CASE("classification table: several seeds give mean and sd per cell, a subset of train sets") {
   test::ClusterSpec spec;
   spec.train = 6;
   spec.val = 2;

@@ -55,7 +55,7 @@ TEST_CASE("probes: the objects' share of each architecture's embedding, raw and 
   CHECK(p.nn_class.at("MLP").value() == doctest::Approx(0.5));
 }
 
-TEST_CASE("probes: 1-NN class accuracy follows the class structure; no class pairs, no 1-NN") {
+TEST_CASE("probes: 1-NN class accuracy follows the class structure, no class pairs, no 1-NN") {
   test::ClusterSpec spec;
   spec.val = 3;
   spec.centre_scale = 5.0f;

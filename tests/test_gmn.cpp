@@ -227,7 +227,7 @@ TEST_CASE("gmn: a briefly trained encoder learns to tell two graph families apar
   CHECK(last < 0.25f * first);
 }
 
-TEST_CASE("gmn: checkpoints carry the configuration; another configuration fails clearly") {
+TEST_CASE("gmn: checkpoints carry the configuration, another configuration fails clearly") {
   std::string path = test::temp_path("enc.safetensors");
   ReadyEncoder ready({8, 2, 16}, 14);
   ParamSet& ps = ready.ps;
@@ -246,7 +246,7 @@ TEST_CASE("gmn: checkpoints carry the configuration; another configuration fails
                        Error);
 }
 
-TEST_CASE("gmn: value_scale s on parameters p embeds like value_scale 1 on s*p; checkpoints keep it") {
+TEST_CASE("gmn: value_scale s on parameters p embeds like value_scale 1 on s*p, checkpoints keep it") {
   const GraphTemplate& t = graph_template(find_arch("TRI"));
   std::vector<float> p = random_params(t.edges, 21), sp = p;
   for (float& v : sp) v *= 30.0f;
@@ -310,7 +310,7 @@ TEST_CASE("parity: the full encoder on CUDA matches the CPU") {
   check_close(enc.forward(bg).value().to_vector(), zc, 1e-4, 1e-3, "encoder on CUDA");
 }
 
-TEST_CASE("gmn: with references, a NeRF embeds as its readout minus its reference's; gradients flow through both") {
+TEST_CASE("gmn: with references, a NeRF embeds as its readout minus its reference's, gradients flow through both") {
   const GraphTemplate &tri = graph_template(find_arch("TRI")), &mlp = graph_template(find_arch("MLP"));
   std::vector<float> a = random_params(tri.edges, 31), b = random_params(tri.edges, 32), c = random_params(mlp.edges, 33);
   std::vector<float> ref_tri = random_params(tri.edges, 34), ref_mlp(size_t(mlp.edges), 0.0f);

@@ -131,7 +131,7 @@ TEST_CASE("cross_entropy: huge logits stay finite (max-shifted log-sum-exp)") {
   check_close(vx.grad().to_vector(), {0, 0, -0.5f, 0.5f}, 1e-7, 0, "d/dlogits");
 }
 
-TEST_CASE("cross_entropy matches a naive double loop; gradient rows sum to zero") {
+TEST_CASE("cross_entropy matches a naive double loop, gradient rows sum to zero") {
   Tensor x = random_tensor({1500, 7}, 10, -4, 4), labels = random_indices(1500, 7, 11);
   Var vx(x, true);
   Var l = cross_entropy(vx, labels);

@@ -50,7 +50,7 @@ TEST_CASE("ParamSet: one slab for values, one for gradients, parameters are view
   CHECK(m.b1.value().to_vector() == std::vector<float>{12, 13, 14, 15});
 }
 
-TEST_CASE("ParamSet: backward accumulates into the gradient slab; zero_grad clears it") {
+TEST_CASE("ParamSet: backward accumulates into the gradient slab, zero_grad clears it") {
   Tiny m;
   init_uniform(m.w1, -1, 1, 1);
   init_uniform(m.b1, -1, 1, 2);
@@ -104,7 +104,7 @@ TEST_CASE("init helpers: PyTorch's nn.Linear default bound and Philox sequences"
   CHECK_THROWS_WITH_AS(init_uniform(not_yet, 0, 1, 1), doctest::Contains("materialize the ParamSet first"), Error);
 }
 
-TEST_CASE("ParamSet checkpoints: save and load by name; mismatches are named") {
+TEST_CASE("ParamSet checkpoints: save and load by name, mismatches are named") {
   Tiny a;
   init_uniform(a.w1, -1, 1, 1);
   init_uniform(a.b1, -1, 1, 2);

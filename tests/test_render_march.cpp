@@ -113,7 +113,7 @@ TEST_CASE("march matches a step-by-step loop over every midpoint") {
   check_same(got, naive_march(r, 3, bits, res, opt), "default step");
 }
 
-TEST_CASE("march: every sample lies in an occupied cell; a ray through empty cells has none") {
+TEST_CASE("march: every sample lies in an occupied cell, a ray through empty cells has none") {
   const int res = 16;
   // Only the cells of one column (ix = 7, iy = 8) are occupied.
   std::vector<uint8_t> flags(size_t(res) * res * res, 0);

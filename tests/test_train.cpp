@@ -144,7 +144,7 @@ TEST_CASE("train: objective c (no decoder) and r on one architecture") {
   CHECK_THROWS_WITH_AS(train(bad, test::temp_path("run_bad")), doctest::Contains("at least two"), Error);
 }
 
-TEST_CASE("train: the epoch log reads back line by line; a damaged line is named") {
+TEST_CASE("train: the epoch log reads back line by line, a damaged line is named") {
   std::string run = test::temp_path("log_run");
   std::filesystem::create_directories(run);
   CHECK(read_train_log(run).empty());  // no epoch finished yet
@@ -238,6 +238,15 @@ TEST_CASE("train: every field of a run's state.json is range-checked on resume, 
     CHECK_THROWS_WITH_AS(train(tiny_config(data, "rc"), run), doctest::Contains(c.message.c_str()), Error);
   }
   write_file_atomic(state, good);  // the intact state still resumes
+  CHECK(train(tiny_config(data, "rc"), run).steps == 4);
+  // A finished run is not reloaded, but its state is still checked against the run.
+  const std::string finished = read_file(state);
+  nlohmann::json past = nlohmann::json::parse(finished);
+  past["step"] = 123456;
+  write_file_atomic(state, past.dump());
+  CHECK_THROWS_WITH_AS(train(tiny_config(data, "rc"), run), doctest::Contains("state.json: 'step' = 123456 does not match"),
+                       Error);
+  write_file_atomic(state, finished);
   CHECK(train(tiny_config(data, "rc"), run).steps == 4);
 }
 

@@ -72,7 +72,7 @@ TEST_CASE("learning curves: losses by epoch, probes by step, a line per architec
   CHECK(img.height == 28 + 2 * 360);
 }
 
-TEST_CASE("learning curves: several runs get a line each; an empty log is named") {
+TEST_CASE("learning curves: several runs get a line each, an empty log is named") {
   std::vector<Chart> charts = learning_curve_charts({fake_run("curves_a"), fake_run("curves_b")});
   CHECK(charts[0].series.size() == 2);
   CHECK(charts[0].series[1].name == "curves_b total");
@@ -83,7 +83,7 @@ TEST_CASE("learning curves: several runs get a line each; an empty log is named"
   CHECK_THROWS_WITH_AS(learning_curve_charts({empty}), doctest::Contains("curves_empty/log.jsonl: no log lines"), Error);
 }
 
-TEST_CASE("plot --log writes learning_curves.png; --embeddings or --log, not both or neither") {
+TEST_CASE("plot --log writes learning_curves.png, --embeddings or --log, not both or neither") {
   std::string run = fake_run("curves_cli"), out = test::temp_path("curves_cli_out");
   CHECK(run_wsnerf("plot --log " + run + " --out " + out) == 0);
   Image img = load_image(out + "/learning_curves.png");
