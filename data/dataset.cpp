@@ -139,6 +139,16 @@ Splits read_splits(const std::string& root) {
       ++number;
       while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
       if (line.empty()) return;
+      // Names become folder names and messages: control bytes (a NUL cut messages short) are
+      // refused, and shown escaped.
+      for (unsigned char c : line)
+        if (c < 0x20 || c == 0x7f) {
+          std::string shown;
+          for (unsigned char d : line)
+            shown += (d < 0x20 || d == 0x7f) ? str_cat("\\x", "0123456789abcdef"[d >> 4], "0123456789abcdef"[d & 15])
+                                             : std::string(1, char(d));
+          fail(str_cat(path, ":", number, ": control byte in '", shown, "' (expected class/id)"));
+        }
       size_t slash = line.find('/');
       WS_CHECK(slash != std::string::npos && slash > 0 && slash + 1 < line.size(), path, ":", number,
                ": expected class/id, got '", line, "'");

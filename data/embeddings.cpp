@@ -49,6 +49,8 @@ EmbeddingSet load_embeddings(const std::string& path) {
   TensorFile f = load_safetensors(path);
   WS_CHECK(f.metadata.count("format") && f.metadata.at("format") == kFormat, path,
            ": not an embeddings file (metadata 'format' is not ", kFormat, ")");
+  for (const auto& [name, t] : f.tensors)  // as NeRF and encoder files: nothing unexplained
+    WS_CHECK(name == "embeddings", path, ": unexpected tensor '", name, "' (an embeddings file holds only 'embeddings')");
   EmbeddingSet set;
   set.embeddings = f.get("embeddings");
   WS_CHECK(set.embeddings.dtype() == DType::F32 && set.embeddings.ndim() == 2, path, ": 'embeddings' is ",

@@ -7,15 +7,61 @@
 #include <stb/stb_image.h>
 #include <stb/stb_image_write.h>
 
+#include <algorithm>
+#include <array>
 #include <climits>
+#include <cstdint>
 
 #include "engine/io.h"
 #include "engine/error.h"
 
 namespace ws {
+namespace {
+
+// CRC-32 as PNG defines it (ISO 3309, reflected polynomial 0xEDB88320).
+uint32_t png_crc(const unsigned char* p, size_t n) {
+  static const std::array<uint32_t, 256> table = [] {
+    std::array<uint32_t, 256> t{};
+    for (uint32_t i = 0; i < 256; ++i) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  uint32_t c = 0xFFFFFFFFu;
+  for (size_t i = 0; i < n; ++i) c = table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+uint32_t big_endian32(const unsigned char* p) {
+  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
+}
+
+// stb_image checks no chunk checksums: a damaged or cut PNG can decode to wrong pixels.
+// Walks the chunks after the signature up to IEND, checking each length and CRC.
+void check_png_chunks(const unsigned char* bytes, size_t size, const std::string& name) {
+  size_t at = 8;
+  while (true) {
+    WS_CHECK(size - at >= 12, name, ": PNG ends inside a chunk header at byte ", at, " (truncated file?)");
+    const uint32_t length = big_endian32(bytes + at);
+    const std::string type(reinterpret_cast<const char*>(bytes + at + 4), 4);
+    WS_CHECK(length <= size - at - 12, name, ": PNG chunk '", type, "' at byte ", at, " runs past the end (",
+             length, " bytes of data; truncated file?)");
+    const uint32_t want = big_endian32(bytes + at + 8 + length);
+    WS_CHECK(png_crc(bytes + at + 4, size_t(length) + 4) == want, name, ": PNG chunk '", type, "' at byte ", at,
+             " fails its CRC check (damaged file)");
+    at += 12 + size_t(length);
+    if (type == "IEND") return;
+  }
+}
+
+}  // namespace
 
 Image decode_image(const unsigned char* bytes, size_t size, const std::string& name) {
   WS_CHECK(size <= size_t(INT_MAX), name, ": image file too large (", size, " bytes)");
+  static const unsigned char kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  if (size >= 8 && std::equal(kSignature, kSignature + 8, bytes)) check_png_chunks(bytes, size, name);
   int w = 0, h = 0, channels = 0;
   unsigned char* px = stbi_load_from_memory(bytes, int(size), &w, &h, &channels, 4);
   if (!px) {

@@ -95,6 +95,8 @@ void load_mtl(const std::string& path, std::map<std::string, int>& by_name, Mesh
         float r = line.number_at(1);
         // "Kd r" alone means grey; otherwise three values.
         float g = line.tok.size() > 2 ? line.number_at(2) : r, b = line.tok.size() > 2 ? line.number_at(3) : r;
+        for (float c : {r, g, b})  // a reflectance: a colour outside [0, 1] is a damaged file
+          if (!(c >= 0.0f && c <= 1.0f)) line.error(str_cat("Kd ", r, " ", g, " ", b, ": values must be in [0, 1]"));
         m.diffuse = {r, g, b};
       } else {
         if (line.tok.size() < 2) line.error("map_Kd: missing file name");

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "data/nerf_dataset.h"
@@ -454,6 +455,12 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
              " or use another --out to train with these settings, or the same settings to resume");
     RunState done = read_state(ckpt, cfg.epochs);  // a finished run: nothing to load or render
     if (done.epoch >= cfg.epochs && done.has_best) {
+      // Its position is checked too (a step or batch past the run is a damaged state.json);
+      // the epoch length needs only the number of training objects, not the NeRFs.
+      std::set<std::string> objects;
+      for (const NerfEntry& e : list_nerfs(cfg.data, cfg.archs, {"train"}, true, cfg.nerfs)) objects.insert(e.object);
+      check_state_position(done, PairSampler(int64_t(objects.size()), cfg.archs, cfg.pairs_per_batch, cfg.seed)
+                                     .batches_per_epoch(), ckpt);
       std::fprintf(stderr, "train: %s is complete (%d epochs, %lld steps)\n", run.c_str(), cfg.epochs,
                    (long long)done.step);
       summary.epochs_done = cfg.epochs;
