@@ -114,6 +114,11 @@ uint64_t json_unsigned(const nlohmann::json& v, const std::string& what, uint64_
 
 }  // namespace detail
 
+const nlohmann::json& json_member(const nlohmann::json& obj, const std::string& key, const std::string& where) {
+  WS_CHECK(obj.is_object() && obj.contains(key), where, ": missing '", key, "'");
+  return obj[key];
+}
+
 int64_t json_int_field(const nlohmann::json& obj, const char* key, const std::string& where, int64_t lo, int64_t hi) {
   WS_CHECK(obj.is_object() && obj.contains(key), where, ": missing '", key, "'");
   return detail::json_integer(obj[key], str_cat(where, ": '", key, "'"), lo, hi);

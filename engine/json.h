@@ -114,11 +114,14 @@ T json_get(const nlohmann::json& v, const std::string& what) {
   }
 }
 
+// obj[key] itself, to read further (a nested object or array); an error naming `where`
+// and the key when obj is not an object or has no such key.
+const nlohmann::json& json_member(const nlohmann::json& obj, const std::string& key, const std::string& where);
+
 // obj[key] converted to T; an error naming `where` and the key when absent or of the wrong type.
 template <class T>
-T json_field(const nlohmann::json& obj, const char* key, const std::string& where) {
-  WS_CHECK(obj.is_object() && obj.contains(key), where, ": missing '", key, "'");
-  return json_get<T>(obj[key], str_cat(where, ": '", key, "'"));
+T json_field(const nlohmann::json& obj, const std::string& key, const std::string& where) {
+  return json_get<T>(json_member(obj, key, where), str_cat(where, ": '", key, "'"));
 }
 // An integer field in [lo, hi] (the caller's bounds, inclusive).
 int64_t json_int_field(const nlohmann::json& obj, const char* key, const std::string& where, int64_t lo, int64_t hi);

@@ -2,11 +2,13 @@
 // train (rc, and the untrained baseline) -> embed -> classify -> retrieve -> pictures -> report; the decoder learns
 // (validation PSNR rises); the tables cover every classifier row and test architecture;
 // the ALL classifier is above chance on the 80 test NeRFs pooled (4 classes x 4 objects x
-// 5 architectures), by more than two standard errors of a chance-level guesser.
+// 5 architectures), by more than two standard errors of a chance-level guesser. Then the
+// single commands, run on the demo's inputs, write the demo's files byte for byte.
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +18,86 @@
 
 using namespace ws;
 namespace fs = std::filesystem;
+
+namespace {
+// Runs `wsnerf ARGS`; the output goes to LOG, quoted when the command fails.
+void run_wsnerf(const std::string& args, const std::string& log) {
+  int rc = std::system(str_cat(WS_BINARY_DIR, "/wsnerf ", args, " > ", log, " 2>&1").c_str());
+  REQUIRE_MESSAGE(rc == 0, "wsnerf ", args, " failed; its output:\n", fs::exists(log) ? read_file(log) : "");
+}
+
+// Fails, saying where, unless the two files hold the same bytes.
+void check_same_bytes(const fs::path& a, const fs::path& b) {
+  REQUIRE_MESSAGE(fs::exists(a), a.string(), " is missing");
+  REQUIRE_MESSAGE(fs::exists(b), b.string(), " is missing");
+  const std::string x = read_file(a.string()), y = read_file(b.string());
+  size_t i = 0;
+  while (i < x.size() && i < y.size() && x[i] == y[i]) ++i;
+  CHECK_MESSAGE(x == y, a.string(), " (", x.size(), " bytes) and ", b.string(), " (", y.size(),
+                " bytes) differ from byte ", i);
+}
+
+// A JSON file without the fields named `keys` at any depth (timings, which no two runs share).
+nlohmann::json without(nlohmann::json j, const std::set<std::string>& keys) {
+  if (j.is_object())
+    for (auto it = j.begin(); it != j.end();) {
+      if (keys.count(it.key())) it = j.erase(it);
+      else *it = without(*it, keys), ++it;
+    }
+  else if (j.is_array())
+    for (auto& v : j) v = without(v, keys);
+  return j;
+}
+
+// Every file under `dir` (relative paths), skipping the subfolder `skip`.
+std::set<std::string> files_under(const fs::path& dir, const std::string& skip) {
+  std::set<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    const std::string rel = fs::relative(e.path(), dir).string();
+    if (e.is_regular_file() && rel.rfind(skip + "/", 0) != 0) out.insert(rel);
+  }
+  return out;
+}
+
+// The single commands on the demo's inputs (its dataset folder, preset, seeds, encoders)
+// write what the demo wrote: one stage function per command (tools/stages.h) is what makes
+// that so. Fitting and training rc are left out (most of the demo's minutes); the untrained
+// encoder, the same stage, is trained again.
+void commands_write_the_demo_files(const std::string& demo) {
+  const std::string out = test::temp_path("demo_tiny_commands"), log = out + ".log";
+  fs::create_directories(out + "/runs/rc");
+  // synth: the whole dataset folder but the NeRFs
+  run_wsnerf(str_cat("synth --preset tiny --out ", out, "/data"), log);
+  const std::set<std::string> data = files_under(demo + "/data", "nerfs");
+  CHECK(data == files_under(out + "/data", "nerfs"));
+  for (const std::string& f : data) check_same_bytes(demo + "/data/" + f, out + "/data/" + f);
+  // fit: every NeRF is there, so the command only reads them (refitting is most of the
+  // demo's minutes); the summary matches the demo's but for what describes the run itself:
+  // its counts (fitted now, found), its workers (none needed) and its timings.
+  run_wsnerf(str_cat("fit --data ", demo, "/data --preset tiny --device cpu --quiet --summary ", out, "/fit.json"), log);
+  const std::set<std::string> run_own = {"fitted", "skipped", "workers", "seconds", "nerfs_per_minute"};
+  CHECK(without(nlohmann::json::parse(read_file(out + "/fit.json")), run_own) ==
+        without(nlohmann::json::parse(read_file(demo + "/fit.json")), run_own));
+  // train: the untrained baseline (no step) into a new run folder
+  run_wsnerf(str_cat("train --data ", demo, "/data --preset tiny --device cpu --objective untrained --out ", out, "/runs/untrained"), log);
+  for (const char* f : {"config.json", "best.safetensors"})
+    check_same_bytes(demo + "/runs/untrained/" + f, out + "/runs/untrained/" + f);
+  // embed, with the demo's rc encoder
+  const std::string rc = demo + "/runs/rc", emb = rc + "/embeddings.safetensors";
+  run_wsnerf(str_cat("embed --encoder ", rc, "/best.safetensors --data ", demo, "/data --preset tiny --device cpu --out ", out,
+                     "/runs/rc/embeddings.safetensors"), log);
+  check_same_bytes(emb, out + "/runs/rc/embeddings.safetensors");
+  // the evaluations and pictures of the demo's embeddings file, centred and raw
+  for (const char* centre : {"arch", "none"}) {
+    run_wsnerf(str_cat("eval-classify --embeddings ", emb, " --preset tiny --device cpu --centre ", centre, " --out ", out, "/runs/rc"), log);
+    run_wsnerf(str_cat("eval-retrieve --embeddings ", emb, " --device cpu --centre ", centre, " --out ", out, "/runs/rc"), log);
+  }
+  run_wsnerf(str_cat("plot --embeddings ", emb, " --thumbnails nerfs --out ", out, "/runs/rc"), log);
+  for (const char* f : {"classification.json", "classification_raw.json", "retrieval.json", "retrieval_raw.json",
+                        "tsne.png", "retrieval.png"})
+    check_same_bytes(rc + "/" + f, out + "/runs/rc/" + f);
+}
+}  // namespace
 
 TEST_CASE("pipeline: the tiny demo runs end to end, learns, and a second run reuses everything") {
   std::string out = test::temp_path("demo_tiny");
@@ -80,4 +162,10 @@ TEST_CASE("pipeline: the tiny demo runs end to end, learns, and a second run reu
   CHECK(stamp("runs/rc/best.safetensors") == best);
   CHECK(stamp("runs/rc/embeddings.safetensors") == emb);
   CHECK(stamp("runs/untrained/best.safetensors") == baseline);
+  commands_write_the_demo_files(out);
+  // the report checks what it reads: a table lacking a field is an error naming file and key
+  write_file_atomic(out + "/runs/untrained/classification.json", R"({"centring": "arch"})");
+  CHECK(std::system(cmd.c_str()) != 0);
+  const std::string log = read_file(out + ".log");
+  CHECK_MESSAGE(log.find("untrained/classification.json: missing 'test_archs'") != std::string::npos, log);
 }

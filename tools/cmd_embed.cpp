@@ -1,32 +1,39 @@
 // wsnerf embed: NeRF files -> one embeddings file (data/embeddings.h).
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
-#include "engine/progress.h"
-#include "models/gmn/embed.h"
+#include "models/fit/fit_dataset.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/stages.h"
 
 namespace ws::cli {
 
 int cmd_embed(int argc, char** argv) {
   Args args("embed",
             "Embeds NeRFs with a trained encoder: either files/folders (--nerfs) or a dataset's splits\n"
-            "(--data; every architecture found under DATA/nerfs unless --archs).",
+            "(--data; every architecture found under DATA/nerfs unless --archs or --preset).",
             {{"--encoder", "CKPT", "encoder checkpoint (RUN/best.safetensors)", "", true},
              {"--out", "FILE", "embeddings file to write", "", true},
              {"--nerfs", "F,DIR,..", "NeRF files or folders (comma-separated)"},
              {"--data", "DIR", "dataset folder"},
              {"--split", "S,..", "with --data: splits", "train,val,test"},
              {"--archs", "A,B,..", "with --data: architectures (default: all found)"},
+             {"--preset", "P", "with --data: the NeRFs this preset's fit section asks for, as the demo embeds them "
+                               "(fit.archs on every split, then fit.unseen_archs on the test split)"},
              {"--batch", "N", "graphs per batch", "8"},
              kDeviceOption});
   if (!args.parse(argc, argv)) return 0;
   const int batch = args.i32("--batch", 1);  // checked before any work
   WS_CHECK(args.has("--nerfs") != args.has("--data"), "wsnerf embed: give either --nerfs or --data");
+  WS_CHECK(!args.has("--preset") || args.has("--data"), "wsnerf embed: --preset needs --data");
   std::vector<NerfEntry> nerfs;
   if (args.has("--nerfs")) {
     nerfs = list_nerf_files(split_list(args.str("--nerfs")));
+  } else if (args.has("--preset")) {
+    WS_CHECK(!args.has("--archs") && !args.has("--split"), "wsnerf embed: --preset chooses the NeRFs; leave out --archs and --split");
+    nerfs = preset_nerfs(args.str("--data"), FitOptions::from_preset(load_preset(args.str("--preset"))));
   } else {
     std::string data = args.str("--data");
     std::vector<std::string> archs = split_list(args.str("--archs"));
@@ -39,11 +46,8 @@ int cmd_embed(int argc, char** argv) {
     }
     nerfs = list_nerfs(data, archs, split_list(args.str("--split")), false);
   }
-  Progress bar(int64_t(nerfs.size()), "embed");
-  EmbeddingSet set = embed_nerfs(args.str("--encoder"), nerfs, parse_device(args.str("--device")),
-                                 batch, [&](int64_t done, int64_t) { bar.update(done); });
-  bar.finish();
-  save_embeddings(args.str("--out"), set);
+  EmbeddingSet set = embed_stage(args.str("--encoder"), nerfs, parse_device(args.str("--device")), batch,
+                                 args.str("--out"));
   std::printf("%lld embeddings of dimension %lld -> %s\n", (long long)set.size(), (long long)set.dim(),
               args.str("--out").c_str());
   return 0;

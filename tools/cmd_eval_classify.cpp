@@ -1,13 +1,11 @@
 // wsnerf eval-classify: the classification table (docs/design.md §8.3, the paper's Tables 3-4).
 #include <cstdio>
-#include <memory>
 
-#include "engine/io.h"
-#include "engine/progress.h"
 #include "models/eval/classification.h"
 #include "models/eval/eval_sets.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/stages.h"
 
 namespace ws::cli {
 
@@ -42,42 +40,21 @@ int cmd_eval_classify(int argc, char** argv) {
              kDeviceOption,
              kCentreOption,
              {"--json", "", "print the results as JSON instead of a table"},
-             {"--out", "DIR", "also write DIR/classification.json"}});
+             {"--out", "DIR", "also write DIR/classification.json (DIR/classification_raw.json with --centre none)"}});
   if (!args.parse(argc, argv)) return 0;
   const std::string path = args.str("--embeddings");
-  EmbeddingSet set = load_embeddings(path);
-  apply_centring(set, parse_centring(args.str("--centre"), "--centre"));
-  Preset preset = classify_preset(args, set);
-  ClassifierConfig cfg = ClassifierConfig::from_preset(preset);
-  Device d = parse_device(args.str("--device"));
-
-  auto progress = [&cfg](const std::string& name, int i, int n) -> ClassifierEpochFn {
-    auto bar = std::make_shared<Progress>(cfg.epochs, str_cat("classify ", name, " (", i + 1, "/", n, ")"));
-    auto best = std::make_shared<double>(-1);
-    return [bar, best, &cfg](int epoch, double loss, double val) {
-      if (val > *best) *best = val;
-      char note[96];
-      std::snprintf(note, sizeof note, "loss %.4f  best val %.1f%%", loss, *best < 0 ? 0.0 : 100 * *best);
-      bar->update(epoch + 1, note);
-      if (epoch + 1 == cfg.epochs) bar->finish(note);
-    };
-  };
+  const Centring centring = parse_centring(args.str("--centre"), "--centre");
+  Preset preset = classify_preset(args, load_embeddings(path));
   ClassificationOptions opt = ClassificationOptions::from_preset(preset);
   if (args.has("--seeds")) {
     opt.seeds.clear();
     for (const std::string& v : split_list(args.str("--seeds"))) opt.seeds.push_back(parse_seed("eval-classify --seeds", v));
   }
   if (args.has("--train-sets")) opt.train_sets = split_list(args.str("--train-sets"));
-  ClassificationTable t = classification_table(set, cfg, d, progress, opt);
-
-  nlohmann::json j = t.to_json();
-  j["embeddings"] = path;
-  j["dim"] = set.dim();
-  j["preset"] = preset.name;
-  j["classify"] = cfg.to_json();
-  if (args.has("--out")) write_file_atomic(args.str("--out") + "/classification.json", j.dump(2) + "\n");
-  if (args.flag("--json")) std::printf("%s\n", j.dump(2).c_str());
-  else std::printf("%s", format_classification_table(t).c_str());
+  ClassificationResult r = classify_stage(path, centring, preset, opt, parse_device(args.str("--device")), true);
+  if (args.has("--out")) write_json_file(args.str("--out") + "/" + classification_file(centring), r.json);
+  if (args.flag("--json")) std::printf("%s\n", r.json.dump(2).c_str());
+  else std::printf("%s", format_classification_table(r.table).c_str());
   return 0;
 }
 

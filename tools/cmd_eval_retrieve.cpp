@@ -1,11 +1,11 @@
 // wsnerf eval-retrieve: instance-level retrieval across architectures (docs/design.md §8.4, the paper's Table 6).
 #include <cstdio>
 
-#include "engine/io.h"
 #include "models/eval/retrieval.h"
 #include "models/eval/eval_sets.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/stages.h"
 
 namespace ws::cli {
 
@@ -21,21 +21,17 @@ int cmd_eval_retrieve(int argc, char** argv) {
              kCentreOption,
              kDeviceOption,
              {"--json", "", "print the results as JSON instead of a table"},
-             {"--out", "DIR", "also write DIR/retrieval.json"}});
+             {"--out", "DIR", "also write DIR/retrieval.json (DIR/retrieval_raw.json with --centre none)"}});
   if (!args.parse(argc, argv)) return 0;
   const std::string path = args.str("--embeddings");
   std::vector<int> ks;
   for (const std::string& k : split_list(args.str("--k"))) ks.push_back(int(parse_integer("eval-retrieve: --k", k, 1, INT_MAX)));
   WS_CHECK(!ks.empty(), "wsnerf eval-retrieve: --k is empty");
-  EmbeddingSet set = load_embeddings(path);
-  apply_centring(set, parse_centring(args.str("--centre"), "--centre"));
-  RetrievalReport r = retrieval_report(set, args.str("--split"), ks, parse_device(args.str("--device")));
-  nlohmann::json j = r.to_json();
-  j["embeddings"] = path;
-  j["dim"] = set.dim();
-  if (args.has("--out")) write_file_atomic(args.str("--out") + "/retrieval.json", j.dump(2) + "\n");
-  if (args.flag("--json")) std::printf("%s\n", j.dump(2).c_str());
-  else std::printf("%s", format_retrieval_report(r).c_str());
+  const Centring centring = parse_centring(args.str("--centre"), "--centre");
+  RetrievalResult r = retrieve_stage(path, centring, args.str("--split"), ks, parse_device(args.str("--device")));
+  if (args.has("--out")) write_json_file(args.str("--out") + "/" + retrieval_file(centring), r.json);
+  if (args.flag("--json")) std::printf("%s\n", r.json.dump(2).c_str());
+  else std::printf("%s", format_retrieval_report(r.report).c_str());
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "models/fit/fit_dataset.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/stages.h"
 
 namespace ws::cli {
 
@@ -51,6 +52,8 @@ int cmd_fit(int argc, char** argv) {
              kDeviceOption,
              kPrecisionOption,
              {"--workers", "N", "batches fitted at once (default: one per OpenMP thread on the CPU, 1 on a GPU)"},
+             {"--summary", "FILE", "also write the summary (counts, held-out PSNR and throughput per architecture) "
+                                   "as JSON, the demo's fit.json"},
              {"--quiet", "", "no progress bar"}});
   if (!args.parse(argc, argv)) return 0;
   apply_precision(args);
@@ -87,6 +90,7 @@ int cmd_fit(int argc, char** argv) {
                preset.name.c_str(), opt.steps, (long long)opt.samples_per_step, opt.batch, run.device.str().c_str(),
                out.c_str());
   FitSummary s = run_fit_jobs(jobs, opt, run);
+  if (args.has("--summary")) write_fit_summary(args.str("--summary"), s);
   std::printf("%s", s.table().c_str());
   return 0;
 }

@@ -4,6 +4,7 @@
 #include "models/train/trainer.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/stages.h"
 
 namespace ws::cli {
 
@@ -16,7 +17,8 @@ int cmd_train(int argc, char** argv) {
              {"--out", "RUN", "run folder", "", true},
              {"--preset", "P", "tiny, cpu, paper or a JSON file", "cpu"},
              {"--archs", "A,B,..", "training architectures (default: the preset's fit.archs)"},
-             {"--objective", "O", "r, rc or c (default: the preset's)"},
+             {"--objective", "O", "r, rc or c (default: the preset's); untrained: objective c and 0 epochs, the "
+                                  "encoder before training (the demo's baseline)"},
              {"--epochs", "N", "epochs (default: the preset's; 0 saves the untrained encoder, a baseline)"},
              {"--nerfs", "DIR", "NeRF folder (default DATA/nerfs)"},
              {"--seed", "S", "random seed (default: the preset's)"},
@@ -30,8 +32,10 @@ int cmd_train(int argc, char** argv) {
   cfg.nerfs = args.str("--nerfs");
   cfg.device = args.str("--device");
   if (args.has("--archs")) cfg.archs = split_list(args.str("--archs"));
-  if (args.has("--objective")) cfg.objective = parse_objective(args.str("--objective"), "wsnerf train: --objective");
+  if (args.has("--objective")) set_run_objective(cfg, args.str("--objective"), "wsnerf train: --objective");
   if (args.has("--epochs")) cfg.epochs = args.i32("--epochs", 0);
+  WS_CHECK(!(args.str("--objective") == "untrained" && cfg.epochs != 0),
+           "wsnerf train: --objective untrained trains no epoch; leave out --epochs");
   if (args.has("--seed")) cfg.seed = args.u64("--seed");
   if (args.has("--probe-every")) cfg.probe_every = args.i64("--probe-every", 0);
   WS_CHECK(cfg.probe_every >= 0, "wsnerf train: --probe-every must be 0 or more");

@@ -1,6 +1,7 @@
 #include "models/fit/fit_dataset.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <omp.h>
@@ -45,6 +46,22 @@ std::vector<FitJob> preset_fit_jobs(const std::string& data_root, const std::str
   return jobs;
 }
 
+std::vector<NerfEntry> preset_nerfs(const std::string& data_root, const FitOptions& opt, const std::string& nerfs_dir) {
+  std::vector<NerfEntry> out = list_nerfs(data_root, opt.archs, {"train", "val", "test"}, true, nerfs_dir);
+  for (const NerfEntry& e : list_nerfs(data_root, opt.unseen_archs, {"test"}, true, nerfs_dir)) out.push_back(e);
+  return out;
+}
+
+nlohmann::json FitSummary::to_json() const {
+  nlohmann::json archs_j = nlohmann::json::array();
+  for (const ArchFitStats& a : archs)
+    archs_j.push_back({{"arch", a.arch}, {"nerfs", a.nerfs}, {"mean_psnr", a.mean_psnr()},
+                       {"min_psnr", a.psnr_count ? a.psnr_min : 0.0}, {"nerfs_per_minute", a.nerfs_per_minute(workers)},
+                       {"seconds", a.seconds}});
+  return {{"total", total}, {"fitted", fitted}, {"skipped", skipped}, {"workers", workers},
+          {"seconds", seconds}, {"archs", archs_j}};
+}
+
 std::string FitSummary::table() const {
   std::string s = str_cat("fit: ", total, " NeRFs (", fitted, " fitted, ", skipped, " found) in ",
                           format_duration(seconds), " with ", workers, " worker", workers > 1 ? "s" : "", "\n");
@@ -71,10 +88,14 @@ ArchFitStats& stats_for(FitSummary& s, const std::string& arch) {
   return s.archs.back();
 }
 
-void add_psnr(ArchFitStats& a, const Metadata& stats) {
+// A NeRF file's held-out PSNR, NaN when it has none.
+double heldout_psnr(const Metadata& stats) {
   auto it = stats.find("psnr_heldout");
-  if (it == stats.end()) return;
-  double v = std::strtod(it->second.c_str(), nullptr);
+  return it == stats.end() ? NAN : std::strtod(it->second.c_str(), nullptr);
+}
+
+void add_psnr(ArchFitStats& a, double v) {
+  if (std::isnan(v)) return;
   a.psnr_sum += v;
   a.psnr_count++;
   a.psnr_min = std::min(a.psnr_min, v);
@@ -90,6 +111,8 @@ FitSummary run_fit_jobs(const std::vector<FitJob>& jobs, const FitOptions& opt, 
   FitSummary sum;
   sum.total = int(jobs.size());
   std::vector<const FitJob*> pending;
+  // Summed in job order at the end, so the summary does not depend on which worker finished first.
+  std::vector<double> psnr_of_job(jobs.size(), NAN);
   for (const FitJob& j : jobs) {
     ArchFitStats& a = stats_for(sum, j.arch.name);  // every architecture's entry exists from here on
     a.nerfs++;
@@ -101,7 +124,7 @@ FitSummary run_fit_jobs(const std::vector<FitJob>& jobs, const FitOptions& opt, 
     // A file that exists was written whole (atomic writes); one that does not load is
     // someone else's, and is reported rather than overwritten.
     try {
-      add_psnr(a, load_nerf(j.out).stats);
+      psnr_of_job[size_t(&j - jobs.data())] = heldout_psnr(load_nerf(j.out).stats);
     } catch (const Error& e) {
       fail(str_cat(e.what(), " (delete the file to fit this NeRF again)"));
     }
@@ -142,7 +165,8 @@ FitSummary run_fit_jobs(const std::vector<FitJob>& jobs, const FitOptions& opt, 
     }
     std::lock_guard<std::mutex> lock(mu);
     ArchFitStats& a = stats_for(sum, arch.name);
-    for (const NerfFile& f : files) add_psnr(a, f.stats);
+    for (size_t i = 0; i < files.size(); ++i)
+      psnr_of_job[size_t(pending[batches[k].first + i] - jobs.data())] = heldout_psnr(files[i].stats);
     a.fitted += int(files.size());
     a.seconds += seconds_since(tb);
     sum.fitted += int(files.size());
@@ -180,6 +204,7 @@ FitSummary run_fit_jobs(const std::vector<FitJob>& jobs, const FitOptions& opt, 
   }
   WS_CHECK(error.empty(), error);
   if (bar) bar->finish(note);
+  for (size_t i = 0; i < jobs.size(); ++i) add_psnr(stats_for(sum, jobs[i].arch.name), psnr_of_job[i]);
   sum.seconds = seconds_since(t0);
   return sum;
 }

@@ -5,7 +5,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "data/dataset.h"
+#include "data/nerf_dataset.h"
 #include "engine/device.h"
 #include "engine/preset.h"
 #include "models/fit/fit_options.h"
@@ -25,6 +28,11 @@ std::vector<FitJob> make_fit_jobs(const std::string& data_root, const std::strin
 // What a preset's data/fit sections ask for: fit.archs on every split, fit.unseen_archs on
 // the test split (splits from <data_root>/splits).
 std::vector<FitJob> preset_fit_jobs(const std::string& data_root, const std::string& out_root, const FitOptions& opt);
+// The NeRFs those jobs write, as embedding inputs: opt.archs on every split, then
+// opt.unseen_archs on the test split (each in list_nerfs order). Every file must exist.
+// nerfs_dir defaults to DATA/nerfs.
+std::vector<NerfEntry> preset_nerfs(const std::string& data_root, const FitOptions& opt,
+                                    const std::string& nerfs_dir = "");
 
 struct ArchFitStats {
   std::string arch;
@@ -45,6 +53,9 @@ struct FitSummary {
   double seconds = 0.0;  // wall clock
   std::vector<ArchFitStats> archs;  // in job order
   std::string table() const;        // one line per architecture, for logs and the README
+  // fit.json: the counts, and per architecture NeRFs, held-out PSNR (mean, min) and
+  // throughput. Timing fields: seconds, archs[].seconds, archs[].nerfs_per_minute.
+  nlohmann::json to_json() const;
 };
 
 struct FitRunOptions {
