@@ -1,6 +1,6 @@
 #include "engine/dtype.h"
 
-#include <cstring>
+#include "core/bit_cast.h"
 
 namespace ws {
 
@@ -19,14 +19,11 @@ float half_to_float(uint16_t h) {
   } else {
     bits = sign | (exp + 112) << 23 | man << 13;
   }
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
+  return float_from_bits(bits);
 }
 
 uint16_t float_to_half(float f) {
-  uint32_t x;
-  std::memcpy(&x, &f, 4);
+  const uint32_t x = bits_of_float(f);
   uint32_t sign = (x >> 16) & 0x8000, exp = (x >> 23) & 0xff, man = x & 0x7fffff;
   if (exp == 0xff) return uint16_t(sign | 0x7c00 | (man ? 0x200 : 0));
   int e = int(exp) - 127 + 15;

@@ -8,21 +8,11 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 
+#include "core/bit_cast.h"
 #include "kernels/launch.h"
 
 namespace ws {
-
-WS_HD inline float float_from_bits(int32_t i) {
-#ifdef __CUDA_ARCH__
-  return __int_as_float(i);
-#else
-  float f;
-  std::memcpy(&f, &i, sizeof f);
-  return f;
-#endif
-}
 
 WS_HD inline float ws_expf(float x) {
   // Selects (fminf is a call on the CPU), written so that NaN clamps to -104 too: n then
@@ -40,7 +30,7 @@ WS_HD inline float ws_expf(float x) {
   p = fmaf(p, r, 1.0f);
   p = fmaf(p, r, 1.0f);
   int32_t ni = int32_t(n), half = ni / 2;  // n in [-150, 128]: both factors are normal floats
-  float y = p * float_from_bits((half + 127) << 23) * float_from_bits((ni - half + 127) << 23);
+  float y = p * float_from_bits(uint32_t(half + 127) << 23) * float_from_bits(uint32_t(ni - half + 127) << 23);
   return x != x ? x : y;
 }
 

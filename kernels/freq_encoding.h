@@ -8,8 +8,8 @@
 // constant-1 padding inputs, so the input matrix is built without a concat.
 #pragma once
 #include <cstdint>
-#include <cstring>
 
+#include "core/bit_cast.h"
 #include "kernels/float_rn.h"
 #include "kernels/sincos.h"
 
@@ -20,14 +20,7 @@ constexpr float kHalfPiF = 1.57079632679489661923f;  // fl(pi/2)
 
 // 2^k as a float, exactly, for 0 <= k <= 127 (built from its bits: vectorises, no libm).
 WS_HD inline float exp2_int(int k) {
-  uint32_t bits = uint32_t(k + 127) << 23;
-#ifdef __CUDA_ARCH__
-  return __uint_as_float(bits);
-#else
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
-#endif
+  return float_from_bits(uint32_t(k + 127) << 23);
 }
 
 // The argument of feature (k, s) of one coordinate x.
