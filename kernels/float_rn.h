@@ -2,7 +2,7 @@
 // unless told otherwise; the host build passes -ffp-contract=off (CMakeLists.txt). Used
 // where a result is defined by its exact rounding steps (frequency-encoding arguments).
 #pragma once
-#include "kernels/launch.h"
+#include "core/hd.h"
 
 namespace ws {
 
@@ -21,5 +21,16 @@ WS_HD inline float add_rn(float a, float b) {
   return a + b;
 #endif
 }
+
+WS_HD inline float div_rn(float a, float b) {
+#ifdef __CUDA_ARCH__
+  return __fdiv_rn(a, b);
+#else
+  return a / b;
+#endif
+}
+
+// a * b + c with two roundings (never one FMA).
+WS_HD inline float mul_add_rn(float a, float b, float c) { return add_rn(mul_rn(a, b), c); }
 
 }  // namespace ws

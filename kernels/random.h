@@ -3,7 +3,8 @@
 // Uniform fills are bit-identical across devices (the affine map is rounded step by step,
 // never fused); normal fills go through logf/cosf, which CUDA computes within ~2 ulp.
 #pragma once
-#include "engine/rng.h"
+#include "core/rng.h"
+#include "kernels/float_rn.h"
 #include "kernels/launch.h"
 
 namespace ws {
@@ -14,15 +15,6 @@ void fill_uniform(float* p, int64_t n, float lo, float hi, uint64_t seed, uint64
 // p [n] = mean + std * N(0,1)
 void fill_normal(float* p, int64_t n, float mean, float std, uint64_t seed, uint64_t stream, uint64_t offset,
                  Device d);
-
-// a * b + c with two roundings on both devices (nvcc would contract it into one FMA).
-WS_HD inline float mul_add_rn(float a, float b, float c) {
-#ifdef __CUDA_ARCH__
-  return __fadd_rn(__fmul_rn(a, b), c);
-#else
-  return a * b + c;  // host code is compiled without FP contraction (-ffp-contract=off)
-#endif
-}
 
 template <class Exec>
 void fill_uniform_impl(float* p, int64_t n, float lo, float hi, uint64_t seed, uint64_t stream, uint64_t offset) {

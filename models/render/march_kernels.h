@@ -6,8 +6,8 @@
 // only where the midpoint's occupancy cell is set. Passes: count per ray -> inclusive
 // scan over rays -> per-NeRF groups (budget) -> padding + fill.
 #pragma once
-#include "engine/rng.h"
-#include "models/render/occupancy_bits.h"
+#include "core/rng.h"
+#include "models/nerf/occupancy_bits.h"
 #include "models/render/ray_box.h"
 
 namespace ws {
@@ -15,21 +15,11 @@ namespace ws {
 // t0 + (i + 1/2) step, rounded step by step on both devices.
 WS_HD inline float march_midpoint(float t0, int64_t i, float step) {
   float k = float(i) + 0.5f;  // exact below 2^22 steps
-#ifdef __CUDA_ARCH__
-  return __fadd_rn(t0, __fmul_rn(k, step));
-#else
-  return t0 + k * step;
-#endif
+  return add_rn(t0, mul_rn(k, step));
 }
 
 // Where the sample grid of a ray starts: t_near + u step.
-WS_HD inline float march_start(float t_near, float u, float step) {
-#ifdef __CUDA_ARCH__
-  return __fadd_rn(t_near, __fmul_rn(u, step));
-#else
-  return t_near + u * step;
-#endif
-}
+WS_HD inline float march_start(float t_near, float u, float step) { return add_rn(t_near, mul_rn(u, step)); }
 
 // Unit-box point x [3] of o + t d and its occupancy cell.
 WS_HD inline int64_t march_cell(const float* o, const float* d, float t, int res, float* x) {

@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 
+#include "kernels/float_rn.h"
 #include "kernels/launch.h"
 
 namespace ws {
@@ -50,11 +51,7 @@ WS_HD inline RayRange ray_box(const float* o, const float* d) {
 // o + t d, then x = (p + 0.7) / 1.4, each step rounded separately on both devices (no FMA
 // contraction) so the CPU and the GPU put a sample into the same occupancy cell.
 WS_HD inline float unit_box_coord(float o, float d, float t) {
-#ifdef __CUDA_ARCH__
-  return __fdiv_rn(__fadd_rn(__fadd_rn(o, __fmul_rn(t, d)), kSceneHalf), kSceneSize);
-#else
-  return (o + t * d + kSceneHalf) / kSceneSize;  // host code is compiled without FP contraction
-#endif
+  return div_rn(add_rn(add_rn(o, mul_rn(t, d)), kSceneHalf), kSceneSize);
 }
 
 }  // namespace ws
