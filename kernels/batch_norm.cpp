@@ -1,31 +1,24 @@
-#include "engine/allocator.h"
+#include "core/allocator.h"
 #include "kernels/batch_norm_impl.h"
 
 namespace ws {
 
-namespace {
-float* scratch_floats(int64_t n) {
-  return static_cast<float*>(Allocator::of(Device::cpu()).allocate(size_t(n) * sizeof(float)));
-}
-}  // namespace
 
 void batch_norm_forward(const float* x, const float* gamma, const float* beta, float* running_mean, float* running_var,
                         float* y, float* mean, float* rstd, int64_t R, int64_t C, bool training, float momentum,
                         float eps, Device d) {
   WS_DISPATCH_CUDA(d, cuda::batch_norm_forward(x, gamma, beta, running_mean, running_var, y, mean, rstd, R, C, training,
                                                momentum, eps));
-  float* scratch = scratch_floats(batch_norm_scratch(R, C));
+  ScratchBuffer scratch(size_t(batch_norm_scratch(R, C)) * sizeof(float), Device::cpu());
   batch_norm_forward_impl<CpuExec>(x, gamma, beta, running_mean, running_var, y, mean, rstd, R, C, training, momentum,
-                                   eps, scratch);
-  Allocator::of(Device::cpu()).release(scratch);
+                                   eps, scratch.as<float>());
 }
 
 void batch_norm_backward(const float* x, const float* gamma, const float* mean, const float* rstd, const float* dy,
                          GradOut dx, GradOut dgamma, GradOut dbeta, int64_t R, int64_t C, bool training, Device d) {
   WS_DISPATCH_CUDA(d, cuda::batch_norm_backward(x, gamma, mean, rstd, dy, dx, dgamma, dbeta, R, C, training));
-  float* scratch = scratch_floats(batch_norm_scratch(R, C));
-  batch_norm_backward_impl<CpuExec>(x, gamma, mean, rstd, dy, dx, dgamma, dbeta, R, C, training, scratch);
-  Allocator::of(Device::cpu()).release(scratch);
+  ScratchBuffer scratch(size_t(batch_norm_scratch(R, C)) * sizeof(float), Device::cpu());
+  batch_norm_backward_impl<CpuExec>(x, gamma, mean, rstd, dy, dx, dgamma, dbeta, R, C, training, scratch.as<float>());
 }
 
 }  // namespace ws

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "engine/allocator.h"
+#include "core/allocator.h"
 #include "kernels/reduce.h"
 
 namespace ws {
@@ -50,9 +50,9 @@ void layer_norm_backward(const float* x, const float* gamma, const float* mean, 
   WS_DISPATCH_CUDA(d, cuda::layer_norm_backward(x, gamma, mean, rstd, dy, dx, dgamma, dbeta, R, C));
   int64_t nb = (R + kReduceBlockRows - 1) / kReduceBlockRows;
   bool params = dgamma.ptr || dbeta.ptr;
-  Allocator& alloc = Allocator::of(Device::cpu());
   // partial [2, nb, C]: per row block, the sums of dy x̂ (for gamma) and of dy (for beta)
-  float* partial = params ? static_cast<float*>(alloc.allocate(size_t(2 * nb * C) * sizeof(float))) : nullptr;
+  ScratchBuffer partials(params ? size_t(2 * nb * C) * sizeof(float) : 0, Device::cpu());
+  float* partial = partials.as<float>();
   float inv_c = 1.0f / float(C);
   parallel_chunks(nb, [=](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
@@ -88,7 +88,6 @@ void layer_norm_backward(const float* x, const float* gamma, const float* mean, 
   if (!params) return;
   if (dgamma.ptr) sum_rows_finish<CpuExec>(partial, dgamma.ptr, nb, C, dgamma.accumulate);
   if (dbeta.ptr) sum_rows_finish<CpuExec>(partial + nb * C, dbeta.ptr, nb, C, dbeta.accumulate);
-  alloc.release(partial);
 }
 
 }  // namespace ws

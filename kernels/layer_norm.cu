@@ -1,6 +1,6 @@
 // CUDA layer norm: one warp per row (lanes stride the columns, shuffles reduce the row
 // sums); parameter gradients from per-row-block partials, as on the CPU.
-#include "engine/allocator.h"
+#include "core/allocator.h"
 #include "kernels/launch_cuda.cuh"
 #include "kernels/layer_norm.h"
 #include "kernels/reduce.h"
@@ -83,9 +83,9 @@ void layer_norm_backward(const float* x, const float* gamma, const float* mean, 
   }
   if (!dgamma.ptr && !dbeta.ptr) return;
   int64_t nb = (R + kReduceBlockRows - 1) / kReduceBlockRows;
-  Allocator& alloc = Allocator::of(current_cuda_device());
   // Kernels on the one stream run in order, so the scratch block may go back at once.
-  float* partial = static_cast<float*>(alloc.allocate(size_t(2 * nb * C) * sizeof(float)));
+  ScratchBuffer partials(size_t(2 * nb * C) * sizeof(float), current_cuda_device());
+  float* partial = partials.as<float>();
   // partial [2, nb, C]: per row block and column, the sums of dy x̂ and of dy, rows in order
   CudaExec::for_n(nb * C, [=] __device__(int64_t i) {
     int64_t b = i / C, c = i % C, r1 = (b + 1) * kReduceBlockRows < R ? (b + 1) * kReduceBlockRows : R;
@@ -100,7 +100,6 @@ void layer_norm_backward(const float* x, const float* gamma, const float* mean, 
   });
   if (dgamma.ptr) sum_rows_finish<CudaExec>(partial, dgamma.ptr, nb, C, dgamma.accumulate);
   if (dbeta.ptr) sum_rows_finish<CudaExec>(partial + nb * C, dbeta.ptr, nb, C, dbeta.accumulate);
-  alloc.release(partial);
 }
 
 }  // namespace ws::cuda

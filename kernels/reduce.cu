@@ -1,4 +1,4 @@
-#include "engine/allocator.h"
+#include "core/allocator.h"
 #include "kernels/launch_cuda.cuh"
 #include "kernels/reduce.h"
 
@@ -6,12 +6,10 @@ namespace ws::cuda {
 
 void sum_rows(const float* x, float* out, int64_t R, int64_t C, bool accumulate) {
   int64_t nb = (R + kReduceBlockRows - 1) / kReduceBlockRows;
-  Allocator& alloc = Allocator::of(current_cuda_device());
   // Kernels on the one stream run in order, so the scratch block may go back at once.
-  float* partial = static_cast<float*>(alloc.allocate(size_t(nb * C) * sizeof(float)));
-  sum_rows_partials<CudaExec>(x, partial, R, C);
-  sum_rows_finish<CudaExec>(partial, out, nb, C, accumulate);
-  alloc.release(partial);
+  ScratchBuffer partial(size_t(nb * C) * sizeof(float), current_cuda_device());
+  sum_rows_partials<CudaExec>(x, partial.as<float>(), R, C);
+  sum_rows_finish<CudaExec>(partial.as<float>(), out, nb, C, accumulate);
 }
 
 void sum_cols(const float* x, float* out, int64_t R, int64_t C, float scale, bool accumulate) {
