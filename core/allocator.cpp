@@ -1,13 +1,13 @@
-#include "engine/allocator.h"
+#include "core/allocator.h"
 
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <vector>
 
-#include "engine/error.h"
+#include "core/error.h"
 #ifdef WS_CUDA
-#include "engine/cuda_check.h"
+#include "core/cuda_check.h"
 #endif
 
 // Under AddressSanitizer a cached block is poisoned until it is handed out again, so a use

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "engine/device.h"
+#include "core/device.h"
 
 namespace ws {
 

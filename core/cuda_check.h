@@ -3,7 +3,7 @@
 #ifdef WS_CUDA
 #include <cuda_runtime.h>
 
-#include "engine/error.h"
+#include "core/error.h"
 
 #define WS_CUDA_CHECK(call)                                                             \
   do {                                                                                  \

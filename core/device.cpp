@@ -1,11 +1,11 @@
-#include "engine/device.h"
+#include "core/device.h"
 
 #include <cstdio>
 #include <mutex>
 
-#include "engine/error.h"
+#include "core/error.h"
 #ifdef WS_CUDA
-#include "engine/cuda_check.h"
+#include "core/cuda_check.h"
 #endif
 
 namespace ws {

@@ -5,7 +5,7 @@
 #include "engine/json.h"
 
 #include "engine/io.h"
-#include "engine/error.h"
+#include "core/error.h"
 
 namespace ws {
 

@@ -13,8 +13,8 @@
 #include "data/image.h"
 #include "data/obj_loader.h"
 #include "data/synth.h"
-#include "engine/error.h"
-#include "engine/rng.h"
+#include "core/error.h"
+#include "core/rng.h"
 
 namespace ws {
 

@@ -13,7 +13,7 @@
 #include <cstdint>
 
 #include "engine/io.h"
-#include "engine/error.h"
+#include "core/error.h"
 
 namespace ws {
 namespace {

@@ -9,7 +9,7 @@
 #include <map>
 #include <sstream>
 
-#include "engine/error.h"
+#include "core/error.h"
 
 namespace ws {
 

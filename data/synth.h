@@ -10,7 +10,7 @@
 
 #include "data/mesh.h"
 #include "data/primitives.h"
-#include "engine/rng.h"
+#include "core/rng.h"
 
 namespace ws {
 

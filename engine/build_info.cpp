@@ -2,8 +2,8 @@
 
 #include <omp.h>
 
-#include "engine/device.h"
-#include "engine/error.h"
+#include "core/device.h"
+#include "core/error.h"
 #ifdef WS_HAVE_CBLAS
 #include <cblas.h>
 #endif

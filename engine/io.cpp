@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/error.h"
+#include "core/error.h"
 
 namespace ws {
 

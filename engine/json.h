@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/error.h"
+#include "core/error.h"
 
 namespace ws {
 

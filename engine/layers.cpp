@@ -1,4 +1,4 @@
-#include "models/gmn/layers.h"
+#include "engine/layers.h"
 
 #include "engine/ops.h"
 

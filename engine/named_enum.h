@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/error.h"
+#include "core/error.h"
 
 namespace ws {
 

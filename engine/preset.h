@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/error.h"
+#include "core/error.h"
 #include "engine/json.h"
 
 namespace ws {

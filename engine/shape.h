@@ -4,7 +4,7 @@
 #include <initializer_list>
 #include <string>
 
-#include "engine/error.h"
+#include "core/error.h"
 
 namespace ws {
 

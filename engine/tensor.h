@@ -4,7 +4,7 @@
 #include <memory>
 #include <vector>
 
-#include "engine/allocator.h"
+#include "core/allocator.h"
 #include "engine/dtype.h"
 #include "engine/shape.h"
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/device.h"
+#include "core/device.h"
 #ifdef WS_CUDA
 #include <nvtx3/nvToolsExt.h>
 #endif

@@ -2,7 +2,7 @@
 // philox_uniform(seed, offset + i) >= p, so the mask depends only on those numbers: the
 // CPU and the GPU draw the same one, and the backward recomputes it instead of storing it.
 #pragma once
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "kernels/launch.h"
 
 namespace ws {

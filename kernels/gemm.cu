@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "engine/cuda_check.h"
+#include "core/cuda_check.h"
 #include "kernels/gemm.h"
 
 namespace ws::cuda {

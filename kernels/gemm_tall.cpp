@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "engine/allocator.h"
+#include "core/allocator.h"
 #include "kernels/launch.h"
 
 #if defined(__AVX2__) && defined(__FMA__)

@@ -1,4 +1,4 @@
-#include "engine/allocator.h"
+#include "core/allocator.h"
 #include "kernels/hash_grid.h"
 #include "kernels/launch_cuda.cuh"
 

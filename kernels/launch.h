@@ -7,9 +7,9 @@
 #pragma once
 #include <cstdint>
 
-#include "engine/device.h"
+#include "core/device.h"
 #include "core/hd.h"
-#include "engine/error.h"
+#include "core/error.h"
 
 
 namespace ws {

@@ -2,7 +2,7 @@
 #pragma once
 #include <cuda_runtime.h>
 
-#include "engine/cuda_check.h"
+#include "core/cuda_check.h"
 #include "kernels/launch.h"
 
 namespace ws {

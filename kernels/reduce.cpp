@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "engine/allocator.h"
+#include "core/allocator.h"
 
 namespace ws {
 

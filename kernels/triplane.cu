@@ -1,4 +1,4 @@
-#include "engine/allocator.h"
+#include "core/allocator.h"
 #include "kernels/launch_cuda.cuh"
 #include "kernels/triplane.h"
 

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "data/embeddings.h"
-#include "engine/error.h"
-#include "engine/rng.h"
+#include "core/error.h"
+#include "core/rng.h"
 
 namespace ws::test {
 

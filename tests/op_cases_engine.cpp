@@ -5,7 +5,7 @@
 
 #include "engine/optim.h"
 #include "engine/params.h"
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "tests/op_registry.h"
 
 using namespace ws;

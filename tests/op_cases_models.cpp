@@ -4,7 +4,7 @@
 // edges x 128 over 45k nodes; 8 NeRFs x 32768 samples (2^18 samples) x 64.
 #include <cmath>
 
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "models/decoder/decoder.h"
 #include "models/gmn/fused_ops.h"
 #include "models/nerf/field.h"

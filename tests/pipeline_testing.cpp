@@ -6,7 +6,7 @@
 #include "data/dataset.h"
 #include "data/nerf_dataset.h"
 #include "models/nerf/nerf_file.h"
-#include "models/render/occupancy_bits.h"
+#include "models/nerf/occupancy_bits.h"
 #include "tests/testing.h"
 
 namespace ws::test {

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <vector>
 
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "engine/tensor.h"
-#include "models/render/occupancy_bits.h"
+#include "models/nerf/occupancy_bits.h"
 
 namespace ws::test {
 

@@ -13,7 +13,7 @@
 #include "models/fit/fit_dataset.h"
 #include "models/fit/visual_hull.h"
 #include "models/gmn/reference.h"
-#include "models/render/occupancy_bits.h"
+#include "models/nerf/occupancy_bits.h"
 #include "models/render/ray_box.h"
 #include "models/render/render_image.h"
 #include "tests/data_testing.h"

@@ -3,7 +3,7 @@
 #include <numeric>
 
 #include "engine/optim.h"
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "models/gmn/checkpoint.h"
 #include "models/gmn/encoder.h"
 #include "models/gmn/fused_ops.h"

@@ -4,7 +4,7 @@
 #include <array>
 #include <cmath>
 
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "kernels/freq_encoding.h"
 #include "models/nerf/field_ops.h"
 #include "tests/nerf_reference.h"

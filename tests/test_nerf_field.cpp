@@ -3,7 +3,7 @@
 #include <array>
 #include <cmath>
 
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "models/nerf/field.h"
 #include "tests/nerf_reference.h"
 #include "tests/testing.h"

@@ -4,7 +4,7 @@
 #include "engine/io.h"
 #include "models/graph/param_graph.h"
 #include "models/nerf/nerf_file.h"
-#include "models/render/occupancy_bits.h"
+#include "models/nerf/occupancy_bits.h"
 #include "tests/testing.h"
 
 using namespace ws;

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "tests/testing.h"
 
 using namespace ws;

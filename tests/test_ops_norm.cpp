@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "tests/testing.h"
 
 using namespace ws;

@@ -2,7 +2,7 @@
 
 #include "engine/params.h"
 #include "engine/ops.h"
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "tests/testing.h"
 
 using namespace ws;

@@ -1,6 +1,6 @@
 #include <cmath>
 
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "kernels/random.h"
 #include "tests/testing.h"
 

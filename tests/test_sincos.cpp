@@ -2,7 +2,7 @@
 #include <cstring>
 #include <limits>
 
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "kernels/sincos.h"
 #include "tests/testing.h"
 

@@ -4,7 +4,7 @@
 
 #include "engine/optim.h"
 #include "engine/ops.h"
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "engine/schedule.h"
 #include "tests/testing.h"
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "engine/rng.h"
+#include "core/rng.h"
 
 namespace ws::test {
 

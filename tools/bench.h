@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/device.h"
+#include "core/device.h"
 #include "models/gmn/encoder.h"
 #include "models/graph/graph_batch.h"
 

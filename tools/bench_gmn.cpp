@@ -4,7 +4,7 @@
 // paper-architecture graphs as 4 pairs (MLP/TRI, TRI/HASH, MLP/HASH, MLP/TRI), random
 // edge values N(0, 0.1^2), loss mean(z^2).
 #include "engine/optim.h"
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "engine/trace.h"
 #include "models/gmn/encoder.h"
 #include "tools/bench.h"

@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "engine/optim.h"
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "engine/trace.h"
 #include "models/decoder/decoder.h"
 #include "models/gmn/encoder.h"

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "engine/error.h"
+#include "core/error.h"
 #include "kernels/gemm.h"
 
 namespace ws::cli {

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/error.h"
+#include "core/error.h"
 #include "models/nerf/arch.h"
 #include "tools/cli.h"
 #include "tools/commands.h"

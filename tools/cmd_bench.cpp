@@ -1,9 +1,9 @@
 // wsnerf bench [suite]: benchmarks printed as JSON on stdout (progress on stderr).
 #include <cstdio>
 
-#include "engine/allocator.h"
+#include "core/allocator.h"
 #include "engine/build_info.h"
-#include "engine/error.h"
+#include "core/error.h"
 #include "kernels/gemm.h"
 #include "tools/bench.h"
 #include "tools/cli.h"

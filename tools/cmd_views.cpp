@@ -5,7 +5,7 @@
 #include "data/dataset.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
-#include "engine/error.h"
+#include "core/error.h"
 
 namespace ws::cli {
 

@@ -4,7 +4,7 @@
 
 #include "engine/ops.h"
 #include "engine/optim.h"
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "engine/schedule.h"
 
 namespace ws {

@@ -23,7 +23,7 @@
 
 #include "engine/params.h"
 #include "engine/preset.h"
-#include "models/gmn/layers.h"
+#include "engine/layers.h"
 
 namespace ws {
 

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/ops.h"
-#include "models/gmn/layers.h"
+#include "engine/layers.h"
 
 namespace ws {
 

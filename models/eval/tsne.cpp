@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/error.h"
-#include "engine/rng.h"
+#include "core/error.h"
+#include "core/rng.h"
 #include "kernels/gemm.h"
 
 namespace ws {

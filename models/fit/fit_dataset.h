@@ -9,7 +9,7 @@
 
 #include "data/dataset.h"
 #include "data/nerf_dataset.h"
-#include "engine/device.h"
+#include "core/device.h"
 #include "engine/preset.h"
 #include "models/fit/fit_options.h"
 #include "models/fit/fitter.h"

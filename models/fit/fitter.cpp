@@ -6,7 +6,7 @@
 
 #include "engine/ops.h"
 #include "engine/optim.h"
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "engine/schedule.h"
 #include "models/render/composite.h"
 #include "models/render/march.h"

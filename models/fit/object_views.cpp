@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "data/image.h"
-#include "engine/error.h"
+#include "core/error.h"
 
 namespace ws {
 

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/gmn/layers.h"
+#include "engine/layers.h"
 #include "models/graph/graph_batch.h"
 
 namespace ws {

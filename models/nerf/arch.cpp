@@ -3,7 +3,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "engine/error.h"
+#include "core/error.h"
 #include "engine/io.h"
 #include "engine/json.h"
 

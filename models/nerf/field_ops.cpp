@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "engine/allocator.h"
+#include "core/allocator.h"
 #include "engine/ops/grad_out.h"
 #include "kernels/elementwise.h"
 #include "kernels/freq_encoding.h"

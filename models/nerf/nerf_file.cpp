@@ -8,7 +8,7 @@
 #include <set>
 
 #include "engine/json.h"
-#include "models/render/occupancy_bits.h"
+#include "models/nerf/occupancy_bits.h"
 
 namespace ws {
 

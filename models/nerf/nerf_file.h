@@ -2,7 +2,7 @@
 //   mlp_base.params  F32 [P]            the MLP, layer k (out,in) row-major, concatenated
 //   triplane         F32 [3,R,R,C]      (tri)   or
 //   encoding.params  F32 [N]            (hash: tables [sum size_l, F] flattened)
-//   occupancy        U8  [ceil(res^3/8)] bit-packed grid (models/render/occupancy_bits.h)
+//   occupancy        U8  [ceil(res^3/8)] bit-packed grid (models/nerf/occupancy_bits.h)
 //   __metadata__     format "wsnerf.nerf/1", arch (the spec JSON as a string),
 //                    render_step, object, class, occupancy_res (when not 96), and fit
 //                    statistics such as psnr_heldout, fit_steps, init_seed and

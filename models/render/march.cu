@@ -1,7 +1,7 @@
 // CUDA marching: the shared per-ray bodies plus a CUB scan over the ray counts.
 #include <cub/device/device_scan.cuh>
 
-#include "engine/allocator.h"
+#include "core/allocator.h"
 #include "engine/transfers.h"
 #include "kernels/launch_cuda.cuh"
 #include "models/render/march_kernels.h"

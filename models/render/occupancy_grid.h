@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/tensor.h"
-#include "models/render/occupancy_bits.h"
+#include "models/nerf/occupancy_bits.h"
 #include "models/render/ray_box.h"
 
 namespace ws {

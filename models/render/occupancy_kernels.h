@@ -5,8 +5,8 @@
 // draws one Philox block from (seed, index b << 32 | s, stream step): word 0 picks the
 // cell, words 1-3 the point inside it.
 #pragma once
-#include "engine/rng.h"
-#include "models/render/occupancy_bits.h"
+#include "core/rng.h"
+#include "models/nerf/occupancy_bits.h"
 #include "models/render/ray_box.h"
 
 namespace ws {

@@ -2,8 +2,8 @@
 
 #include <numeric>
 
-#include "engine/error.h"
-#include "engine/rng.h"
+#include "core/error.h"
+#include "core/rng.h"
 
 namespace ws {
 

@@ -4,8 +4,8 @@
 // value the host Rng(seed, stream) would give at the same counter, so the CPU and the GPU
 // draw the same rays and points as the host loop this replaced.
 #pragma once
-#include "engine/device.h"
-#include "engine/rng.h"
+#include "core/device.h"
+#include "core/rng.h"
 
 namespace ws {
 

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "engine/error.h"
+#include "core/error.h"
 #include "engine/io.h"
 
 namespace ws {

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "engine/rng.h"
+#include "core/rng.h"
 #include "models/render/composite.h"
 #include "models/render/march.h"
-#include "models/render/occupancy_bits.h"
+#include "models/nerf/occupancy_bits.h"
 
 namespace ws {
 
