@@ -252,7 +252,7 @@ TEST_CASE("fit: shared_init starts every NeRF of an architecture from the same w
   moved.mlp = moved.mlp.clone();  // copies of a Tensor share their memory
   moved.mlp.f32()[0] += 0.5f;
   std::vector<float> input = moved.flat_params();
-  ReferenceValues delta("delta");
+  ReferenceValues delta(EncoderReference::Delta);
   delta.input(moved, "moved", input);
   const size_t k = size_t(moved.encoding.numel());  // flat order [encoding; mlp]
   for (size_t i = 0; i < input.size(); ++i)
@@ -261,7 +261,7 @@ TEST_CASE("fit: shared_init starts every NeRF of an architecture from the same w
   const float* zeros = delta.of(moved, "moved");
   CHECK(std::all_of(zeros, zeros + input.size(), [](float v) { return v == 0.0f; }));
   std::vector<float> untouched = moved.flat_params();
-  ReferenceValues("init").input(moved, "moved", untouched);
+  ReferenceValues(EncoderReference::Init).input(moved, "moved", untouched);
   CHECK(untouched == moved.flat_params());
   NerfFile unrecorded = shared[0];
   unrecorded.stats.erase("init_stream");

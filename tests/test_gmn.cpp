@@ -347,16 +347,16 @@ TEST_CASE("gmn: with references, a NeRF embeds as its readout minus its referenc
 
 TEST_CASE("gmn: the reference setting is checked, kept in checkpoints and refused when it differs") {
   GmnConfig cfg{8, 2, 16};
-  cfg.reference = "init";
+  cfg.reference = EncoderReference::Init;
   CHECK(GmnConfig::from_json(cfg.to_json(), "x") == cfg);
-  CHECK(GmnConfig::from_json({{"hidden", 8}}, "x").reference == "none");  // older checkpoints
+  CHECK(GmnConfig::from_json({{"hidden", 8}}, "x").reference == EncoderReference::None);  // older checkpoints
   CHECK_THROWS_WITH_AS(GmnConfig::from_json({{"reference", "mean"}}, "preset p"),
-                       doctest::Contains("preset p: encoder 'reference' must be 'none', 'zeros', 'init' or 'delta'"), Error);
+                       doctest::Contains("preset p: encoder 'reference': 'mean' is not one of none, zeros, init, delta"), Error);
   CHECK_THROWS_WITH_AS(GmnConfig::from_json({{"reference", 0}}, "preset p"), doctest::Contains("must be a string"), Error);
   ReadyEncoder r(cfg, 1);
   std::string path = test::temp_path("enc_ref.safetensors");
   save_encoder(path, r.enc, r.ps);
-  CHECK(read_encoder_config(path).reference == "init");
+  CHECK(read_encoder_config(path).reference == EncoderReference::Init);
   ParamSet ps;
   GmnEncoder other(GmnConfig{8, 2, 16}, ps);
   ps.materialize(Device::cpu());

@@ -161,7 +161,7 @@ TEST_CASE("train: probes every N steps, a reference encoder and a centred decode
   std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
   TrainConfig cfg = tiny_config(data, "rc");
   cfg.probe_every = 1;
-  cfg.encoder.reference = "zeros";
+  cfg.encoder.reference = EncoderReference::Zeros;
   cfg.decoder_input = "batch";
   std::string run = test::temp_path("run_probe_every");
   TrainSummary s = train(cfg, run);
@@ -171,12 +171,12 @@ TEST_CASE("train: probes every N steps, a reference encoder and a centred decode
   std::vector<int> steps;
   for (const nlohmann::json& p : read_train_log(run, "probe")) steps.push_back(p["step"].get<int>());
   CHECK(steps == std::vector<int>{0, 1, 3});
-  CHECK(read_encoder_config(run + "/best.safetensors").reference == "zeros");
+  CHECK(read_encoder_config(run + "/best.safetensors").reference == EncoderReference::Zeros);
   nlohmann::json config = nlohmann::json::parse(read_file(run + "/config.json"));
   CHECK(config["decoder_input"] == "batch");
   CHECK(config["encoder"]["reference"] == "zeros");
   // Reference init needs NeRF files that record their start; these do not.
-  cfg.encoder.reference = "init";
+  cfg.encoder.reference = EncoderReference::Init;
   CHECK_THROWS_WITH_AS(train(cfg, test::temp_path("run_init_ref")), doctest::Contains("does not record"), Error);
 }
 

@@ -10,6 +10,14 @@
 
 namespace ws {
 
+const EnumNames<EncoderReference>& encoder_reference_names() {
+  static const EnumNames<EncoderReference> names = {{"none", EncoderReference::None},
+                                                    {"zeros", EncoderReference::Zeros},
+                                                    {"init", EncoderReference::Init},
+                                                    {"delta", EncoderReference::Delta}};
+  return names;
+}
+
 GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where) {
   GmnConfig c;
   // Presets and checkpoints both come through here: a misspelt key is an error, not a default.
@@ -39,9 +47,8 @@ GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where
   positive("position_scale", c.position_scale, 1e4);
   if (j.contains("reference")) {  // absent in checkpoints written before it existed: none
     WS_CHECK(j["reference"].is_string(), where, ": encoder 'reference' must be a string");
-    c.reference = j["reference"].get<std::string>();
-    WS_CHECK(c.reference == "none" || c.reference == "zeros" || c.reference == "init" || c.reference == "delta", where,
-             ": encoder 'reference' must be 'none', 'zeros', 'init' or 'delta', got '", c.reference, "'");
+    c.reference = parse_enum(j["reference"].get<std::string>(), encoder_reference_names(),
+                             str_cat(where, ": encoder 'reference'"));
   }
   return c;
 }

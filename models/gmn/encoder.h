@@ -8,9 +8,20 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/layers.h"
+#include "engine/named_enum.h"
 #include "models/graph/graph_batch.h"
 
 namespace ws {
+
+// What an embedding is measured from (GmnConfig::reference; models/gmn/reference.h).
+enum class EncoderReference {
+  None,   // "none": the readout itself (the paper's)
+  Zeros,  // "zeros": minus the readout of the architecture's graph with all-zero values
+  Init,   // "init": minus the readout of the graph of the weights the fit started from
+  Delta,  // "delta": the graph of the weights minus that start, minus the all-zero graph's
+};
+const EnumNames<EncoderReference>& encoder_reference_names();  // none, zeros, init, delta
+inline const char* encoder_reference_name(EncoderReference r) { return enum_name(r, encoder_reference_names()); }
 
 struct GmnConfig {
   int hidden = 128;   // node and edge width h
@@ -31,11 +42,11 @@ struct GmnConfig {
   // NeRF is comparable across architectures without centring. "zeros": all-zero
   // values; "init": the weights its fit started from (NerfFile::initial_flat_params);
   // "delta": the graph of the weights minus that start, against all-zero values.
-  std::string reference = "none";
+  EncoderReference reference = EncoderReference::None;
   nlohmann::json to_json() const {
     return {{"hidden", hidden},           {"blocks", blocks},
             {"out_dim", out_dim},         {"value_scale", value_scale},
-            {"position_scale", position_scale}, {"reference", reference}};
+            {"position_scale", position_scale}, {"reference", encoder_reference_name(reference)}};
   }
   static GmnConfig from_json(const nlohmann::json& j, const std::string& where);
   bool operator==(const GmnConfig& o) const {

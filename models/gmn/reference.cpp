@@ -2,16 +2,11 @@
 
 namespace ws {
 
-ReferenceValues::ReferenceValues(std::string mode) : mode_(std::move(mode)) {
-  WS_CHECK(mode_ == "none" || mode_ == "zeros" || mode_ == "init" || mode_ == "delta",
-           "encoder reference: expected 'none', 'zeros', 'init' or 'delta', got '", mode_, "'");
-}
-
 const std::vector<float>& ReferenceValues::cached(const NerfFile& nerf, const std::string& where, bool init) {
   // The spec, not just the name, keys the cache: two specs may share a name.
   std::string key = nerf.arch.to_json().dump();
   if (init) {
-    WS_CHECK(nerf.records_init(), where, ": encoder reference '", mode_, "' needs the weights the fit started from, ",
+    WS_CHECK(nerf.records_init(), where, ": encoder reference '", encoder_reference_name(mode_), "' needs the weights the fit started from, ",
              "and the file does not record them (init_seed, init_stream): refit it with this version of wsnerf fit");
     key += "|" + nerf.stats.at("init_seed") + "|" + nerf.stats.at("init_stream");
   }
@@ -24,12 +19,12 @@ const std::vector<float>& ReferenceValues::cached(const NerfFile& nerf, const st
 }
 
 const float* ReferenceValues::of(const NerfFile& nerf, const std::string& where) {
-  if (mode_ == "none") return nullptr;
-  return cached(nerf, where, mode_ == "init").data();
+  if (mode_ == EncoderReference::None) return nullptr;
+  return cached(nerf, where, mode_ == EncoderReference::Init).data();
 }
 
 void ReferenceValues::input(const NerfFile& nerf, const std::string& where, std::vector<float>& params) {
-  if (mode_ != "delta") return;
+  if (mode_ != EncoderReference::Delta) return;
   const std::vector<float>& start = cached(nerf, where, true);
   WS_CHECK(start.size() == params.size(), where, ": ", params.size(), " parameters but ", start.size(),
            " starting weights");

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/gmn/encoder.h"
 #include "models/graph/graph_batch.h"
 #include "models/nerf/nerf_file.h"
 
@@ -15,17 +16,17 @@ namespace ws {
 
 class ReferenceValues {
  public:
-  explicit ReferenceValues(std::string mode);  // "none", "zeros", "init" or "delta"
+  explicit ReferenceValues(EncoderReference mode) : mode_(mode) {}
   // The encoder's edge values of a NeRF, in place: flat_params() [P], minus the fit's
   // starting weights in mode "delta", untouched otherwise.
   void input(const NerfFile& nerf, const std::string& where, std::vector<float>& params);
   // The reference values of a NeRF in flat_params() order (stable while this object
   // lives), or nullptr for mode "none". `where` names the file in errors.
   const float* of(const NerfFile& nerf, const std::string& where);
-  bool active() const { return mode_ != "none"; }
+  bool active() const { return mode_ != EncoderReference::None; }
 
  private:
-  std::string mode_;
+  EncoderReference mode_;
   const std::vector<float>& cached(const NerfFile& nerf, const std::string& where, bool init);
   std::map<std::string, std::vector<float>> cache_;  // by architecture (+ init seed and stream)
 };
