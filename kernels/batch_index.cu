@@ -1,4 +1,4 @@
-#include "kernels/batch_index.h"
+#include "kernels/batch_index_impl.h"
 #include "kernels/launch_cuda.cuh"
 
 namespace ws::cuda {

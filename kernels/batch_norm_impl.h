@@ -2,7 +2,7 @@
 // takes a scratch array of batch_norm_scratch(R, C) floats.
 #pragma once
 #include "kernels/batch_norm.h"
-#include "kernels/reduce.h"
+#include "kernels/reduce_impl.h"
 
 namespace ws {
 

@@ -1,4 +1,4 @@
-#include "kernels/copy.h"
+#include "kernels/copy_impl.h"
 #include "kernels/launch_cuda.cuh"
 
 namespace ws::cuda {

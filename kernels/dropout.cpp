@@ -1,4 +1,4 @@
-#include "kernels/dropout.h"
+#include "kernels/dropout_impl.h"
 
 namespace ws {
 

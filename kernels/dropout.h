@@ -15,15 +15,6 @@ WS_HD inline float dropout_scale(float p) { return p < 1.0f ? 1.0f / (1.0f - p) 
 void dropout_apply(const float* src, float* dst, int64_t n, float p, uint64_t seed, uint64_t offset, bool accumulate,
                    Device d);
 
-template <class Exec>
-void dropout_apply_impl(const float* src, float* dst, int64_t n, float p, uint64_t seed, uint64_t offset, bool acc) {
-  float scale = dropout_scale(p);
-  Exec::for_n(n, [=] WS_HD(int64_t i) {
-    float v = dropout_keep(seed, offset + uint64_t(i), p) ? src[i] * scale : 0.0f;
-    dst[i] = acc ? dst[i] + v : v;
-  });
-}
-
 #ifdef WS_CUDA
 namespace cuda {
 void dropout_apply(const float* src, float* dst, int64_t n, float p, uint64_t seed, uint64_t offset, bool accumulate);

@@ -1,4 +1,4 @@
-#include "kernels/fill.h"
+#include "kernels/fill_impl.h"
 #include "kernels/launch_cuda.cuh"
 
 namespace ws::cuda {

@@ -9,16 +9,6 @@ void fill(float* p, int64_t n, float value, Device d);
 // p: [n, n] on d; `diagonal` on the diagonal, `off` elsewhere (built on the device: no upload).
 void fill_eye(float* p, int64_t n, float diagonal, float off, Device d);
 
-template <class Exec>
-void fill_impl(float* p, int64_t n, float value) {
-  Exec::for_n(n, [=] WS_HD(int64_t i) { p[i] = value; });
-}
-
-template <class Exec>
-void fill_eye_impl(float* p, int64_t n, float diagonal, float off) {
-  Exec::for_n(n * n, [=] WS_HD(int64_t i) { p[i] = i / n == i % n ? diagonal : off; });
-}
-
 #ifdef WS_CUDA
 namespace cuda {
 void fill(float* p, int64_t n, float value);

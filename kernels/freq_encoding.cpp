@@ -1,4 +1,4 @@
-#include "kernels/freq_encoding.h"
+#include "kernels/freq_encoding_impl.h"
 
 namespace ws {
 

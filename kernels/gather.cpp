@@ -1,4 +1,4 @@
-#include "kernels/gather.h"
+#include "kernels/gather_impl.h"
 
 #include <vector>
 

@@ -1,5 +1,5 @@
 #include "kernels/fill.h"
-#include "kernels/gather.h"
+#include "kernels/gather_impl.h"
 #include "kernels/launch_cuda.cuh"
 
 namespace ws::cuda {

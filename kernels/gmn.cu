@@ -1,4 +1,4 @@
-#include "kernels/gmn.h"
+#include "kernels/gmn_impl.h"
 #include "kernels/launch_cuda.cuh"
 
 namespace ws::cuda {

@@ -1,4 +1,4 @@
-#include "kernels/hash_grid.h"
+#include "kernels/hash_grid_impl.h"
 
 #include <algorithm>
 

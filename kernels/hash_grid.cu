@@ -1,5 +1,5 @@
 #include "core/allocator.h"
-#include "kernels/hash_grid.h"
+#include "kernels/hash_grid_impl.h"
 #include "kernels/launch_cuda.cuh"
 
 namespace ws::cuda {

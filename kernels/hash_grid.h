@@ -96,16 +96,4 @@ void hash_grid_backward(const HashGridLevels& g, const float* x, const float* g_
 }  // namespace cuda
 #endif
 
-// One item per (sample, level), shared by both launchers.
-template <class Exec>
-void hash_grid_forward_items(const HashGridLevels& g, const float* tables, int64_t table_stride, const float* x,
-                             int64_t B, int64_t S, float* out, int64_t ld) {
-  const int L = g.levels, F = g.features;
-  Exec::for_n(B * S * L, [=] WS_HD(int64_t j) {
-    int64_t i = j / L;
-    int l = int(j % L);
-    hash_level_features(g, l, tables + (i / S) * table_stride, x + i * 3, out + i * ld + l * F);
-  });
-}
-
 }  // namespace ws

@@ -1,4 +1,4 @@
-#include "kernels/l2_normalize.h"
+#include "kernels/l2_normalize_impl.h"
 #include "kernels/launch_cuda.cuh"
 
 namespace ws::cuda {

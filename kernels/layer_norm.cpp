@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/allocator.h"
-#include "kernels/reduce.h"
+#include "kernels/reduce_impl.h"
 
 namespace ws {
 

@@ -3,7 +3,7 @@
 #include "core/allocator.h"
 #include "kernels/launch_cuda.cuh"
 #include "kernels/layer_norm.h"
-#include "kernels/reduce.h"
+#include "kernels/reduce_impl.h"
 
 namespace ws::cuda {
 

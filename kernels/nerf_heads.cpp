@@ -1,4 +1,4 @@
-#include "kernels/nerf_heads.h"
+#include "kernels/nerf_heads_impl.h"
 
 namespace ws {
 

@@ -1,5 +1,5 @@
 #include "kernels/launch_cuda.cuh"
-#include "kernels/nerf_heads.h"
+#include "kernels/nerf_heads_impl.h"
 
 namespace ws::cuda {
 

@@ -1,4 +1,4 @@
-#include "kernels/random.h"
+#include "kernels/random_impl.h"
 
 namespace ws {
 

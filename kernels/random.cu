@@ -1,5 +1,5 @@
 #include "kernels/launch_cuda.cuh"
-#include "kernels/random.h"
+#include "kernels/random_impl.h"
 
 namespace ws::cuda {
 

@@ -1,4 +1,4 @@
-#include "kernels/reduce.h"
+#include "kernels/reduce_impl.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 #include "core/allocator.h"
 #include "kernels/launch_cuda.cuh"
-#include "kernels/reduce.h"
+#include "kernels/reduce_impl.h"
 
 namespace ws::cuda {
 

@@ -1,4 +1,4 @@
-#include "models/render/composite_kernels.h"
+#include "models/render/composite_kernels_impl.h"
 
 #include "models/render/ray_exec.h"
 

@@ -1,6 +1,6 @@
 // CUDA compositing: one thread per ray, the same per-ray bodies as the CPU.
 #include "kernels/launch_cuda.cuh"
-#include "models/render/composite_kernels.h"
+#include "models/render/composite_kernels_impl.h"
 
 namespace ws::cuda {
 

@@ -95,20 +95,6 @@ WS_HD inline void composite_ray_backward(const CompositeRays& in, int64_t r, con
   }
 }
 
-template <class Exec>
-void composite_forward_impl(CompositeRays in, float* color, float* opacity, float* trans, float* weights,
-                            int32_t* active) {
-  Exec::for_n(in.n, [=] WS_HD(int64_t r) { composite_ray_forward(in, r, color, opacity, trans, weights, active); });
-}
-
-template <class Exec>
-void composite_backward_impl(CompositeRays in, const float* trans, const int32_t* active, const float* opacity,
-                             const float* g_color, const float* g_opacity, float* drgb, float* dsigma, float* dbg) {
-  Exec::for_n(in.n, [=] WS_HD(int64_t r) {
-    composite_ray_backward(in, r, trans, active, opacity, g_color, g_opacity, drgb, dsigma, dbg);
-  });
-}
-
 // Entry points. Outputs that are null are not computed. The backward ADDS into drgb,
 // dsigma, dbg (the caller zeroes fresh gradients: slots on no ray get nothing).
 void composite_forward(const CompositeRays& in, float* color, float* opacity, float* trans, float* weights,

@@ -1,4 +1,4 @@
-#include "models/render/march_kernels.h"
+#include "models/render/march_kernels_impl.h"
 
 #include "engine/transfers.h"
 #include "models/render/ray_exec.h"

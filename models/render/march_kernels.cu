@@ -4,7 +4,7 @@
 #include "core/allocator.h"
 #include "engine/transfers.h"
 #include "kernels/launch_cuda.cuh"
-#include "models/render/march_kernels.h"
+#include "models/render/march_kernels_impl.h"
 
 namespace ws::cuda {
 

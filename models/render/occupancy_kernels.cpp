@@ -1,4 +1,4 @@
-#include "models/render/occupancy_kernels.h"
+#include "models/render/occupancy_kernels_impl.h"
 
 namespace ws {
 

@@ -2,7 +2,7 @@
 // whose targets are data-dependent (random cells). Both are order-independent (bit OR,
 // max), so the result is deterministic and equal to the CPU's.
 #include "kernels/launch_cuda.cuh"
-#include "models/render/occupancy_kernels.h"
+#include "models/render/occupancy_kernels_impl.h"
 
 namespace ws::cuda {
 

@@ -1,4 +1,4 @@
-#include "models/train/render_loss_kernels.h"
+#include "models/train/render_loss_kernels_impl.h"
 
 #include "kernels/launch.h"
 

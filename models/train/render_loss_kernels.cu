@@ -1,5 +1,5 @@
 #include "kernels/launch_cuda.cuh"
-#include "models/train/render_loss_kernels.h"
+#include "models/train/render_loss_kernels_impl.h"
 
 namespace ws::cuda {
 
