@@ -11,23 +11,12 @@
 #include "tests/testing.h"
 
 using namespace ws;
+using ws::test::box_positions;
 using ws::test::check_close;
 using ws::test::check_gradients;
 using ws::test::random_tensor;
 
 namespace {
-// Positions [B,S,3]: random in [lo, hi)^3, then the given special points appended per NeRF.
-Tensor positions(int64_t B, int64_t S_random, uint64_t seed, float lo, float hi,
-                 const std::vector<std::array<float, 3>>& special = {}) {
-  const int64_t S = S_random + int64_t(special.size());
-  std::vector<float> v;
-  for (int64_t b = 0; b < B; ++b) {
-    for (int64_t s = 0; s < S_random * 3; ++s) v.push_back(lo + (hi - lo) * philox_uniform(seed, uint64_t(b * S * 3 + s)));
-    for (const auto& p : special) v.insert(v.end(), p.begin(), p.end());
-  }
-  return Tensor::from(v, {B, S, 3});
-}
-
 // Points on the box's corners, edges and faces, on grid lines, and outside it.
 const std::vector<std::array<float, 3>> kSpecial = {
     {0.0f, 0.0f, 0.0f},  {1.0f, 1.0f, 1.0f},   {0.0f, 1.0f, 0.5f}, {0.5f, 0.5f, 0.5f},  {1.0f, 0.25f, 0.75f},
@@ -48,7 +37,7 @@ std::vector<std::array<float, 3>> near_special() {
 
 TEST_CASE("freq_encode: sin(2^k pi x + s pi/2) with the fixed float arithmetic, all 48 bands") {
   const int bands = 48;
-  Tensor x = positions(2, 200, 1, -0.1f, 1.1f, near_special());
+  Tensor x = box_positions(2, 200, 1, -0.1f, 1.1f, near_special());
   Tensor f = freq_encode(x, bands);
   REQUIRE(f.shape() == Shape{2, x.size(1), 6 * bands});
   std::vector<float> xv = x.to_vector(), got = f.to_vector();
@@ -86,7 +75,7 @@ TEST_CASE("freq_encode: the argument is rounded step by step, so high bands are 
 }
 
 TEST_CASE("freq_encode: writes its column block and the constant-1 padding, nothing else") {
-  Tensor x = positions(1, 5, 2, 0.0f, 1.0f);
+  Tensor x = box_positions(1, 5, 2, 0.0f, 1.0f);
   const int64_t ld = 20;
   Tensor out = Tensor::full({5, ld}, -7.0f);
   freq_encode(x.f32(), 5, 2, out.f32(), ld, 15, 18, Device::cpu());  // 12 features, ones at [15, 18)
@@ -111,7 +100,7 @@ TEST_CASE("triplane_sample: bilinear, aligned corners, zero outside, planes summ
   const int R = 7, C = 5;
   const int64_t B = 2;
   Tensor planes = random_tensor({B, 3LL * R * R * C}, 3);
-  Tensor x = positions(B, 100, 4, -0.2f, 1.2f, kSpecial);
+  Tensor x = box_positions(B, 100, 4, -0.2f, 1.2f, kSpecial);
   Tensor y = triplane_sample(Var(planes), x, R, C).value();
   REQUIRE(y.shape() == Shape{B, x.size(1), C});
   std::vector<float> pv = planes.to_vector(), xv = x.to_vector(), want;
@@ -140,7 +129,7 @@ TEST_CASE("triplane_sample: bilinear, aligned corners, zero outside, planes summ
 TEST_CASE("triplane_sample: errors name the shapes") {
   const int R = 4, C = 3;
   Tensor planes = random_tensor({2, 3LL * R * R * C}, 5);
-  Tensor x = positions(2, 30, 6, -0.1f, 1.1f, kSpecial);
+  Tensor x = box_positions(2, 30, 6, -0.1f, 1.1f, kSpecial);
   CHECK_THROWS_WITH_AS(triplane_sample(Var(Tensor::zeros({2, 10})), x, R, C),
                        doctest::Contains("triplane_sample: planes must be [2, 144], got [2, 10]"), Error);
   CHECK_THROWS_WITH_AS(triplane_sample(Var(planes), Tensor::zeros({2, 5, 2}), R, C),
@@ -205,7 +194,7 @@ TEST_CASE("hash_grid_encode: trilinear over tcnn's corners (naive loop) for seve
     const ArchSpec a = find_arch(name);
     const int64_t B = 2;
     Tensor tables = random_tensor({B, a.encoding_params()}, 7);
-    Tensor x = positions(B, 150, 8, -0.1f, 1.1f, kSpecial);
+    Tensor x = box_positions(B, 150, 8, -0.1f, 1.1f, kSpecial);
     Tensor y = hash_grid_encode(Var(tables), x, a).value();
     const int64_t W = int64_t(a.hash_levels) * a.hash_features;
     REQUIRE(y.shape() == Shape{B, x.size(1), W});
@@ -224,7 +213,7 @@ TEST_CASE("hash_grid_encode: errors name the shapes") {
   a.hash_finest_res = 24;
   a.hash_base_res = 4;
   Tensor tables = random_tensor({2, a.encoding_params()}, 9);
-  Tensor x = positions(2, 60, 10, -0.05f, 1.05f, kSpecial);
+  Tensor x = box_positions(2, 60, 10, -0.05f, 1.05f, kSpecial);
   CHECK_THROWS_WITH_AS(hash_grid_encode(Var(Tensor::zeros({2, 5})), x, a),
                        doctest::Contains("hash_grid_encode: tables must be [2, "), Error);
   CHECK_THROWS_WITH_AS(hash_grid_levels(find_arch("TRI")), doctest::Contains("TRI is a tri architecture"), Error);
@@ -234,7 +223,7 @@ TEST_CASE("encoding gradients are bitwise the same for any thread count and run"
   const ArchSpec a = find_arch("HASH");
   const int R = 32, C = 16;
   const int64_t B = 3, S = 6000;
-  Tensor x = positions(B, S, 11, 0.0f, 1.0f);
+  Tensor x = box_positions(B, S, 11, 0.0f, 1.0f);
   Tensor planes = random_tensor({B, 3LL * R * R * C}, 12), tables = random_tensor({B, a.encoding_params()}, 13);
   Tensor g_tri = random_tensor({B, S, C}, 14), g_hash = random_tensor({B, S, 8}, 15);
   auto run = [&] {

@@ -19,13 +19,7 @@ Tensor field_positions(int64_t B, int64_t S_random, uint64_t seed, float lo = -0
   const std::vector<std::array<float, 3>> special = {{0.5f, 0.5f, 0.5f}, {0.0f, 0.3f, 0.6f}, {1.0f, 1.0f, 1.0f},
                                                      {0.2f, 1.0f, 0.4f}, {-0.5f, 0.5f, 0.5f}, {0.7f, 0.2f, 1.05f},
                                                      {1e-4f, 0.9999f, 0.5f}};
-  const int64_t S = S_random + int64_t(special.size());
-  std::vector<float> v;
-  for (int64_t b = 0; b < B; ++b) {
-    for (int64_t s = 0; s < S_random * 3; ++s) v.push_back(lo + (hi - lo) * philox_uniform(seed, uint64_t(b * S * 3 + s)));
-    for (const auto& p : special) v.insert(v.end(), p.begin(), p.end());
-  }
-  return Tensor::from(v, {B, S, 3});
+  return test::box_positions(B, S_random, seed, lo, hi, special);
 }
 
 // Encoding parameters well away from their tiny initial values, so they matter in the output.

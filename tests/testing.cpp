@@ -32,6 +32,17 @@ Tensor random_tensor(Shape s, uint64_t seed, float lo, float hi, Device d) {
   return Tensor::from(v, s, d);
 }
 
+Tensor box_positions(int64_t B, int64_t S_random, uint64_t seed, float lo, float hi,
+                     const std::vector<std::array<float, 3>>& special) {
+  const int64_t S = S_random + int64_t(special.size());
+  std::vector<float> v;
+  for (int64_t b = 0; b < B; ++b) {
+    for (int64_t s = 0; s < S_random * 3; ++s) v.push_back(lo + (hi - lo) * philox_uniform(seed, uint64_t(b * S * 3 + s)));
+    for (const auto& p : special) v.insert(v.end(), p.begin(), p.end());
+  }
+  return Tensor::from(v, {B, S, 3});
+}
+
 Tensor random_indices(int64_t count, int32_t n, uint64_t seed, Device d) {
   std::vector<int32_t> v(static_cast<size_t>(count));
   for (size_t i = 0; i < v.size(); ++i) v[i] = int32_t(philox_uniform(seed, i) * float(n)) % n;

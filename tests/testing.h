@@ -3,6 +3,7 @@
 #pragma once
 #include <doctest/doctest.h>
 
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@ namespace ws::test {
 Tensor random_tensor(Shape s, uint64_t seed, float lo = -1.0f, float hi = 1.0f, Device d = Device::cpu());
 // Uniform integers in [0, n).
 Tensor random_indices(int64_t count, int32_t n, uint64_t seed, Device d = Device::cpu());
+// Positions [B, S_random + special.size(), 3]: per NeRF, S_random points uniform in
+// [lo, hi)^3, then the given special points (box faces, corners, outside).
+Tensor box_positions(int64_t B, int64_t S_random, uint64_t seed, float lo, float hi,
+                     const std::vector<std::array<float, 3>>& special = {});
 
 // C = op(A) op(B) by the textbook triple loop, in double (A, B F32 matrices; op = transpose
 // where ta / tb): the reference every matmul test compares against.
