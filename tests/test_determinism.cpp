@@ -3,7 +3,7 @@
 // decoder and the training losses are deterministic too (segment sums over CSRs, no
 // atomics); the tri-plane and hash-grid backwards of NeRF fitting add into their tables
 // with atomics, in an order that varies between runs: the one non-deterministic place
-// (README "Determinism"). The GPU tests below check the first and measure the second.
+// (docs/development.md "Determinism"). The GPU tests below check the first and measure the second.
 #include <cmath>
 
 #include "models/gmn/encoder.h"

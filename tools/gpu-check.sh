@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU check (README "GPU check"): on a machine with one NVIDIA GPU, in about 8 minutes
+# The GPU check (docs/development.md "GPU check"): on a machine with one NVIDIA GPU, in about 8 minutes
 # on 16 cores, builds wsnerf with CUDA (the GPU's own architecture plus sm_86), runs the
 # CPU-vs-CUDA parity tests (op registry, training and fitting steps, GPU determinism),
 # compute-sanitizer memcheck on the registry's small cases, the benchmarks next to the
