@@ -216,7 +216,7 @@ TEST_CASE("query cli: a NeRF finds itself first, a perturbed copy finds its orig
   CHECK(r.out.substr(line, r.out.find('\n', line + 1) - line).find(hash.path) != std::string::npos);
 }
 
-TEST_CASE("query cli: --archs filters, an unseen JSON-spec architecture is answered raw, --out draws the sheet") {
+TEST_CASE("query cli: --archs filters, a JSON-spec architecture the gallery lacks is answered, --out draws the sheet") {
   const QueryFixture& f = query_fixture();
   const std::string mlp =
       std::find_if(f.nerfs.begin(), f.nerfs.end(), [](const NerfEntry& e) { return e.arch == "MLP"; })->path;
