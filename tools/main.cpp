@@ -35,6 +35,8 @@ const std::vector<Command>& commands() {
       {"eval-retrieve", "cross-architecture retrieval recall@1/5/10 (and a random baseline)", ws::cli::cmd_eval_retrieve},
       {"eval-probe", "the training probes of an embeddings file (objects' share, 1-NN class accuracy, recall@1)", ws::cli::cmd_eval_probe},
       {"plot", "t-SNE of the embeddings and a retrieval sheet as PNGs", ws::cli::cmd_plot},
+      {"query", "the gallery NeRFs nearest to NeRF files of any architecture (text, JSON or a sheet)",
+       ws::cli::cmd_query},
       {"fit", "fit NeRFs of any architecture to a dataset's objects (nerfs/<ARCH>/<class>/<id>.safetensors)",
        ws::cli::cmd_fit},
       {"render", "render a NeRF file to an RGBA PNG (a view, a transforms frame, or a turntable strip)",

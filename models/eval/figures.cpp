@@ -135,8 +135,7 @@ Image retrieval_figure(const EmbeddingSet& set, const std::vector<RetrievalExamp
   int k = 0;
   for (const RetrievalExample& e : examples) k = std::max(k, int(e.neighbours.size()));
   Canvas c(L.width(k), L.height(int(examples.size())));
-  c.text(L.pad, 8, "query (blue) and its nearest NeRFs of other architectures: green = same object, red = another",
-         kText);
+  c.text(L.pad, 8, L.heading, kText);
   const int cell = L.thumb + 2 * L.border, row_h = cell + 12 * L.label_lines + L.pad;
   auto tile = [&](int x, int y, int64_t row, Rgb frame, const std::vector<std::string>& lines) {
     c.frame(x, y, x + cell, y + cell, frame, L.border);

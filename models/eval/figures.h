@@ -45,6 +45,7 @@ Image tsne_figure(const EmbeddingSet& set, const std::string& split, const TsneO
 //   height = title + rows * (thumb + 2 border + 12 label_lines + pad) + pad
 struct RetrievalSheetLayout {
   int thumb = 96, border = 3, pad = 12, label_lines = 3, title = 28;
+  std::string heading = "query (blue) and its nearest NeRFs of other architectures: green = same object, red = another";
   int width(int k) const { return pad + (1 + k) * (thumb + 2 * border + pad) + pad; }
   int height(int rows) const { return title + rows * (thumb + 2 * border + 12 * label_lines + pad) + pad; }
 };
