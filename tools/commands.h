@@ -21,5 +21,6 @@ int cmd_eval_probe(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
 int cmd_fit(int argc, char** argv);
 int cmd_render(int argc, char** argv);
+int cmd_import(int argc, char** argv);
 
 }  // namespace ws::cli
