@@ -8,31 +8,15 @@
 #include <stb/stb_image_write.h>
 
 #include <algorithm>
-#include <array>
 #include <climits>
 #include <cstdint>
 
+#include "data/crc32.h"
 #include "engine/io.h"
 #include "core/error.h"
 
 namespace ws {
 namespace {
-
-// CRC-32 as PNG defines it (ISO 3309, reflected polynomial 0xEDB88320).
-uint32_t png_crc(const unsigned char* p, size_t n) {
-  static const std::array<uint32_t, 256> table = [] {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t i = 0; i < 256; ++i) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  uint32_t c = 0xFFFFFFFFu;
-  for (size_t i = 0; i < n; ++i) c = table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
-  return c ^ 0xFFFFFFFFu;
-}
 
 uint32_t big_endian32(const unsigned char* p) {
   return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
@@ -49,7 +33,7 @@ void check_png_chunks(const unsigned char* bytes, size_t size, const std::string
     WS_CHECK(length <= size - at - 12, name, ": PNG chunk '", type, "' at byte ", at, " runs past the end (",
              length, " bytes of data; truncated file?)");
     const uint32_t want = big_endian32(bytes + at + 8 + length);
-    WS_CHECK(png_crc(bytes + at + 4, size_t(length) + 4) == want, name, ": PNG chunk '", type, "' at byte ", at,
+    WS_CHECK(crc32(bytes + at + 4, size_t(length) + 4) == want, name, ": PNG chunk '", type, "' at byte ", at,
              " fails its CRC check (damaged file)");
     at += 12 + size_t(length);
     if (type == "IEND") return;

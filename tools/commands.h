@@ -22,5 +22,6 @@ int cmd_plot(int argc, char** argv);
 int cmd_query(int argc, char** argv);
 int cmd_fit(int argc, char** argv);
 int cmd_render(int argc, char** argv);
+int cmd_import(int argc, char** argv);
 
 }  // namespace ws::cli

@@ -41,6 +41,8 @@ const std::vector<Command>& commands() {
        ws::cli::cmd_fit},
       {"render", "render a NeRF file to an RGBA PNG (a view, a transforms frame, or a turntable strip)",
        ws::cli::cmd_render},
+      {"import", "the authors' released NeRFs (.pth) -> a wsnerf dataset (objects, nerfs/<ARCH>, splits)",
+       ws::cli::cmd_import},
   };
   return all;
 }
