@@ -40,18 +40,6 @@ std::string safetensors_bytes(const std::string& header) {
   return s + header;
 }
 
-struct Run {
-  int status;
-  std::string err;
-};
-
-Run wsnerf(const std::string& args) {
-  const std::string bin = std::string(WS_BINARY_DIR) + "/wsnerf";
-  REQUIRE_MESSAGE(std::ifstream(bin).good(), "no wsnerf binary at ", bin);
-  const std::string err = test::temp_path("bad_input.stderr");
-  int rc = std::system((bin + " " + args + " >/dev/null 2>" + err).c_str());
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, read_file(err)};
-}
 }  // namespace
 
 TEST_CASE("bad input: JSON nested 100k deep is refused before parsing, naming the file") {
@@ -255,31 +243,31 @@ TEST_CASE("bad input: stale temporaries of dead writers are removed, live writer
 TEST_CASE("bad input: command-line integers are range-checked (no wrap at 2^32) and options checked before writing") {
   test::TempDir dir("cli_bad");
   const std::string out = dir.file("ds");
-  Run r = wsnerf("synth --out " + out + " --size 4294967304");  // would wrap to 8 px
+  test::CliRun r = test::run_wsnerf("synth --out " + out + " --size 4294967304");  // would wrap to 8 px
   CHECK(r.status == 1);
   CHECK(r.err.find("--size = 4294967304 is outside [1, 2147483647]") != std::string::npos);
-  r = wsnerf("synth --out " + out + " --size 0");
+  r = test::run_wsnerf("synth --out " + out + " --size 0");
   CHECK(r.status == 1);
   CHECK(r.err.find("--size = 0 is outside") != std::string::npos);
-  r = wsnerf("synth --out " + out + " --per-class 1 --val 0 --test 0 --classes chair --size 99999");
+  r = test::run_wsnerf("synth --out " + out + " --per-class 1 --val 0 --test 0 --classes chair --size 99999");
   CHECK(r.status == 1);
   CHECK(r.err.find("synth: --size must be in [1, 8192], got 99999") != std::string::npos);
-  r = wsnerf("synth --out " + out + " --per-class 1 --val 5 --test 0 --classes chair --size 8");
+  r = test::run_wsnerf("synth --out " + out + " --per-class 1 --val 5 --test 0 --classes chair --size 8");
   CHECK(r.status == 1);
   // Nothing written by the refused runs: a corrected rerun is not told the folder holds other settings.
   CHECK_FALSE(std::filesystem::exists(out + "/dataset.json"));
-  r = wsnerf("synth --out " + out + " --per-class 1 --val 0 --test 0 --classes chair --size 8 --supersample 1");
+  r = test::run_wsnerf("synth --out " + out + " --per-class 1 --val 0 --test 0 --classes chair --size 8 --supersample 1");
   CHECK(r.status == 0);
   CHECK(std::filesystem::exists(out + "/dataset.json"));
-  CHECK(wsnerf("train --data " + out + " --epochs 4294967297 --out " + dir.file("run")).err.find("--epochs = 4294967297 is outside") !=
+  CHECK(test::run_wsnerf("train --data " + out + " --epochs 4294967297 --out " + dir.file("run")).err.find("--epochs = 4294967297 is outside") !=
         std::string::npos);
-  CHECK(wsnerf("embed --encoder e --out o --batch -1").err.find("--batch = -1 is outside") != std::string::npos);
-  CHECK(wsnerf("fit --data " + out + " --workers -4").err.find("--workers = -4 is outside") != std::string::npos);
-  CHECK(wsnerf("plot --perplexity nan --out " + dir.file("p")).err.find("--perplexity expects a finite number") !=
+  CHECK(test::run_wsnerf("embed --encoder e --out o --batch -1").err.find("--batch = -1 is outside") != std::string::npos);
+  CHECK(test::run_wsnerf("fit --data " + out + " --workers -4").err.find("--workers = -4 is outside") != std::string::npos);
+  CHECK(test::run_wsnerf("plot --perplexity nan --out " + dir.file("p")).err.find("--perplexity expects a finite number") !=
         std::string::npos);
-  CHECK(wsnerf("eval-retrieve --embeddings e --k 5,4294967297").err.find("--k = 4294967297 is outside") !=
+  CHECK(test::run_wsnerf("eval-retrieve --embeddings e --k 5,4294967297").err.find("--k = 4294967297 is outside") !=
         std::string::npos);
-  CHECK(wsnerf("synth --out " + out + " --seed -1").err.find("--seed: expected a non-negative integer") !=
+  CHECK(test::run_wsnerf("synth --out " + out + " --seed -1").err.find("--seed: expected a non-negative integer") !=
         std::string::npos);
 }
 

@@ -15,19 +15,6 @@
 using namespace ws;
 
 namespace {
-struct Run {
-  int status;
-  std::string out, err;
-};
-
-Run wsnerf(const std::string& args) {
-  const std::string bin = std::string(WS_BINARY_DIR) + "/wsnerf";
-  REQUIRE_MESSAGE(std::ifstream(bin).good(), "no wsnerf binary at ", bin);
-  const std::string out = test::temp_path("cli.stdout"), err = test::temp_path("cli.stderr");
-  int rc = std::system((bin + " " + args + " >" + out + " 2>" + err).c_str());
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, read_file(out), read_file(err)};
-}
-
 std::string small_embeddings_file() {
   test::ClusterSpec spec;
   spec.train = 6;
@@ -50,25 +37,25 @@ TEST_CASE("eval cli: the evaluation commands reject a missing or invalid embeddi
   const std::string out = test::temp_path("cli_err_out");
   for (const std::string& cmd : std::vector<std::string>{"eval-classify", "eval-retrieve", "plot --out " + out}) {
     CAPTURE(cmd);
-    Run r = wsnerf(cmd + " --embeddings " + missing);
+    test::CliRun r = test::run_wsnerf(cmd + " --embeddings " + missing);
     CHECK(r.status == 1);
     CHECK(r.err.find("no_such_embeddings.safetensors") != std::string::npos);
-    r = wsnerf(cmd + " --embeddings " + text);
+    r = test::run_wsnerf(cmd + " --embeddings " + text);
     CHECK(r.status == 1);
     CHECK(r.err.find("not_safetensors.txt") != std::string::npos);
-    r = wsnerf(cmd + " --embeddings " + other);
+    r = test::run_wsnerf(cmd + " --embeddings " + other);
     CHECK(r.status == 1);
     CHECK(r.err.find("not an embeddings file") != std::string::npos);
-    r = wsnerf(cmd);
+    r = test::run_wsnerf(cmd);
     CHECK(r.status == 1);
     CHECK(r.err.find("--embeddings") != std::string::npos);  // plot: "give --embeddings FILE or --log RUN"
   }
-  CHECK(wsnerf("plot --embeddings " + missing).err.find("missing --out") != std::string::npos);
+  CHECK(test::run_wsnerf("plot --embeddings " + missing).err.find("missing --out") != std::string::npos);
 }
 
 TEST_CASE("eval cli: eval-retrieve, eval-classify and plot write their outputs") {
   const std::string emb = small_embeddings_file(), dir = test::temp_path("cli_eval_out");
-  Run r = wsnerf("eval-retrieve --embeddings " + emb + " --out " + dir + " --json");
+  test::CliRun r = test::run_wsnerf("eval-retrieve --embeddings " + emb + " --out " + dir + " --json");
   REQUIRE(r.status == 0);
   nlohmann::json printed = nlohmann::json::parse(r.out);
   nlohmann::json written = nlohmann::json::parse(read_file(dir + "/retrieval.json"));
@@ -79,7 +66,7 @@ TEST_CASE("eval cli: eval-retrieve, eval-classify and plot write their outputs")
   const std::string preset = test::temp_path("cli_preset.json");
   write_file_atomic(preset, R"({"classify": {"epochs": 4, "batch": 32, "lr": 0.01, "weight_decay": 0.01,
                                 "hidden": [16, 8], "dropout": 0.5, "seed": 0}})");
-  r = wsnerf("eval-classify --embeddings " + emb + " --preset " + preset + " --out " + dir);
+  r = test::run_wsnerf("eval-classify --embeddings " + emb + " --preset " + preset + " --out " + dir);
   REQUIRE(r.status == 0);
   CHECK(r.out.find("HASH-3N") != std::string::npos);  // the table names the unseen column
   CHECK(r.err.find("classify ALL") != std::string::npos);  // progress
@@ -88,23 +75,23 @@ TEST_CASE("eval cli: eval-retrieve, eval-classify and plot write their outputs")
   CHECK(c["accuracy"]["TRI"].contains("HASH-3N"));
   CHECK(c["classify"]["epochs"] == 4);
 
-  r = wsnerf("eval-classify --embeddings " + emb + " --preset " + preset + " --seeds 3,4 --train-sets ALL --json");
+  r = test::run_wsnerf("eval-classify --embeddings " + emb + " --preset " + preset + " --seeds 3,4 --train-sets ALL --json");
   REQUIRE(r.status == 0);
   nlohmann::json seeded = nlohmann::json::parse(r.out);
   CHECK(seeded["train_sets"] == nlohmann::json({"ALL"}));
   CHECK(seeded["seeds"] == nlohmann::json({3, 4}));
-  CHECK(wsnerf("eval-classify --embeddings " + emb + " --seeds 1,x").err.find("'x'") != std::string::npos);
+  CHECK(test::run_wsnerf("eval-classify --embeddings " + emb + " --seeds 1,x").err.find("'x'") != std::string::npos);
 
-  r = wsnerf("eval-probe --embeddings " + emb + " --split val --json");
+  r = test::run_wsnerf("eval-probe --embeddings " + emb + " --split val --json");
   REQUIRE(r.status == 0);
   nlohmann::json probe = nlohmann::json::parse(r.out);
   CHECK(probe["rows"] == 4 * 2 * 4);  // classes x val objects x architectures
   CHECK(probe["recall1_centred"].get<double>() > 0.9);
-  r = wsnerf("eval-probe --embeddings " + emb + " --split val");
+  r = test::run_wsnerf("eval-probe --embeddings " + emb + " --split val");
   CHECK(r.out.find("cross-architecture R@1") != std::string::npos);
-  CHECK(wsnerf("eval-probe --embeddings " + emb + " --split nope").err.find("no 'nope' rows") != std::string::npos);
+  CHECK(test::run_wsnerf("eval-probe --embeddings " + emb + " --split nope").err.find("no 'nope' rows") != std::string::npos);
 
-  r = wsnerf("plot --embeddings " + emb + " --out " + dir + " --iterations 50 --queries 2 --k 3");
+  r = test::run_wsnerf("plot --embeddings " + emb + " --out " + dir + " --iterations 50 --queries 2 --k 3");
   REQUIRE(r.status == 0);
   CHECK(load_image(dir + "/tsne.png").width > 0);
   CHECK(load_image(dir + "/retrieval.png").height > 0);

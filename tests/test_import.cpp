@@ -136,17 +136,6 @@ fs::path make_tree(const fs::path& root) {
   return s;
 }
 
-struct Run {
-  int status;
-  std::string out, err;
-};
-Run wsnerf(const std::string& args) {
-  const std::string bin = std::string(WS_BINARY_DIR) + "/wsnerf";
-  REQUIRE_MESSAGE(std::ifstream(bin).good(), "no wsnerf binary at ", bin);
-  const std::string out = test::temp_path("import.stdout"), err = test::temp_path("import.stderr");
-  const int rc = std::system((bin + " " + args + " >" + out + " 2>" + err).c_str());
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, read_file(out), read_file(err)};
-}
 }  // namespace
 
 TEST_CASE("import: the checkpoint reader reads torch.save files (F32, F16, views, int64)") {
@@ -386,7 +375,7 @@ TEST_CASE("import: the command line, --keep-going, and refusals") {
   // A damaged NeRF for the table: the default stops, naming the file; --keep-going leaves it out.
   copy_file(fixture("bad_shape.pth"), s / "triplane_unseen/16_resolution/04379243/c/nerf_weights.pth");
   const std::string from = (dir.path / "gmnerf").string(), out = (dir.path / "data").string();
-  Run r = wsnerf(str_cat("import --from ", from, " --out ", out, " --keep-going"));
+  test::CliRun r = test::run_wsnerf(str_cat("import --from ", from, " --out ", out, " --keep-going"));
   CHECK(r.status == 1);
   CHECK_MESSAGE(r.err.find("left out 04379243/c: ") != std::string::npos, r.err);
   CHECK_MESSAGE(r.out.find("import: 1 objects (1 view folders written), 3 NeRFs written, 0 up to date (HASH 1, MLP 1, "
@@ -395,19 +384,19 @@ TEST_CASE("import: the command line, --keep-going, and refusals") {
                 r.out);
   CHECK(read_splits(out).train.size() == 1);
   CHECK(read_splits(out).test.empty());
-  r = wsnerf(str_cat("import --from ", from, " --out ", out));
+  r = test::run_wsnerf(str_cat("import --from ", from, " --out ", out));
   CHECK(r.status == 1);
   CHECK_MESSAGE(r.err.find("04379243/c/nerf_weights.pth: no mlp architecture has these shapes") != std::string::npos,
                 r.err);
 
-  r = wsnerf(str_cat("import --from ", from, " --out ", out, " --families mlp,tri"));
+  r = test::run_wsnerf(str_cat("import --from ", from, " --out ", out, " --families mlp,tri"));
   CHECK(r.status == 1);
   CHECK_MESSAGE(r.err.find("unknown family 'tri' (expected mlp, triplane, hash or unseen)") != std::string::npos, r.err);
-  r = wsnerf(str_cat("import --from ", dir.path.string(), " --out ", out));
+  r = test::run_wsnerf(str_cat("import --from ", dir.path.string(), " --out ", out));
   CHECK(r.status == 1);
   CHECK_MESSAGE(r.err.find("expected the dataset root or its nerf/shapenet folder") != std::string::npos, r.err);
   std::ofstream(s / "val.txt") << "99999999/x\n";
-  r = wsnerf(str_cat("import --from ", from, " --out ", out, " --keep-going"));
+  r = test::run_wsnerf(str_cat("import --from ", from, " --out ", out, " --keep-going"));
   CHECK_MESSAGE(r.err.find("val.txt: '99999999/x': 99999999 is not a synset of the 13 classes") != std::string::npos,
                 r.err);
 }

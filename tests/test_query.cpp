@@ -23,19 +23,6 @@
 using namespace ws;
 
 namespace {
-struct Run {
-  int status;
-  std::string out, err;
-};
-
-Run wsnerf(const std::string& args) {
-  const std::string bin = std::string(WS_BINARY_DIR) + "/wsnerf";
-  REQUIRE_MESSAGE(std::ifstream(bin).good(), "no wsnerf binary at ", bin);
-  const std::string out = test::temp_path("query.stdout"), err = test::temp_path("query.stderr");
-  int rc = std::system((bin + " " + args + " >" + out + " 2>" + err).c_str());
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, read_file(out), read_file(err)};
-}
-
 // Clustered embeddings where every architecture adds a large common vector of its own:
 // what a briefly trained encoder does, and what centring on the gallery's means removes.
 EmbeddingSet offset_embeddings() {
@@ -175,7 +162,7 @@ TEST_CASE("query: a 10k-row gallery answers one query in milliseconds") {
 TEST_CASE("query cli: a NeRF finds itself first, a perturbed copy finds its original, --json has the fields") {
   const QueryFixture& f = query_fixture();
   const NerfEntry& tri = *std::find_if(f.nerfs.begin(), f.nerfs.end(), [](const NerfEntry& e) { return e.arch == "TRI"; });
-  Run r = wsnerf("query --device cpu --encoder " + f.encoder + " --gallery " + f.gallery + " --nerf " + tri.path +
+  test::CliRun r = test::run_wsnerf("query --device cpu --encoder " + f.encoder + " --gallery " + f.gallery + " --nerf " + tri.path +
                  " --k 4 --json");
   REQUIRE_MESSAGE(r.status == 0, r.err);
   nlohmann::json j = nlohmann::json::parse(r.out);
@@ -208,7 +195,7 @@ TEST_CASE("query cli: a NeRF finds itself first, a perturbed copy finds its orig
   for (int64_t i = 0; i < n.mlp.numel(); i += 7) n.mlp.f32()[i] *= 1.01f;
   const std::string copy = test::temp_path("query_nudged.safetensors");
   save_nerf(copy, n);
-  r = wsnerf("query --device cpu --encoder " + f.encoder + " --gallery " + f.gallery + " --nerf " + copy + " --k 2");
+  r = test::run_wsnerf("query --device cpu --encoder " + f.encoder + " --gallery " + f.gallery + " --nerf " + copy + " --k 2");
   REQUIRE_MESSAGE(r.status == 0, r.err);
   CHECK(r.out.find("query " + copy + " (" + hash.object + ", HASH): cosine, centred on the gallery's HASH mean") == 0);
   const size_t line = r.out.find("\n     1 ");
@@ -221,7 +208,7 @@ TEST_CASE("query cli: --archs filters, a JSON-spec architecture the gallery lack
   const std::string mlp =
       std::find_if(f.nerfs.begin(), f.nerfs.end(), [](const NerfEntry& e) { return e.arch == "MLP"; })->path;
   const std::string custom = custom_arch_nerf(mlp), sheet = test::temp_path("query_sheet.png");
-  Run r = wsnerf("query --device cpu --encoder " + f.encoder + " --gallery " + f.gallery + " --nerf " + mlp + "," +
+  test::CliRun r = test::run_wsnerf("query --device cpu --encoder " + f.encoder + " --gallery " + f.gallery + " --nerf " + mlp + "," +
                  custom + " --k 3 --archs TRI,HASH --json --thumbnails names --out " + sheet);
   REQUIRE_MESSAGE(r.status == 0, r.err);
   nlohmann::json j = nlohmann::json::parse(r.out);
@@ -247,12 +234,12 @@ TEST_CASE("query cli: errors name the file or value: missing NeRF, missing galle
   const QueryFixture& f = query_fixture();
   const std::string base = "query --device cpu --encoder " + f.encoder + " ";
   const std::string nerf = f.nerfs.front().path;
-  Run r = wsnerf(base + "--gallery " + f.gallery + " --nerf " + test::temp_path("no_such_nerf.safetensors"));
+  test::CliRun r = test::run_wsnerf(base + "--gallery " + f.gallery + " --nerf " + test::temp_path("no_such_nerf.safetensors"));
   CHECK(r.status == 1);
   CHECK(r.err.find("no such file or folder: ") != std::string::npos);
   CHECK(r.err.find("no_such_nerf.safetensors") != std::string::npos);
 
-  r = wsnerf(base + "--gallery " + test::temp_path("no_such_gallery.safetensors") + " --nerf " + nerf);
+  r = test::run_wsnerf(base + "--gallery " + test::temp_path("no_such_gallery.safetensors") + " --nerf " + nerf);
   CHECK(r.status == 1);
   CHECK(r.err.find("no_such_gallery.safetensors") != std::string::npos);
 
@@ -260,17 +247,17 @@ TEST_CASE("query cli: errors name the file or value: missing NeRF, missing galle
   spec.dim = 8;
   const std::string other = test::temp_path("query_dim8.safetensors");
   save_embeddings(other, test::clustered_embeddings(spec));
-  r = wsnerf(base + "--gallery " + other + " --nerf " + nerf);
+  r = test::run_wsnerf(base + "--gallery " + other + " --nerf " + nerf);
   CHECK(r.status == 1);
   CHECK(r.err.find("makes 16-dimensional embeddings, the gallery " + other + " holds 8-dimensional ones") !=
         std::string::npos);
 
-  r = wsnerf(base + "--gallery " + f.gallery + " --nerf " + nerf + " --archs TRI,TRI-8C");
+  r = test::run_wsnerf(base + "--gallery " + f.gallery + " --nerf " + nerf + " --archs TRI,TRI-8C");
   CHECK(r.status == 1);
   CHECK(r.err.find(f.gallery + ": no NeRF of architecture 'TRI-8C' in the gallery (it holds ") != std::string::npos);
 
-  r = wsnerf(base + "--gallery " + f.gallery + " --nerf " + nerf + " --centre arch");
+  r = test::run_wsnerf(base + "--gallery " + f.gallery + " --nerf " + nerf + " --centre arch");
   CHECK(r.status == 1);
   CHECK(r.err.find("--centre: 'arch' is not one of gallery, none") != std::string::npos);
-  CHECK(wsnerf(base + "--gallery " + f.gallery).err.find("--nerf") != std::string::npos);
+  CHECK(test::run_wsnerf(base + "--gallery " + f.gallery).err.find("--nerf") != std::string::npos);
 }

@@ -41,10 +41,6 @@ std::string fake_run(const std::string& name) {
   return run;
 }
 
-int run_wsnerf(const std::string& args) {
-  int rc = std::system((std::string(WS_BINARY_DIR) + "/wsnerf " + args + " >/dev/null 2>&1").c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
 }  // namespace
 
 TEST_CASE("learning curves: losses by epoch, probes by step, a line per architecture for one run") {
@@ -85,10 +81,10 @@ TEST_CASE("learning curves: several runs get a line each, an empty log is named"
 
 TEST_CASE("plot --log writes learning_curves.png, --embeddings or --log, not both or neither") {
   std::string run = fake_run("curves_cli"), out = test::temp_path("curves_cli_out");
-  CHECK(run_wsnerf("plot --log " + run + " --out " + out) == 0);
+  CHECK(test::run_wsnerf("plot --log " + run + " --out " + out).status == 0);
   Image img = load_image(out + "/learning_curves.png");
   CHECK(img.width == 3 * 560);
-  CHECK(run_wsnerf("plot --out " + out) == 1);
-  CHECK(run_wsnerf("plot --log " + run + " --embeddings x.safetensors --out " + out) == 1);
-  CHECK(run_wsnerf("plot --log " + test::temp_path("no_such_run") + " --out " + out) == 1);
+  CHECK(test::run_wsnerf("plot --out " + out).status == 1);
+  CHECK(test::run_wsnerf("plot --log " + run + " --embeddings x.safetensors --out " + out).status == 1);
+  CHECK(test::run_wsnerf("plot --log " + test::temp_path("no_such_run") + " --out " + out).status == 1);
 }

@@ -3,8 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include <sys/wait.h>
 
 #include "core/rng.h"
+#include "engine/io.h"
 
 namespace ws::test {
 
@@ -217,5 +222,13 @@ struct TempDir {
 std::string temp_path(const std::string& name) {
   static const TempDir dir;
   return (dir.path / name).string();
+}
+
+CliRun run_wsnerf(const std::string& args) {
+  const std::string bin = std::string(WS_BINARY_DIR) + "/wsnerf";
+  REQUIRE_MESSAGE(std::ifstream(bin).good(), "no wsnerf binary at ", bin);
+  const std::string out = temp_path("cli.stdout"), err = temp_path("cli.stderr");
+  const int rc = std::system((bin + " " + args + " >" + out + " 2>" + err).c_str());
+  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, read_file(out), read_file(err)};
 }
 }  // namespace ws::test

@@ -67,4 +67,12 @@ int parity_skips();
 namespace ws::test {
 // A fresh path under a per-process temporary folder (created on first use), for tests that write files.
 std::string temp_path(const std::string& name);
+
+// Runs the built `wsnerf ARGS` through the shell (stdout and stderr captured in this
+// process's temporary folder); status is the exit code, -1 when killed by a signal.
+struct CliRun {
+  int status;
+  std::string out, err;
+};
+CliRun run_wsnerf(const std::string& args);
 }  // namespace ws::test
