@@ -2,7 +2,6 @@
 // command end to end on tiny NeRFs through a small untrained encoder.
 #include <sys/wait.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -142,7 +141,7 @@ TEST_CASE("query: --archs naming an architecture the gallery lacks is an error n
                        Error);
 }
 
-TEST_CASE("query: a 10k-row gallery answers one query in milliseconds") {
+TEST_CASE("query: a 10k-row gallery finds a row of its own first, with k nearest in order") {
   test::ClusterSpec spec;
   spec.classes = 13;
   spec.train = 256;
@@ -150,13 +149,12 @@ TEST_CASE("query: a 10k-row gallery answers one query in milliseconds") {
   spec.test = 0;
   spec.dim = 128;
   const EmbeddingSet set = test::clustered_embeddings(spec);  // 13 x 256 x 3 = 9,984 rows
-  const auto t0 = std::chrono::steady_clock::now();
   const QueryGallery g(set, QueryCentring::Gallery);
   const std::vector<QueryMatch> m = g.nearest(row_of(set, 123), "TRI", 10);
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  MESSAGE("gallery of ", set.size(), " x ", set.dim(), ": prepared and searched in ", ms, " ms");
+  // Speed is measured by the command (its stderr breakdown; README "Query by NeRF"), not here.
+  REQUIRE(m.size() == 10);
   CHECK(m.front().row == 123);
-  CHECK(ms < 500);  // ~20 ms measured; the bound only catches an accidental N^2
+  for (size_t i = 1; i < m.size(); ++i) CHECK(m[i - 1].cosine >= m[i].cosine);
 }
 
 TEST_CASE("query cli: a NeRF finds itself first, a perturbed copy finds its original, --json has the fields") {
