@@ -1,5 +1,7 @@
 #include "models/eval/query.h"
 
+#include "models/eval/retrieval.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -16,10 +18,7 @@ namespace {
 void centre_and_normalise(float* x, int64_t D, const std::vector<float>* mean) {
   if (mean)
     for (int64_t c = 0; c < D; ++c) x[c] -= (*mean)[size_t(c)];
-  double ss = 0;
-  for (int64_t c = 0; c < D; ++c) ss += double(x[c]) * x[c];
-  const float inv = ss > 0 ? float(1.0 / std::sqrt(ss)) : 0.0f;
-  for (int64_t c = 0; c < D; ++c) x[c] *= inv;
+  scale_to_unit(x, D);
 }
 
 std::string joined(const std::vector<std::string>& v) {
@@ -52,6 +51,8 @@ QueryGallery::QueryGallery(const EmbeddingSet& set, QueryCentring centring, cons
     }
     for (size_t a = 0; a < held.size(); ++a)
       for (int64_t c = 0; c < dim_; ++c) means_[a][size_t(c)] = float(sum[a][size_t(c)] / double(count[a]));
+    unit_means_ = means_;
+    for (std::vector<float>& m : unit_means_) scale_to_unit(m.data(), dim_);
   }
   for (int64_t r = 0; r < set.size(); ++r)
     if (archs.empty() || std::find(archs.begin(), archs.end(), set.rows[size_t(r)].arch) != archs.end())
@@ -72,12 +73,11 @@ const std::vector<float>* QueryGallery::mean_of(const std::string& arch) const {
 std::string QueryGallery::centred_on(const std::vector<float>& z, const std::string& arch) const {
   if (mean_archs_.empty() || mean_of(arch)) return mean_archs_.empty() ? "" : arch;
   std::vector<float> q = z;
-  centre_and_normalise(q.data(), dim_, nullptr);
+  scale_to_unit(q.data(), dim_);
   size_t best = 0;
   double best_cos = -2;
-  for (size_t a = 0; a < means_.size(); ++a) {
-    std::vector<float> m = means_[a];
-    centre_and_normalise(m.data(), dim_, nullptr);
+  for (size_t a = 0; a < unit_means_.size(); ++a) {
+    const std::vector<float>& m = unit_means_[a];
     double c = 0;
     for (int64_t i = 0; i < dim_; ++i) c += double(m[size_t(i)]) * q[size_t(i)];
     if (c > best_cos) best_cos = c, best = a;  // ties: the first architecture the gallery lists
@@ -85,11 +85,11 @@ std::string QueryGallery::centred_on(const std::vector<float>& z, const std::str
   return mean_archs_[best];
 }
 
-std::vector<QueryMatch> QueryGallery::nearest(const std::vector<float>& z, const std::string& arch, int k) const {
+std::vector<QueryMatch> QueryGallery::search(const std::vector<float>& z, const std::string& centre, int k) const {
   WS_CHECK(int64_t(z.size()) == dim_, "query: an embedding of dimension ", z.size(), " against a gallery of dimension ",
            dim_);
   std::vector<float> q = z;
-  centre_and_normalise(q.data(), dim_, mean_of(centred_on(z, arch)));
+  centre_and_normalise(q.data(), dim_, mean_of(centre));
   const size_t n = rows_.size();
   std::vector<float> cosine(n);
   for (size_t i = 0; i < n; ++i) {  // [n, D] x [D]: ~1 ms for 10k x 128
@@ -118,7 +118,9 @@ std::vector<QueryAnswer> answer_queries(const QueryGallery& gallery, const Embed
   for (int64_t i = 0; i < queries.size(); ++i) {
     const EmbeddingRow& row = queries.rows[size_t(i)];
     std::vector<float> zi(z + i * D, z + (i + 1) * D);
-    out.push_back({row, gallery.centred_on(zi, row.arch), gallery.nearest(zi, row.arch, k)});
+    std::string centre = gallery.centred_on(zi, row.arch);
+    std::vector<QueryMatch> matches = gallery.search(zi, centre, k);
+    out.push_back({row, std::move(centre), std::move(matches)});
   }
   return out;
 }

@@ -49,7 +49,11 @@ class QueryGallery {
 
   // z F32 [D] (host) of a NeRF of architecture `arch` -> the k most similar candidate rows,
   // most similar first (ties to the lower row).
-  std::vector<QueryMatch> nearest(const std::vector<float>& z, const std::string& arch, int k) const;
+  std::vector<QueryMatch> nearest(const std::vector<float>& z, const std::string& arch, int k) const {
+    return search(z, centred_on(z, arch), k);
+  }
+  // The same with the centring already chosen: `centre` is what centred_on returned.
+  std::vector<QueryMatch> search(const std::vector<float>& z, const std::string& centre, int k) const;
   // The gallery architecture whose mean a query (z, arch) is centred on: `arch` itself when
   // the gallery holds it, else the one with the mean nearest z; "" with QueryCentring::None.
   std::string centred_on(const std::vector<float>& z, const std::string& arch) const;
@@ -64,6 +68,7 @@ class QueryGallery {
   int64_t dim_;
   std::vector<std::string> mean_archs_;
   std::vector<std::vector<float>> means_;  // per mean_archs_, [D]
+  std::vector<std::vector<float>> unit_means_;  // means_ scaled to unit length (centred_on)
   std::vector<int64_t> rows_;              // candidate rows of set_
   std::vector<float> unit_;                // [rows_.size(), D]: each candidate centred and unit length
   const std::vector<float>* mean_of(const std::string& arch) const;  // nullptr: none

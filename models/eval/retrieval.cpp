@@ -9,18 +9,19 @@
 
 namespace ws {
 
+void scale_to_unit(float* x, int64_t D) {
+  double ss = 0;
+  for (int64_t c = 0; c < D; ++c) ss += double(x[c]) * x[c];
+  const float inv = ss > 0 ? float(1.0 / std::sqrt(ss)) : 0.0f;
+  for (int64_t c = 0; c < D; ++c) x[c] *= inv;
+}
+
 Tensor cosine_similarity_matrix(const Tensor& x, Device gemm_on) {
   WS_CHECK(x.defined() && x.dtype() == DType::F32 && x.ndim() == 2, "cosine_similarity_matrix: x must be F32 [N, D], got ",
            x.defined() ? describe(x) : "none");
   const int64_t N = x.size(0), D = x.size(1);
   std::vector<float> u = x.to_vector();
-  for (int64_t i = 0; i < N; ++i) {
-    float* row = u.data() + i * D;
-    double ss = 0;
-    for (int64_t c = 0; c < D; ++c) ss += double(row[c]) * row[c];
-    float inv = ss > 0 ? float(1.0 / std::sqrt(ss)) : 0.0f;
-    for (int64_t c = 0; c < D; ++c) row[c] *= inv;
-  }
+  for (int64_t i = 0; i < N; ++i) scale_to_unit(u.data() + i * D, D);
   Tensor sim = Tensor::empty({N, N});
   if (N == 0) return sim;
   if (gemm_on.is_cpu()) {

@@ -21,6 +21,8 @@ namespace ws {
 // unit length, zero rows stay zero; one GEMM, on `gemm_on`: the [N, N] product is the
 // cost for tens of thousands of rows).
 Tensor cosine_similarity_matrix(const Tensor& x, Device gemm_on = Device::cpu());
+// x [D] scaled in place to unit length; a zero vector stays zero.
+void scale_to_unit(float* x, int64_t D);
 
 // The k gallery rows most similar to `query` by sim [N, N] (host), most similar first;
 // ties go to the lower row. `query` itself is never returned.
