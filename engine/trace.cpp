@@ -5,6 +5,8 @@
 #include <map>
 #include <mutex>
 
+#include "kernels/gemm.h"
+
 namespace ws {
 
 namespace {
@@ -16,7 +18,9 @@ struct Open {
   const char* name;
   bool phase;
   Clock::time_point start;
-  double child_ms;  // time of the ranges nested inside this one
+  double child_ms;        // time of the ranges nested inside this one
+  uint64_t flops_start;   // gemm_flops_issued() at the start
+  uint64_t child_flops;   // GEMM work of the ranges nested inside this one
 };
 thread_local std::vector<Open> t_open;
 
@@ -31,7 +35,7 @@ std::atomic<bool> g_profiling{false};
 
 void profile_push(const char* name, bool phase) {
   if (g_device.is_cuda()) device_synchronize(g_device);
-  t_open.push_back({name, phase, Clock::now(), 0.0});
+  t_open.push_back({name, phase, Clock::now(), 0.0, gemm_flops_issued(), 0});
 }
 
 void profile_pop() {
@@ -40,13 +44,18 @@ void profile_pop() {
   const Open o = t_open.back();
   t_open.pop_back();
   const double ms = std::chrono::duration<double, std::milli>(Clock::now() - o.start).count();
-  if (!t_open.empty()) t_open.back().child_ms += ms;
+  const uint64_t flops = gemm_flops_issued() - o.flops_start;
+  if (!t_open.empty()) {
+    t_open.back().child_ms += ms;
+    t_open.back().child_flops += flops;
+  }
   std::lock_guard<std::mutex> lock(g_mutex);
   ProfileRow& row = g_rows[o.name];
   row.phase = o.phase;
   row.calls += 1;
   row.total_ms += ms;
   row.self_ms += ms - o.child_ms;
+  row.self_gflop += double(flops - o.child_flops) * 1e-9;
   if (t_open.empty()) g_top_ms += ms;
 }
 }  // namespace trace_detail

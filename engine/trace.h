@@ -79,6 +79,7 @@ struct ProfileRow {
   bool phase = false;  // a WS_PHASE range (or its backward)
   int64_t calls = 0;
   double total_ms = 0, self_ms = 0;
+  double self_gflop = 0;  // GEMM work issued in the range itself (kernels/gemm.h)
 };
 
 struct Profile {

@@ -15,6 +15,12 @@ namespace ws {
 
 namespace {
 std::atomic<int> g_precision{int(GemmPrecision::Fp32)};
+thread_local uint64_t t_flops = 0;
+}  // namespace
+
+uint64_t gemm_flops_issued() { return t_flops; }
+void count_gemm_flops(int64_t M, int64_t N, int64_t K, int64_t batch) {
+  t_flops += 2 * uint64_t(M) * uint64_t(N) * uint64_t(K) * uint64_t(batch);
 }
 
 void set_gemm_precision(GemmPrecision p) { g_precision = int(p); }
@@ -83,6 +89,7 @@ void gemm_batched(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
                   int64_t sc, int64_t batch, Device d) {
   check_gemm_args(M, N, K, ta, tb, lda, ldb, ldc);
   if (M == 0 || N == 0 || batch == 0) return;
+  count_gemm_flops(M, N, K, batch);
   WS_DISPATCH_CUDA(d, cuda::gemm_batched(ta, tb, M, N, K, alpha, A, lda, sa, B, ldb, sb, beta, C, ldc, sc, batch));
   auto one = [&](int64_t b) {
     if (gemm_tall_cpu(ta, tb, M, N, K, alpha, A + b * sa, lda, B + b * sb, ldb, beta, C + b * sc, ldc)) return;

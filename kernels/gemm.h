@@ -25,6 +25,13 @@ void gemm_blocked_cpu(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t 
 
 bool have_cblas();
 
+// Floating-point operations (2 M N K per product) of the GEMMs this thread has issued
+// (gemm, gemm_batched, gemm_rows_fused_cpu), on any device: a profile divides a range's
+// share of it by the range's time (engine/trace.h). Per thread, so workers on other
+// threads do not land in this thread's ranges.
+uint64_t gemm_flops_issued();
+void count_gemm_flops(int64_t M, int64_t N, int64_t K, int64_t batch = 1);
+
 // How CUDA GEMMs multiply (process-wide; the CPU always computes in fp32). Tf32: cuBLAS
 // may use TF32 tensor cores (inputs rounded to 10 mantissa bits, fp32 accumulation):
 // relative error per product ~2^-11, so results differ from fp32 by about

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/allocator.h"
+#include "kernels/gemm.h"
 #include "kernels/launch.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
@@ -284,6 +285,7 @@ bool gemm_rows_fused_cpu(bool tb, int64_t M, int64_t N, int64_t K, const float* 
   // thread count, so a fit does not depend on how many workers share the cores.
   constexpr int64_t kMinRows = 256, kMaxSmall = 1024;
   if (M < kMinRows || N > kMaxSmall || K > kMaxSmall || N < 8 || (ep.relu_bits && N % 8 != 0)) return false;
+  count_gemm_flops(M, N, K);
   tall_rows(tb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C, ldc, &ep);
   return true;
 }

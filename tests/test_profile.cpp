@@ -78,3 +78,17 @@ TEST_CASE("profile: gradients are the same with the profile on") {
   profile_stop();
   CHECK(w0.grad().to_vector() == w1.grad().to_vector());
 }
+
+TEST_CASE("profile: each range gets the GEMM work it issued itself, nested ranges theirs") {
+  Var w(Tensor::full({3, 2}, 0.25f), true);
+  profile_start(Device::cpu());
+  tiny_step(w);
+  tiny_step(w);
+  Profile p = profile_stop();
+  // Per step: forward [4,3]x[3,2] = 2*4*2*3 = 48 flop; backward dW [3,2] = 48 (x needs no gradient).
+  CHECK(find_row(p, "matmul")->self_gflop == doctest::Approx(2 * 48e-9));
+  CHECK(find_row(p, "matmul backward")->self_gflop == doctest::Approx(2 * 48e-9));
+  // The enclosing phase holds the matmul but issued no GEMM itself; elementwise ops issue none.
+  CHECK(find_row(p, "first")->self_gflop == 0.0);
+  CHECK(find_row(p, "Relu")->self_gflop == 0.0);
+}

@@ -16,15 +16,25 @@ nlohmann::json report_profile(const Profile& p, double wall_ms, int runs, const 
   for (bool phase : {true, false}) {
     // phases by their whole time (where a run goes), ops by their own time
     const std::string head = std::string(phase ? "phase" : "op or range") + " (per " + per + ")";
-    std::fprintf(stderr, "%-34s %8s %10s %10s %6s\n", head.c_str(), "calls", "self ms", "total ms",
-                 phase ? "total%" : "self%");
+    std::fprintf(stderr, "%-34s %8s %10s %10s %6s%s\n", head.c_str(), "calls", "self ms", "total ms",
+                 phase ? "total%" : "self%", phase ? "" : "  GFLOP/s");
     for (const ProfileRow& row : p.rows) {
       if (row.phase != phase) continue;
       const double self = row.self_ms / runs, total = row.total_ms / runs, pct = 100 * (phase ? total : self) / whole_ms;
-      (phase ? phases : ops).push_back({{"name", row.name}, {"calls", double(row.calls) / runs}, {"self_ms", r(self)},
-                                        {"total_ms", r(total)}, {phase ? "total_pct" : "self_pct", r(pct)}});
-      std::fprintf(stderr, "%-34s %8.1f %10.2f %10.2f %6.1f\n", row.name.c_str(), double(row.calls) / runs, self,
-                   total, pct);
+      nlohmann::json j = {{"name", row.name}, {"calls", double(row.calls) / runs}, {"self_ms", r(self)},
+                          {"total_ms", r(total)}, {phase ? "total_pct" : "self_pct", r(pct)}};
+      // The rate of the GEMMs an op issues itself: how far its time is from the machine's
+      // peak (ops without GEMMs are memory-bound and have none).
+      std::string rate;
+      if (!phase && row.self_gflop > 0 && self > 0) {
+        const double gflops = row.self_gflop / runs / (self * 1e-3);
+        j["gflop"] = r(row.self_gflop / runs);
+        j["gflops"] = r(gflops);
+        rate = "  " + std::to_string(int64_t(gflops + 0.5));
+      }
+      (phase ? phases : ops).push_back(j);
+      std::fprintf(stderr, "%-34s %8.1f %10.2f %10.2f %6.1f%s\n", row.name.c_str(), double(row.calls) / runs, self,
+                   total, pct, rate.c_str());
     }
   }
   const double untraced = std::max(0.0, run_ms - traced_ms);
