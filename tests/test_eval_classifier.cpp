@@ -1,5 +1,7 @@
 // The embedding classifier: learning separable clusters, failing on shuffled labels,
 // the same-class mixing, best-on-validation selection, determinism, the preset section.
+#include <omp.h>
+
 #include <algorithm>
 #include <numeric>
 
@@ -294,6 +296,31 @@ TEST_CASE("classification table: several seeds give mean and sd per cell, a subs
   opt.train_sets = {"MLP-2L"};
   CHECK_THROWS_WITH_AS(classification_table(set, small_config(8), Device::cpu(), nullptr, opt),
                        doctest::Contains("train set 'MLP-2L'"), Error);
+}
+
+TEST_CASE("classification table: runs trained side by side on threads give the table of one thread") {
+  test::ClusterSpec spec;
+  spec.train = 6;
+  spec.val = 2;
+  spec.object_noise = 4.0f;
+  EmbeddingSet set = test::clustered_embeddings(spec);
+  ClassificationOptions opt;
+  opt.seeds = {0, 1};
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  ClassificationTable one = classification_table(set, small_config(8), Device::cpu(), nullptr, opt);
+  omp_set_num_threads(3);  // more workers than cores is fine: the jobs are still 8 runs
+  ClassificationTable many = classification_table(set, small_config(8), Device::cpu(), nullptr, opt);
+  omp_set_num_threads(threads);
+  CHECK(one.accuracy_per_seed == many.accuracy_per_seed);
+  REQUIRE(one.runs.size() == many.runs.size());
+  for (size_t r = 0; r < one.runs.size(); ++r) CHECK(one.runs[r].epoch_loss == many.runs[r].epoch_loss);
+  CHECK(one.train_rows == many.train_rows);
+  // An error in one run reaches the caller (not std::terminate from a worker thread).
+  ClassifierConfig bad = small_config(8);
+  bad.batch = 0;
+  CHECK_THROWS_WITH_AS(classification_table(set, bad, Device::cpu(), nullptr, opt),
+                       doctest::Contains("batch > 1"), Error);
 }
 
 TEST_CASE("parity: the classifier trained on the GPU matches the CPU's") {

@@ -218,6 +218,7 @@ ClassifierRun train_classifier(EmbeddingClassifier& model, const LabeledSet& tra
   WS_CHECK(train.dim == D && (val.size() == 0 || val.dim == D), "train_classifier: embeddings of ", train.dim, " / ",
            val.dim, " values for a ", D, "-d classifier");
   WS_CHECK(n >= 2, "train_classifier: needs at least 2 training rows, got ", n);
+  WS_CHECK(B > 1 && cfg.epochs > 0, "train_classifier: needs batch > 1 and epochs > 0, got ", B, " and ", cfg.epochs);
   for (int32_t l : train.labels)
     WS_CHECK(l >= 0 && l < model.classes(), "train_classifier: label ", l, " outside [0, ", model.classes(), ")");
   // Batches per epoch: ceil(n / B), less a trailing batch of a single row.
