@@ -197,7 +197,10 @@ void tall_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const floa
   pack_b(tb, N, K, B, ldb, Np, packed.as<float>());
   constexpr int64_t kTask = 96;  // rows per task: 16 tiles of 6
   int64_t tasks = (M + kTask - 1) / kTask;
-#pragma omp parallel for schedule(static)
+  // Tasks handed out as threads free up, not split in advance: on shared cores a thread
+  // that loses its core leaves its share to the others instead of holding up the product.
+  // Each task writes its own rows, so the result does not depend on who took it.
+#pragma omp parallel for schedule(dynamic, 4)
   for (int64_t t = 0; t < tasks; ++t) {
     int64_t r1 = std::min(M, (t + 1) * kTask);
     for (int64_t j = 0; j < Np; j += kCols) {

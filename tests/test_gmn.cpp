@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "engine/optim.h"
+#include "kernels/gmn.h"
 #include "core/rng.h"
 #include "models/gmn/checkpoint.h"
 #include "models/gmn/encoder.h"
@@ -116,6 +117,33 @@ TEST_CASE("readout_relu_mean: per-graph mean of ReLU(x W^T + b)") {
       }
     check_close(z.value().to_vector(), std::vector<float>(want.begin(), want.end()), 1e-5, 1e-4,
                 str_cat("readout E=", E));
+  }
+}
+
+TEST_CASE("readout backward rows: mask bits select gz[graph] * inv_count, exactly, vectorised or not") {
+  // g[r, c] = mask bit (r, c) ? gz[graph[r], c] * inv_count[graph[r]] : 0; C = 24 takes the
+  // CPU's 8-lane path, C = 13 the shared body (the dispatch falls back when C % 8 != 0).
+  for (int64_t C : {24, 13}) {
+    const int64_t R = 37, G = 3, nb = (C + 7) / 8;
+    std::vector<uint8_t> bits(static_cast<size_t>(R * nb));
+    for (size_t i = 0; i < bits.size(); ++i) bits[i] = uint8_t((i * 73 + 11) % 256);
+    std::vector<int32_t> graph(static_cast<size_t>(R));
+    for (int64_t r = 0; r < R; ++r) graph[size_t(r)] = int32_t(r * G / R);
+    std::vector<float> inv = {0.5f, 0.25f, 1.0f / 3.0f};
+    std::vector<float> gz = random_tensor({G, C}, 7).to_vector();
+    std::vector<float> got(static_cast<size_t>(R * C), -1.0f), want(got.size(), -2.0f);
+    masked_graph_rows(bits.data(), gz.data(), graph.data(), inv.data(), got.data(), R, C, Device::cpu());
+    for (int64_t r = 0; r < R; ++r)
+      for (int64_t c = 0; c < C; ++c) {
+        const int32_t k = graph[size_t(r)];
+        const bool on = (bits[size_t(r * nb + c / 8)] >> (c % 8)) & 1;
+        want[size_t(r * C + c)] = on ? gz[size_t(k * C + c)] * inv[size_t(k)] : 0.0f;
+      }
+    CHECK(got == want);
+    int on = 0;
+    for (float v : got) on += v != 0.0f;
+    CHECK(on > 0);
+    CHECK(on < R * C);  // both branches of the select taken
   }
 }
 
