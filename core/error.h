@@ -1,5 +1,7 @@
 // Errors: every failure is a ws::Error carrying a message that names what went wrong.
 #pragma once
+#include <cstddef>
+#include <cstdint>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -25,6 +27,13 @@ std::string str_cat(const Args&... args) {
   std::ostringstream os;
   detail::append(os, args...);
   return os.str();
+}
+
+// Sizes as error messages print them: "[3, 32, 32, 16]" ("[]" for none).
+inline std::string dims_str(const int64_t* dims, size_t n) {
+  std::string s = "[";
+  for (size_t i = 0; i < n; ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + "]";
 }
 
 [[noreturn]] inline void fail(const std::string& msg) { throw Error(msg); }

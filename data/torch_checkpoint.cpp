@@ -42,11 +42,7 @@ int64_t TorchTensor::numel() const {
   return n;
 }
 
-std::string TorchTensor::shape_str() const {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
+std::string TorchTensor::shape_str() const { return dims_str(shape.data(), shape.size()); }
 
 std::string TorchTensor::describe() const {
   return str_cat(sparse ? "sparse " : "", torch_dtype_name(dtype), " ", shape_str());

@@ -50,11 +50,7 @@ struct Shape {
   }
   bool operator!=(const Shape& o) const { return !(*this == o); }
 
-  std::string str() const {
-    std::string s = "[";
-    for (int i = 0; i < ndim; ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
-    return s + "]";
-  }
+  std::string str() const { return dims_str(dims, size_t(ndim)); }
 };
 
 }  // namespace ws

@@ -16,11 +16,7 @@ const char* kEncKey = "encoding.params";
 constexpr float kAuthorsBox = 0.7f;  // nerfacc's aabb, the same scene box as ours
 constexpr int kMaxGridRes = 1024;    // NerfFile's bound
 
-std::string shape_of(const std::vector<int64_t>& s) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + "]";
-}
+std::string shape_of(const std::vector<int64_t>& s) { return dims_str(s.data(), s.size()); }
 
 // The shapes an architecture's checkpoint has: mlp_base.params [P] and, per family,
 // triplane [3,R,R,C] or encoding.params [N].
