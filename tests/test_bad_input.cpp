@@ -140,9 +140,12 @@ TEST_CASE("bad input: preset values name the preset and the key (wrapping, fract
     nlohmann::json value;
     const char* message;
   };
-  for (const Case& c : std::vector<Case>{{"train", "lr", 0.0, "preset tiny: train.lr = 0: must be positive"},
-                                         {"train", "lr", -1e-3, "train.lr = -0.001: must be positive"},
-                                         {"train", "weight_decay", -0.1, "train.weight_decay = -0.1: must be 0 or more"},
+  for (const Case& c : std::vector<Case>{{"train", "lr", 0.0, "preset tiny: train.lr = 0: must be in (0, 1]"},
+                                         {"train", "lr", -1e-3, "train.lr = -0.001: must be in (0, 1]"},
+                                         {"train", "lr", 1099511627776.0, "train.lr = 1.09951e+12: must be in (0, 1]"},
+                                         {"train", "weight_decay", -0.1, "train.weight_decay = -0.1: must be in [0, 1]"},
+                                         {"train", "weight_decay", 3, "train.weight_decay = 3: must be in [0, 1]"},
+                                         {"fit", "archs", nlohmann::json::array(), "fit.archs"},
                                          {"train", "warmup", 5, "train.warmup = 5: must be a fraction"},
                                          {"train", "epochs", -2, "train.epochs = -2"},
                                          {"train", "pairs_per_batch", 0, "train.pairs_per_batch = 0"},
@@ -153,7 +156,10 @@ TEST_CASE("bad input: preset values name the preset and the key (wrapping, fract
     CAPTURE(c.key);
     p = load_preset("tiny");
     p.json[c.section][c.key] = c.value;
-    CHECK_THROWS_WITH_AS(TrainConfig::from_preset(p), Contains(c.message), Error);
+    if (std::string(c.section) == "fit")
+      CHECK_THROWS_WITH_AS(FitOptions::from_preset(p), Contains(c.message), Error);
+    else
+      CHECK_THROWS_WITH_AS(TrainConfig::from_preset(p), Contains(c.message), Error);
   }
 }
 

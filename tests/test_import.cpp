@@ -400,3 +400,21 @@ TEST_CASE("import: the command line, --keep-going, and refusals") {
   CHECK_MESSAGE(r.err.find("val.txt: '99999999/x': 99999999 is not a synset of the 13 classes") != std::string::npos,
                 r.err);
 }
+
+TEST_CASE("import: a failed first object leaves no dataset behind; a non-file weights path is named") {
+  test::TempDir dir("import_fail");
+  const fs::path s = make_tree(dir.path / "gmnerf");
+  const std::string from = (dir.path / "gmnerf").string(), out = (dir.path / "data").string();
+  // Only the MLP family, whose one object's weights are damaged: nothing may be written.
+  copy_file(fixture("bad_shape.pth"), s / "mlp/02691156/a/nerf_weights.pth");
+  test::CliRun r = test::run_wsnerf(str_cat("import --from ", from, " --out ", out, " --families mlp"));
+  CHECK(r.status == 1);
+  CHECK_MESSAGE(r.err.find("02691156/a/nerf_weights.pth: no mlp architecture") != std::string::npos, r.err);
+  CHECK_FALSE(fs::exists(fs::path(out) / "dataset.json"));
+  // A folder where the weights file should be is an error naming it, not "no NeRF found".
+  fs::remove(s / "mlp/02691156/a/nerf_weights.pth");
+  fs::create_directories(s / "mlp/02691156/a/nerf_weights.pth");
+  r = test::run_wsnerf(str_cat("import --from ", from, " --out ", out, " --families mlp"));
+  CHECK(r.status == 1);
+  CHECK_MESSAGE(r.err.find("02691156/a/nerf_weights.pth: not a regular file") != std::string::npos, r.err);
+}

@@ -49,6 +49,7 @@ FitOptions FitOptions::from_preset(const Preset& p) {
       "init_rays",       "max_rays",            "seed",            "shared_init"});
   FitOptions o;
   o.archs = p.get<std::vector<std::string>>("fit", "archs");
+  WS_CHECK(!o.archs.empty(), p.where("fit", "archs"), " is empty: it names the training architectures");
   o.unseen_archs = p.get_or("fit", "unseen_archs", o.unseen_archs);
   o.steps = p.get_or("fit", "steps", o.steps);
   o.family_steps = p.get_or("fit", "family_steps", o.family_steps);

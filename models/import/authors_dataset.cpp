@@ -84,6 +84,17 @@ std::vector<std::pair<std::string, std::string>> read_split_list(const fs::path&
   return out;
 }
 
+// Whether `dir` is a NeRF's folder: it holds nerf_weights.pth. Something else by that name
+// (a folder, a device, a dangling link) is an error naming it, not a folder to pass over.
+bool holds_weights(const fs::path& dir) {
+  const fs::path w = dir / "nerf_weights.pth";
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(w, ec);
+  if (ec || !fs::exists(st)) return false;
+  WS_CHECK(fs::is_regular_file(w, ec), w.string(), ": not a regular file (expected the NeRF's weights, a torch.save file)");
+  return true;
+}
+
 // "<synset>/<id>" -> folders (relative to S) of the extracted unseen sets holding that NeRF.
 std::map<std::string, std::vector<std::string>> index_unseen(const fs::path& s, const ProgressFn& progress) {
   std::map<std::string, std::vector<std::string>> index;
@@ -99,7 +110,7 @@ std::map<std::string, std::vector<std::string>> index_unseen(const fs::path& s, 
       if (it.depth() > kMaxUnseenDepth) it.disable_recursion_pending();
       if (it->is_regular_file() && it->path().extension() == ".tar" && progress)
         progress(str_cat("note: ", it->path().string(), " is not extracted (tar xf it where it is to import it)"));
-      if (!it->is_directory() || !fs::is_regular_file(it->path() / "nerf_weights.pth")) continue;
+      if (!it->is_directory() || !holds_weights(it->path())) continue;
       const fs::path dir = it->path();
       index[dir.parent_path().filename().string() + "/" + dir.filename().string()].push_back(
           dir.lexically_relative(s).generic_string());
@@ -129,7 +140,7 @@ std::vector<SourceObject> list_objects(const fs::path& s, const AuthorsImportOpt
       if (opt.limit > 0 && per_class[cls] >= opt.limit) continue;
       SourceObject o{synset, id, cls, split, {}};
       for (const char* fam : kFamilies)
-        if (selected(opt, fam) && fs::is_regular_file(s / fam / synset / id / "nerf_weights.pth"))
+        if (selected(opt, fam) && holds_weights(s / fam / synset / id))
           o.folders.push_back(std::string(fam) + "/" + key);
       if (unseen.count(key)) o.folders.insert(o.folders.end(), unseen[key].begin(), unseen[key].end());
       if (o.folders.empty()) {
@@ -259,7 +270,11 @@ AuthorsImportSummary import_authors_dataset(const AuthorsImportOptions& opt, con
            opt.families.empty() ? std::string("mlp/, triplane/, hash/ or *_unseen/") : "the chosen families",
            " (", sum.not_found, " listed)");
   remove_stale_temporaries(opt.out);
-  check_or_write_manifest(opt.out, {{"format", "wsnerf.dataset/1"}, {"source", "authors"}});
+  // Another kind of dataset in --out is refused before anything is written; a new folder's
+  // manifest is written after the objects, so an import that fails on its first object
+  // leaves nothing behind (objects already imported stay: a rerun resumes).
+  const nlohmann::json manifest = {{"format", "wsnerf.dataset/1"}, {"source", "authors"}};
+  if (fs::exists(fs::path(opt.out) / "dataset.json")) check_or_write_manifest(opt.out, manifest);
 
   Splits splits;
   Progress bar(int64_t(objects.size()), "import");
@@ -284,6 +299,7 @@ AuthorsImportSummary import_authors_dataset(const AuthorsImportOptions& opt, con
     if (bar.due()) bar.update(int64_t(i + 1), str_cat(sum.nerfs_written, " NeRFs written"));
   }
   bar.finish(str_cat(sum.nerfs_written, " NeRFs written"));
+  check_or_write_manifest(opt.out, manifest);
   write_splits(opt.out, splits);
   return sum;
 }

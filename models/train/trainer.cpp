@@ -76,8 +76,9 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
     WS_CHECK(ok, p.where(section, key), " = ", v, ": must be ", rule);
   };
   require(c.epochs >= 0, "train", "epochs", c.epochs, "0 or more");
-  require(c.lr > 0, "train", "lr", c.lr, "positive");
-  require(c.weight_decay >= 0, "train", "weight_decay", c.weight_decay, "0 or more");
+  // Adam's steps are about lr in size: above 1 every weight jumps by more than its scale.
+  require(c.lr > 0 && c.lr <= 1, "train", "lr", c.lr, "in (0, 1]");
+  require(c.weight_decay >= 0 && c.weight_decay <= 1, "train", "weight_decay", c.weight_decay, "in [0, 1]");
   require(c.warmup >= 0 && c.warmup < 1, "train", "warmup", c.warmup, "a fraction of the run in [0, 1)");
   // Sizes decide allocation: bounded well above the paper's (e.g. 25000 samples per NeRF).
   constexpr int64_t kMany = int64_t(1) << 24;

@@ -48,7 +48,7 @@ std::vector<Format> cli_formats(const Seeds&) {
       {synth, "--supersample"}, {synth, "--seed", false, false, true}, {views, "--size", false, true}, {views, "--supersample"},
       {fit, "--workers"}, {train, "--epochs"}, {train, "--seed", false, false, true}, {train, "--probe-every"}, {embed, "--batch"},
       {{"eval-retrieve", "--embeddings", "{EMB}", "--out", "{OUT}"}, "--k"},
-      {{"eval-classify", "--embeddings", "{EMB}", "--preset", "{PRESET}", "--out", "{OUT}"}, "--seeds"},
+      {{"eval-classify", "--embeddings", "{EMB}", "--preset", "{PRESET}", "--out", "{OUT}"}, "--seeds", false, false, true},
       {plot, "--queries"}, {plot, "--k"}, {plot, "--perplexity", true}, {plot, "--iterations"}, {plot, "--seed", false, false, true},
       {render, "--view"}, {render, "--size", false, true}, {render, "--turntable"}, {render_tf, "--frame"}};
   const std::vector<std::string> ints = {"2147483648", "4294967304", "9223372036854775808", "-4", "2.5", "1e3",

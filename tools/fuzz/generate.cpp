@@ -40,7 +40,7 @@ void Ctx::command(std::vector<std::string> args) const {
 
 std::vector<Format> all_formats(const Seeds& s) {
   std::vector<Format> all;
-  for (auto group : {safetensors_formats, json_formats, data_formats, cli_formats})
+  for (auto group : {safetensors_formats, json_formats, data_formats, cli_formats, torch_formats})
     for (Format& f : group(s)) all.push_back(std::move(f));
   return all;
 }

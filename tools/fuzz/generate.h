@@ -39,6 +39,7 @@ std::vector<Format> safetensors_formats(const Seeds& s); // nerf, encoder, embed
 std::vector<Format> json_formats(const Seeds& s);        // preset, arch, run state, dataset.json, transforms
 std::vector<Format> data_formats(const Seeds& s);        // png, obj/mtl, splits
 std::vector<Format> cli_formats(const Seeds& s);         // command-line numbers
+std::vector<Format> torch_formats(const Seeds& s);       // the authors' .pth weights and grids (import)
 
 // Case i of the corpus, built into work/cases/.
 Case make_case(const Seeds& s, const std::vector<Format>& formats, uint64_t seed, size_t i, const std::string& work);

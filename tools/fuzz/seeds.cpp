@@ -53,6 +53,20 @@ const char* kCubeObj =
     "f 1/1 2/2 6/3\nf 1/1 6/3 5/4\nf 2/1 3/2 7/3\nf 2/1 7/3 6/4\n"
     "f 3/1 4/2 8/3\nf 3/1 8/3 7/4\nf 4/1 1/2 5/3\nf 4/1 5/3 8/4\n";
 const char* kCubeMtl = "newmtl red\nKd 0.8 0.1 0.1\n\nnewmtl green\nKd 0.1 0.8 0.2\n";
+
+// The seed object ("chair/<id>") as the authors lay it out: its views and transforms, an MLP
+// NeRF's weights and grid (torch.save files from the test fixtures), split lists naming it.
+void write_authors_tree(const Seeds& s) {
+  const std::string id = s.object.substr(s.object.find('/') + 1);
+  const fs::path shapenet = fs::path(s.authors) / "nerf" / "shapenet", dir = shapenet / s.authors_object;
+  fs::create_directories(dir);
+  fs::copy(fs::path(s.data) / "objects" / s.object, dir, fs::copy_options::recursive);
+  fs::copy_file(s.torch_fixtures + "/mlp_f32.pth", dir / "nerf_weights.pth");
+  fs::copy_file(s.torch_fixtures + "/grid_dense16.pth", dir / "grid.pth");
+  write_bytes((shapenet / "train.txt").string(), "03001627/" + id + "\n");
+  write_bytes((shapenet / "val.txt").string(), "");
+  write_bytes((shapenet / "test.txt").string(), "");
+}
 }  // namespace
 
 Seeds make_seeds(const std::string& bin, const std::string& work) {
@@ -68,6 +82,8 @@ Seeds make_seeds(const std::string& bin, const std::string& work) {
   s.mtl = s.root + "/cube/cube.mtl";
   s.arch = s.root + "/arch.json";
   s.png16 = s.root + "/16px.png";
+  s.authors = s.root + "/authors";
+  s.torch_fixtures = WS_SOURCE_DIR "/tests/data/torch";
   const std::string done = s.root + "/done";
   if (!fs::exists(done)) {
     fs::remove_all(s.root);
@@ -87,6 +103,14 @@ Seeds make_seeds(const std::string& bin, const std::string& work) {
     write_bytes(done, "");
   }
   s.object = first_object(s);
+  if (s.object.rfind("chair/", 0) != 0)
+    throw std::runtime_error("making the fuzz seeds: the first object is " + s.object + ", not a chair");
+  s.authors_object = "mlp/03001627/" + s.object.substr(6);  // ShapeNet's synset for chairs
+  if (!fs::exists(s.authors + "/done")) {  // also for seeds made before the tree existed
+    fs::remove_all(s.authors);
+    write_authors_tree(s);
+    write_bytes(s.authors + "/done", "");
+  }
   s.nerf = s.data + "/nerfs/MLP/" + s.object + ".safetensors";
   s.tri_nerf = s.data + "/nerfs/TRI/" + s.object + ".safetensors";
   if (!fs::exists(s.nerf)) throw std::runtime_error("making the fuzz seeds: no NeRF at " + s.nerf);

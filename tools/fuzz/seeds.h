@@ -20,6 +20,10 @@ struct Seeds {
   std::string obj, mtl;    // a textured cube and its material
   std::string arch;        // an architecture spec (JSON)
   std::string png16;       // a 16 px PNG (the dataset's views are 8 px)
+  // The authors' layout (wsnerf import) holding one object: authors/nerf/shapenet/mlp/
+  // <synset>/<id>/ (authors_object) with nerf_weights.pth and grid.pth from the test
+  // fixtures (torch_fixtures, tests/data/torch in the source tree) and the seed object's views.
+  std::string authors, authors_object, torch_fixtures;
 };
 
 // Makes (or finds) the seeds; throws std::runtime_error naming the step that failed.
