@@ -16,10 +16,11 @@ TEST_CASE("bench data: peak RSS and steps/s per loader and size as JSON, its tem
   const nlohmann::json& cases = res.at("cases");
   REQUIRE(cases.size() == 3);  // memory at the smallest size, then stream at each size in order
   CHECK(cases[0]["loader"] == "memory");
-  CHECK(cases[0]["nerf_files"] == 21);  // 20 files rounded up to whole objects of 3 architectures
+  CHECK(cases[0]["nerf_files"] == 20);  // 10 objects in 2 architectures, 4 of them val
+  CHECK(cases[0]["train_objects"] == 6);
   CHECK(cases[1]["loader"] == "stream");
-  CHECK(cases[1]["nerf_files"] == 42);
-  CHECK(cases[2]["nerf_files"] == 21);
+  CHECK(cases[1]["nerf_files"] == 40);
+  CHECK(cases[2]["nerf_files"] == 20);
   auto check_run = [](const nlohmann::json& c) {
     CHECK(c["peak_rss_mb"].get<double>() > 10.0);
     CHECK(c["tensor_peak_mb"].get<double>() > 0.0);
