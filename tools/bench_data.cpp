@@ -40,18 +40,15 @@ constexpr int64_t kValObjects = 4;  // the same few at every size: validation is
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// A few objects (16 px views) with NeRFs of kArchs fitted briefly at the tiny preset's settings.
-std::vector<ObjectRef> make_base(const std::string& root, Device d) {
+// One object (16 px views) with NeRFs of kArchs fitted briefly at the tiny preset's settings.
+ObjectRef make_base(const std::string& root, Device d) {
   SynthDatasetOptions so;
   so.out = root;
-  so.classes = {"chair", "lamp"};
-  so.per_class = 3;
+  so.classes = {"chair"};
+  so.per_class = 3;  // the fewest a split of 1 val and 1 test object allows
   so.size = 16;
   make_synth_dataset(so);
-  Splits s = read_splits(root);
-  std::vector<ObjectRef> all = s.train;
-  all.insert(all.end(), s.val.begin(), s.val.end());
-  all.insert(all.end(), s.test.begin(), s.test.end());
+  const std::vector<ObjectRef> one = {read_splits(root).train.at(0)};
   FitOptions fo = FitOptions::from_preset(load_preset("tiny"));
   fo.steps = 60;  // a NeRF's content does not matter here, its size and format do
   fo.family_steps.clear();
@@ -60,8 +57,8 @@ std::vector<ObjectRef> make_base(const std::string& root, Device d) {
   FitRunOptions run;
   run.device = d;
   run.progress = false;
-  run_fit_jobs(make_fit_jobs(root, (fs::path(root) / "nerfs").string(), archs, all), fo, run);
-  return all;
+  run_fit_jobs(make_fit_jobs(root, (fs::path(root) / "nerfs").string(), archs, one), fo, run);
+  return one[0];
 }
 
 void hard_link(const fs::path& from, const fs::path& to) {
@@ -70,14 +67,13 @@ void hard_link(const fs::path& from, const fs::path& to) {
   WS_CHECK(!ec, "bench data: cannot link ", from.string(), " as ", to.string(), ": ", ec.message());
 }
 
-// DATA with `objects` objects (kValObjects of them val, the rest train), object k a set of
-// hard links to base object k % base: its NeRFs, transforms_train.json and first view (all
-// that training reads of an object).
-void make_linked_dataset(const std::string& base_root, const std::vector<ObjectRef>& base, const std::string& root,
-                         int64_t objects) {
+// DATA with `objects` objects (kValObjects of them val, the rest train), each a set of hard
+// links to the base object: its NeRFs, transforms_train.json and first view (all that
+// training reads of an object). One NeRF per architecture behind every id: how many samples
+// a NeRF's rays take moves the step's peak memory, and it should not differ between sizes.
+void make_linked_dataset(const std::string& base_root, const ObjectRef& b, const std::string& root, int64_t objects) {
   std::string train, val;
   for (int64_t k = 0; k < objects; ++k) {
-    const ObjectRef& b = base[size_t(k % int64_t(base.size()))];
     const ObjectRef o{b.cls, "s" + std::to_string(k)};
     const fs::path from = object_dir(base_root, b.cls, b.id), to = object_dir(root, o.cls, o.id);
     const Transforms t = read_transforms((from / "transforms_train.json").string());
@@ -87,7 +83,7 @@ void make_linked_dataset(const std::string& base_root, const std::vector<ObjectR
     hard_link(from / view, to / view);
     for (const std::string& a : kArchs) {
       const fs::path nerf = nerf_path((fs::path(root) / "nerfs").string(), a, o.key());
-      if (k < int64_t(base.size())) fs::create_directories(nerf.parent_path());
+      if (k == 0) fs::create_directories(nerf.parent_path());
       hard_link(nerf_path((fs::path(base_root) / "nerfs").string(), a, b.key()), nerf);
     }
     (k < kValObjects ? val : train) += o.key() + "\n";
@@ -149,7 +145,7 @@ nlohmann::json data_suite(const std::string& exe, Device d, const std::vector<in
   auto t0 = Clock::now();
   std::fprintf(stderr, "bench data: fitting the base NeRFs in %s\n", dir.c_str());
   const std::string base_root = (dir / "base").string();
-  const std::vector<ObjectRef> base = make_base(base_root, d);
+  const ObjectRef base = make_base(base_root, d);
   nlohmann::json out = {{"steps", steps}, {"base_seconds", seconds_since(t0)}, {"preset", "tiny"}};
   nlohmann::json cases = nlohmann::json::array();
   int64_t smallest = sizes[0];

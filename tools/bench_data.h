@@ -1,7 +1,8 @@
 // `wsnerf bench data`: peak memory and speed of training as the dataset grows
-// (docs/design.md §7.7). Synthetic datasets of N NeRF files are hard links of a few fitted
-// NeRFs (MLP and TRI) under new ids (no disk cost); each case trains a few steps at tiny widths in a child
-// process, whose peak RSS (wait4) and steps per second are reported as JSON.
+// (docs/design.md §7.7). Synthetic datasets of N NeRF files are hard links of one fitted
+// NeRF per architecture (MLP and TRI) under new ids (no disk cost); each case trains a few
+// steps at tiny widths in a child process, whose peak RSS (wait4) and steps per second are
+// reported as JSON.
 #pragma once
 #include <cstdint>
 #include <string>
