@@ -14,6 +14,7 @@
 #include "data/obj_loader.h"
 #include "data/synth.h"
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/rng.h"
 
 namespace ws {
@@ -22,12 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 constexpr int kSynthVersion = 1;  // bump when generated objects change
-
-uint64_t fnv1a(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -16,12 +16,11 @@ std::string nerf_path(const std::string& nerfs_dir, const std::string& arch, con
   return (fs::path(nerfs_dir) / arch / (object + ".safetensors")).string();
 }
 
-std::vector<NerfEntry> list_nerfs(const std::string& data_dir, const std::vector<std::string>& archs,
-                                  const std::vector<std::string>& splits, bool require_all,
-                                  const std::string& nerfs_dir) {
+void for_each_nerf(const std::string& data_dir, const std::vector<std::string>& archs,
+                   const std::vector<std::string>& splits, bool require_all, const std::string& nerfs_dir,
+                   const std::function<void(const NerfEntry&)>& visit) {
   std::string nd = nerfs_dir.empty() ? (fs::path(data_dir) / "nerfs").string() : nerfs_dir;
   Splits s = read_splits(data_dir);
-  std::vector<NerfEntry> out;
   for (const std::string& split : splits) {
     const std::vector<ObjectRef>* objs = split == "train" ? &s.train : split == "val" ? &s.val
                                        : split == "test" ? &s.test : nullptr;
@@ -34,9 +33,16 @@ std::vector<NerfEntry> list_nerfs(const std::string& data_dir, const std::vector
                    " split): run wsnerf fit first");
           continue;
         }
-        out.push_back(e);
+        visit(e);
       }
   }
+}
+
+std::vector<NerfEntry> list_nerfs(const std::string& data_dir, const std::vector<std::string>& archs,
+                                  const std::vector<std::string>& splits, bool require_all,
+                                  const std::string& nerfs_dir) {
+  std::vector<NerfEntry> out;
+  for_each_nerf(data_dir, archs, splits, require_all, nerfs_dir, [&](const NerfEntry& e) { out.push_back(e); });
   return out;
 }
 

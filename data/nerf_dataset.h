@@ -2,6 +2,7 @@
 // objects/ and splits/. Listing them by split and architecture, and the training views
 // (cameras) of an object.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,15 @@ std::string nerf_path(const std::string& nerfs_dir, const std::string& arch, con
 
 // Every (object of `splits`, arch of `archs`) pair, in split then object then arch order.
 // Missing files: an error naming the first one when `require_all`, else skipped.
-// nerfs_dir defaults to DATA/nerfs.
+// nerfs_dir defaults to DATA/nerfs. Files are only looked up (stat), never opened.
 std::vector<NerfEntry> list_nerfs(const std::string& data_dir, const std::vector<std::string>& archs,
                                   const std::vector<std::string>& splits, bool require_all,
                                   const std::string& nerfs_dir = "");
+// The same walk handing each entry to `visit` instead of keeping them (an index of a large
+// dataset keeps less than a NerfEntry per file).
+void for_each_nerf(const std::string& data_dir, const std::vector<std::string>& archs,
+                   const std::vector<std::string>& splits, bool require_all, const std::string& nerfs_dir,
+                   const std::function<void(const NerfEntry&)>& visit);
 
 // Every NeRF file under a folder (recursively) or the given files; object, class and
 // arch come from each file's metadata, split "" (unknown).

@@ -12,14 +12,16 @@ TEST_CASE("teacher: a pool rendered in several rounds begins with the pool of on
   std::string data = test::random_nerf_dataset({"chair", "lamp", "table"}, 3, {"MLP", "TRI", "HASH"});
   std::vector<NerfFile> nerfs;
   std::vector<std::vector<PinholeCamera>> cams;
+  std::vector<std::string> objects;
   for (const NerfEntry& e : list_nerfs(data, {"TRI"}, {"train"}, true)) {
     nerfs.push_back(load_nerf(e.path));
     cams.push_back(training_cameras(data, e.object));
+    objects.push_back(e.object);
   }
   REQUIRE(nerfs.size() == 3);
   // 256 rays: 1024 candidates, one round; 400 rays: 1600 candidates, two rounds.
-  std::vector<TeacherPool> one = build_teacher_pools(nerfs, cams, 256, 5, Device::cpu());
-  std::vector<TeacherPool> two = build_teacher_pools(nerfs, cams, 400, 5, Device::cpu());
+  std::vector<TeacherPool> one = build_teacher_pools(nerfs, cams, objects, 256, 5, Device::cpu());
+  std::vector<TeacherPool> two = build_teacher_pools(nerfs, cams, objects, 400, 5, Device::cpu());
   for (size_t i = 0; i < nerfs.size(); ++i) {
     const int64_t q1 = one[i].opacity.numel(), q2 = two[i].opacity.numel();
     CHECK(q1 == 256);  // random NeRFs render something almost everywhere

@@ -23,6 +23,9 @@ int cmd_train(int argc, char** argv) {
              {"--nerfs", "DIR", "NeRF folder (default DATA/nerfs)"},
              {"--seed", "S", "random seed (default: the preset's)"},
              {"--probe-every", "N", "probe the val embeddings every N steps too (default: the preset's; 0 = epoch ends)"},
+             {"--loader", "L", "memory (every NeRF loaded first) or stream (read from disk a few batches ahead,\n"
+                               "teacher rays cached beside each NeRF: memory flat in the dataset's size);\n"
+                               "default: the preset's train.loader, else memory"},
              kDeviceOption,
              kPrecisionOption});
   if (!args.parse(argc, argv)) return 0;
@@ -38,6 +41,7 @@ int cmd_train(int argc, char** argv) {
            "wsnerf train: --objective untrained trains no epoch; leave out --epochs");
   if (args.has("--seed")) cfg.seed = args.u64("--seed");
   if (args.has("--probe-every")) cfg.probe_every = args.i64("--probe-every", 0);
+  if (args.has("--loader")) cfg.loader = parse_loader_mode(args.str("--loader"), "wsnerf train: --loader");
   WS_CHECK(cfg.probe_every >= 0, "wsnerf train: --probe-every must be 0 or more");
   TrainSummary s = train(cfg, args.str("--out"));
   if (s.interrupted) return 130;

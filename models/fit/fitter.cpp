@@ -6,6 +6,7 @@
 
 #include "engine/ops.h"
 #include "engine/optim.h"
+#include "core/hash.h"
 #include "core/rng.h"
 #include "engine/schedule.h"
 #include "models/render/composite.h"
@@ -18,11 +19,6 @@
 namespace ws {
 
 namespace {
-uint64_t fnv1a(const std::string& s, uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
 // Philox streams of the fitter's draws, apart from each other.
 constexpr uint64_t kPixelStream = 1, kJitterStream = 2;
 

@@ -5,6 +5,7 @@
 // NeRF's occupancy grid (the decoder's samples are marched with it) and its empty cells
 // (where background points are drawn).
 #pragma once
+#include <string>
 #include <vector>
 
 #include "data/camera.h"
@@ -25,11 +26,32 @@ struct TeacherPool {
   int64_t rays() const { return origins.defined() ? origins.size(0) : 0; }
 };
 
-// NeRFs of one architecture (any count) with their training cameras: renders random
-// pixels of those views (4x `pool_size` candidates) and keeps up to `pool_size` rays each,
-// in pools on d.
+// The rays a pool keeps, on the host (what the teacher cache stores, teacher_cache.h).
+struct TeacherRays {
+  std::vector<float> origins, dirs, color;  // [Q*3] each
+  std::vector<float> opacity;               // [Q]
+  int64_t count() const { return int64_t(opacity.size()); }
+};
+
+// NeRFs of one architecture (any count) with their training cameras and their objects
+// ("class/id"): renders random pixels of those views (4x `pool_size` candidates) and keeps
+// up to `pool_size` rays each. A NeRF's rays depend only on (seed, object), so they are the
+// same whichever NeRFs they are rendered with, alone included.
+std::vector<TeacherRays> render_teacher_rays(const std::vector<NerfFile>& nerfs,
+                                             const std::vector<std::vector<PinholeCamera>>& cameras,
+                                             const std::vector<std::string>& objects, int64_t pool_size,
+                                             uint64_t seed, Device d);
+
+// A NeRF's pool on d from its rays: the rays plus its occupancy grid and empty cells.
+TeacherPool make_teacher_pool(const NerfFile& nerf, const TeacherRays& rays, Device d);
+
+// render_teacher_rays then make_teacher_pool, NeRF by NeRF.
 std::vector<TeacherPool> build_teacher_pools(const std::vector<NerfFile>& nerfs,
                                              const std::vector<std::vector<PinholeCamera>>& cameras,
-                                             int64_t pool_size, uint64_t seed, Device d);
+                                             const std::vector<std::string>& objects, int64_t pool_size,
+                                             uint64_t seed, Device d);
+
+// The marching step a NeRF's pool uses: its own, or the default for files without one.
+float teacher_step(const NerfFile& nerf);
 
 }  // namespace ws

@@ -24,6 +24,7 @@
 #include "models/gmn/checkpoint.h"
 #include "models/gmn/reference.h"
 #include "models/graph/graph_batch.h"
+#include "models/train/nerf_loader.h"
 #include "models/train/pair_sampler.h"
 #include "models/train/run_checkpoint.h"
 #include "models/eval/probes.h"
@@ -39,7 +40,7 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
   TrainConfig c;
   p.check_keys("train", {"objective", "epochs", "lr", "weight_decay", "warmup", "pairs_per_batch", "rays_per_nerf",
                          "samples_per_nerf", "bg_points", "contrastive_weight", "contrastive_centring", "teacher_pool",
-                         "seed", "probe_every", "siglip_init_bias", "head_lr_scale", "decoder_input", "keep"});
+                         "seed", "probe_every", "siglip_init_bias", "head_lr_scale", "decoder_input", "keep", "loader"});
   p.check_keys("decoder", {"hidden", "freq_bands"});
   c.encoder = GmnConfig::from_json(p.section("encoder"), "preset " + p.name);
   c.decoder.hidden = p.get<int>("decoder", "hidden");
@@ -67,6 +68,7 @@ TrainConfig TrainConfig::from_preset(const Preset& p) {
   c.decoder_input = p.get_or<std::string>("train", "decoder_input", "raw");
   WS_CHECK(c.decoder_input == "raw" || c.decoder_input == "batch", "preset ", p.name,
            ": train.decoder_input must be 'raw' or 'batch', got '", c.decoder_input, "'");
+  c.loader = parse_loader_mode(p.get_or<std::string>("train", "loader", "memory"), p.where("train", "loader"));
   c.keep = p.get_or<std::string>("train", "keep", "best");
   WS_CHECK(c.keep == "best" || c.keep == "last", "preset ", p.name, ": train.keep must be 'best' or 'last', got '",
            c.keep, "'");
@@ -121,6 +123,7 @@ nlohmann::json TrainConfig::to_json() const {
           {"head_lr_scale", head_lr_scale},
           {"keep", keep},
           {"teacher_pool", teacher_pool},
+          {"loader", loader_mode_name(loader)},
           {"seed", seed}};
 }
 
@@ -130,55 +133,18 @@ std::atomic<bool> g_interrupted{false};
 void on_sigint(int) { g_interrupted = true; }
 
 // ---- data ------------------------------------------------------------------------------
-struct SplitData {
-  std::vector<std::string> objects;         // "class/id"
-  std::vector<std::vector<int64_t>> nerf;   // [object][arch] -> index into the vectors below
-  std::vector<NerfFile> files;
-  std::vector<std::vector<float>> params;   // the graph's edge values [encoding; mlp]
-  std::vector<const GraphTemplate*> templates;
-  std::vector<std::string> arch_of;         // per file
-  std::unique_ptr<ReferenceValues> references;  // the encoder's reference values
-  std::vector<const float*> refs;           // per file; empty without a reference
-  std::vector<TeacherPool> pools;           // empty for objective c
-};
-
-SplitData load_split(const TrainConfig& cfg, const std::string& split, bool with_pools, Device d) {
-  SplitData s;
-  s.references = std::make_unique<ReferenceValues>(cfg.encoder.reference);
-  std::vector<NerfEntry> entries = list_nerfs(cfg.data, cfg.archs, {split}, true, cfg.nerfs);
-  std::map<std::string, size_t> object_index;
-  for (const NerfEntry& e : entries) {
-    auto it = object_index.find(e.object);
-    if (it == object_index.end()) {
-      it = object_index.emplace(e.object, s.objects.size()).first;
-      s.objects.push_back(e.object);
-      s.nerf.emplace_back(cfg.archs.size(), -1);
-    }
-    size_t a = size_t(std::find(cfg.archs.begin(), cfg.archs.end(), e.arch) - cfg.archs.begin());
-    s.nerf[it->second][a] = int64_t(s.files.size());
-    s.files.push_back(load_nerf(e.path));
-    s.params.push_back(s.files.back().flat_params());
-    s.references->input(s.files.back(), e.path, s.params.back());
-    s.templates.push_back(&graph_template(s.files.back().arch));
-    s.arch_of.push_back(e.arch);
-    if (s.references->active()) s.refs.push_back(s.references->of(s.files.back(), e.path));
-  }
-  if (!with_pools) return s;
-  s.pools.resize(s.files.size());
-  for (size_t a = 0; a < cfg.archs.size(); ++a) {  // one architecture at a time: the fields batch
-    std::vector<NerfFile> group;
-    std::vector<std::vector<PinholeCamera>> cams;
-    std::vector<size_t> where;
-    for (size_t o = 0; o < s.objects.size(); ++o) {
-      size_t i = size_t(s.nerf[o][a]);
-      group.push_back(s.files[i]);
-      cams.push_back(training_cameras(cfg.data, s.objects[o]));
-      where.push_back(i);
-    }
-    std::vector<TeacherPool> pools = build_teacher_pools(group, cams, cfg.teacher_pool, cfg.seed + 17, d);
-    for (size_t k = 0; k < where.size(); ++k) s.pools[where[k]] = std::move(pools[k]);
-  }
-  return s;
+NerfLoader make_loader(const TrainConfig& cfg, const std::string& split, Device d) {
+  LoaderSettings l;
+  l.data = cfg.data;
+  l.nerfs_dir = cfg.nerfs;
+  l.archs = cfg.archs;
+  l.reference = cfg.encoder.reference;
+  l.pools = renders(cfg.objective);
+  l.teacher_pool = cfg.teacher_pool;
+  l.teacher_seed = cfg.seed + 17;
+  l.device = d;
+  l.mode = cfg.loader;
+  return NerfLoader(std::move(l), split);
 }
 
 // ---- the model -----------------------------------------------------------------------
@@ -204,24 +170,34 @@ struct BatchLoss {
   Var loss, render, contrastive;  // [1] each, on the device; a term the objective lacks is undefined
 };
 
-GraphBatch graph_batch(const SplitData& s, const std::vector<int64_t>& files, Device d) {
+GraphBatch graph_batch(const std::vector<const LoadedNerf*>& nerfs, Device d) {
   std::vector<const GraphTemplate*> ts;
   std::vector<const float*> ps, refs;
-  for (int64_t i : files) {
-    ts.push_back(s.templates[size_t(i)]);
-    ps.push_back(s.params[size_t(i)].data());
-    if (!s.refs.empty()) refs.push_back(s.refs[size_t(i)]);
+  for (const LoadedNerf* n : nerfs) {
+    ts.push_back(n->graph);
+    ps.push_back(n->params.data());
+    if (n->reference) refs.push_back(n->reference);
   }
   return make_encoder_batch(ts, ps, refs, d);
 }
 
-std::vector<int64_t> files_of(const SplitData& s, const SampledBatch& b, const std::vector<std::string>& archs) {
+std::vector<int64_t> files_of(const SplitIndex& s, const SampledBatch& b) {
   std::vector<int64_t> files;
   for (size_t k = 0; k < b.objects.size(); ++k) {
-    size_t a = size_t(std::find(archs.begin(), archs.end(), b.archs[k]) - archs.begin());
-    files.push_back(s.nerf[size_t(b.objects[k])][a]);
+    size_t a = size_t(std::find(s.archs.begin(), s.archs.end(), b.archs[k]) - s.archs.begin());
+    files.push_back(s.file(b.objects[k], a));
   }
   return files;
+}
+
+// The files of consecutive runs of `per_batch` files of a split, in file order.
+std::vector<std::vector<int64_t>> file_chunks(const SplitIndex& s, int64_t per_batch) {
+  std::vector<std::vector<int64_t>> chunks;
+  for (int64_t f = 0; f < s.files(); ++f) {
+    if (f % per_batch == 0) chunks.emplace_back();
+    chunks.back().push_back(f);
+  }
+  return chunks;
 }
 
 // z [2n, D]: rows 2k and 2k+1 are one object in two architectures (b.archs).
@@ -235,16 +211,16 @@ Var contrastive(const Model& m, const TrainConfig& cfg, const Var& z_raw, const 
   return siglip_loss(pair[0], pair[1], m.log_t, m.bias);
 }
 
-BatchLoss batch_loss(const Model& m, const TrainConfig& cfg, const SplitData& s, const SampledBatch& b, uint64_t step,
-                     Device d) {
-  std::vector<int64_t> files = files_of(s, b, cfg.archs);
-  const GraphBatch g = graph_batch(s, files, d);
+// nerfs: the batch's NeRFs, in the order of b.
+BatchLoss batch_loss(const Model& m, const TrainConfig& cfg, const std::vector<const LoadedNerf*>& nerfs,
+                     const SampledBatch& b, uint64_t step, Device d) {
+  const GraphBatch g = graph_batch(nerfs, d);
   Var z = m.enc.forward(g);
   BatchLoss out;
   std::vector<Var> terms;
   if (renders(cfg.objective)) {
     std::vector<const TeacherPool*> pools;
-    for (int64_t i : files) pools.push_back(&s.pools[size_t(i)]);
+    for (const LoadedNerf* n : nerfs) pools.push_back(&n->pool);
     Var r = rendering_loss(*m.dec, decoder_input(cfg.decoder_input, z, b.archs), pools, cfg.render, cfg.seed, step, d).loss;
     out.render = r;
     terms.push_back(r);
@@ -262,31 +238,29 @@ BatchLoss batch_loss(const Model& m, const TrainConfig& cfg, const SplitData& s,
 
 // The embeddings of every NeRF of a split (no gradient), in the split's file order, with
 // their object, class and architecture: what validation and the probes read.
-EmbeddingSet embed_split(const Model& m, const TrainConfig& cfg, const SplitData& s, const std::string& split, Device d) {
+EmbeddingSet embed_split(const Model& m, const TrainConfig& cfg, NerfLoader& split_nerfs, const std::string& split,
+                         Device d) {
   NoGradGuard ng;
+  const SplitIndex& s = split_nerfs.index();
   EmbeddingSet out;
-  out.embeddings = Tensor::empty({int64_t(s.files.size()), cfg.encoder.out_dim});
-  const size_t chunk = size_t(2 * cfg.pairs_per_batch);
-  for (size_t first = 0; first < s.files.size(); first += chunk) {
-    std::vector<int64_t> files;
-    for (size_t i = first; i < std::min(s.files.size(), first + chunk); ++i) files.push_back(int64_t(i));
-    Tensor z = m.enc.forward(graph_batch(s, files, d)).value().to(Device::cpu());
-    out.embeddings.slice_rows(int64_t(first), int64_t(first + files.size())).copy_from(z);
+  out.embeddings = Tensor::empty({s.files(), cfg.encoder.out_dim});
+  std::vector<std::vector<int64_t>> chunks = file_chunks(s, 2LL * cfg.pairs_per_batch);
+  split_nerfs.plan(chunks, false);
+  for (const std::vector<int64_t>& files : chunks) {
+    Tensor z = m.enc.forward(graph_batch(split_nerfs.next(), d)).value().to(Device::cpu());
+    out.embeddings.slice_rows(files.front(), files.back() + 1).copy_from(z);
   }
-  out.rows.resize(s.files.size());
-  for (size_t o = 0; o < s.objects.size(); ++o)
-    for (size_t a = 0; a < cfg.archs.size(); ++a)
-      if (s.nerf[o][a] >= 0) {
-        const std::string& obj = s.objects[o];
-        out.rows[size_t(s.nerf[o][a])] = {obj, obj.substr(0, obj.find('/')), cfg.archs[a], split, ""};
-      }
+  for (int64_t f = 0; f < s.files(); ++f) {
+    const std::string& obj = s.objects[size_t(s.object_of(f))];
+    out.rows.push_back({obj, obj.substr(0, obj.find('/')), s.arch_of(f), split, ""});
+  }
   return out;
 }
 
 // Validation: rendering PSNR of the decoder on the val NeRFs (r, rc), or the SigLIP
 // loss over val pairs (c), from the val embeddings z [files, D]. Higher is better for
 // PSNR, lower for SigLIP.
-double validate(const Model& m, const TrainConfig& cfg, const SplitData& val, const Tensor& z_all, Device d) {
+double validate(const Model& m, const TrainConfig& cfg, NerfLoader& val, const Tensor& z_all, Device d) {
   NoGradGuard ng;
   const Tensor z_dev = z_all.to(d);
   auto rows_of = [&](const std::vector<int64_t>& files) {
@@ -294,28 +268,25 @@ double validate(const Model& m, const TrainConfig& cfg, const SplitData& val, co
     return gather_rows(Var(z_dev), Tensor::from(idx, {int64_t(idx.size())}, d));
   };
   if (!renders(cfg.objective)) {
-    PairSampler ps(int64_t(val.objects.size()), cfg.archs, cfg.pairs_per_batch, cfg.seed + 99);
+    PairSampler ps(int64_t(val.index().objects.size()), cfg.archs, cfg.pairs_per_batch, cfg.seed + 99);
     double total = 0;
     int n = 0;
     for (const SampledBatch& b : ps.epoch(0)) {
       if (!b.paired || b.objects.size() < 2) continue;
-      total += contrastive(m, cfg, rows_of(files_of(val, b, cfg.archs)), b, d).value().item();
+      total += contrastive(m, cfg, rows_of(files_of(val.index(), b)), b, d).value().item();
       ++n;
     }
     return n ? total / n : 0.0;
   }
   double se = 0;
   int64_t count = 0;
-  const int64_t chunk = 2LL * cfg.pairs_per_batch;
-  for (size_t first = 0; first < val.files.size(); first += size_t(chunk)) {
-    std::vector<int64_t> files;
+  std::vector<std::vector<int64_t>> chunks = file_chunks(val.index(), 2LL * cfg.pairs_per_batch);
+  val.plan(chunks, true);
+  for (const std::vector<int64_t>& files : chunks) {
     std::vector<const TeacherPool*> pools;
     std::vector<std::string> archs;
-    for (size_t i = first; i < std::min(val.files.size(), first + size_t(chunk)); ++i) {
-      files.push_back(int64_t(i));
-      pools.push_back(&val.pools[i]);
-      archs.push_back(val.arch_of[i]);
-    }
+    for (const LoadedNerf* n : val.next()) pools.push_back(&n->pool);
+    for (int64_t f : files) archs.push_back(val.index().arch_of(f));
     RenderLossResult r = rendering_eval(*m.dec, decoder_input(cfg.decoder_input, rows_of(files), archs), pools, cfg.render, d);
     se += r.mse * double(files.size());
     count += int64_t(files.size());
@@ -415,11 +386,12 @@ void append_log_line(const std::string& run, const nlohmann::json& line) {
 }
 
 // The first setting of `now` that the run's config.json lacks or holds differently, or "".
+// The loader is not compared: it changes how NeRFs are read, not the results.
 std::string first_difference(const std::string& run, const nlohmann::json& now) {
   nlohmann::json was = parse_json(read_file(in_run(run, "config.json")), in_run(run, "config.json"));
   WS_CHECK(was.is_object(), in_run(run, "config.json"), ": not a JSON object");
   for (auto it = now.begin(); it != now.end(); ++it)
-    if (!was.contains(it.key()) || was[it.key()] != it.value())
+    if (it.key() != "loader" && (!was.contains(it.key()) || was[it.key()] != it.value()))
       return str_cat(it.key(), " = ", was.contains(it.key()) ? json_excerpt(was[it.key()]) : "(absent)", ", now ",
                      json_excerpt(it.value()));
   return "";
@@ -458,9 +430,8 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     if (done.epoch >= cfg.epochs && done.has_best) {
       // Its position is checked too (a step or batch past the run is a damaged state.json);
       // the epoch length needs only the number of training objects, not the NeRFs.
-      std::set<std::string> objects;
-      for (const NerfEntry& e : list_nerfs(cfg.data, cfg.archs, {"train"}, true, cfg.nerfs)) objects.insert(e.object);
-      check_state_position(done, PairSampler(int64_t(objects.size()), cfg.archs, cfg.pairs_per_batch, cfg.seed)
+      const SplitIndex objects = index_split(cfg.data, cfg.nerfs, cfg.archs, "train");
+      check_state_position(done, PairSampler(int64_t(objects.objects.size()), cfg.archs, cfg.pairs_per_batch, cfg.seed)
                                      .batches_per_epoch(), ckpt);
       std::fprintf(stderr, "train: %s is complete (%d epochs, %lld steps)\n", run.c_str(), cfg.epochs,
                    (long long)done.step);
@@ -471,16 +442,20 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     }
   }
 
-  bool pools = renders(cfg.objective);
-  std::fprintf(stderr, "train: loading NeRFs%s\n", pools ? " and rendering teacher targets" : "");
+  const bool pools = renders(cfg.objective);
+  if (cfg.loader == LoaderMode::Memory)
+    std::fprintf(stderr, "train: loading NeRFs%s\n", pools ? " and rendering teacher targets" : "");
+  else
+    std::fprintf(stderr, "train: indexing NeRFs (streamed from disk%s)\n",
+                 pools ? ", teacher targets cached beside them" : "");
   std::optional<TraceRange> loading(std::in_place, "load");
-  SplitData train_set = load_split(cfg, "train", pools, d), val_set = load_split(cfg, "val", pools, d);
+  NerfLoader train_set = make_loader(cfg, "train", d), val_set = make_loader(cfg, "val", d);
   loading.reset();
-  WS_CHECK(!train_set.objects.empty(), "train: no training objects in ", cfg.data);
+  WS_CHECK(!train_set.index().objects.empty(), "train: no training objects in ", cfg.data);
 
   Model m(cfg, d);
   Adam oe(m.enc_ps, AdamConfig::adamw(float(cfg.weight_decay))), oh(m.head_ps, AdamConfig::adamw(float(cfg.weight_decay)));
-  PairSampler sampler(int64_t(train_set.objects.size()), cfg.archs, cfg.pairs_per_batch, cfg.seed);
+  PairSampler sampler(int64_t(train_set.index().objects.size()), cfg.archs, cfg.pairs_per_batch, cfg.seed);
   const int64_t per_epoch = sampler.batches_per_epoch(), total = per_epoch * cfg.epochs;
   OneCycle sched{cfg.lr, std::max<int64_t>(total, 1), cfg.warmup};
   RunState st;
@@ -511,6 +486,11 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
   }
   for (; st.epoch < cfg.epochs; ++st.epoch, st.batch = 0) {
     std::vector<SampledBatch> batches = sampler.epoch(st.epoch);
+    {  // the loader reads ahead of the steps
+      std::vector<std::vector<int64_t>> files;
+      for (size_t k = size_t(st.batch); k < batches.size(); ++k) files.push_back(files_of(train_set.index(), batches[k]));
+      train_set.plan(std::move(files), pools);
+    }
     Progress bar(int64_t(batches.size()), str_cat("epoch ", st.epoch + 1, "/", cfg.epochs));
     // Losses stay on the device until read: when the bar redraws, at checkpoints, at the epoch's end.
     StepLosses losses(int64_t(batches.size()), d);
@@ -532,11 +512,17 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     std::string probe_note;  // the latest mid-epoch probes, shown beside the loss
     auto e0 = std::chrono::steady_clock::now();
     for (; st.batch < int64_t(batches.size()); ++st.batch) {
+      const auto s0 = std::chrono::steady_clock::now();
       float lr = float(sched.lr(st.step));
       clear_tape();  // nothing left over from an aborted step
       m.enc_ps.zero_grad();
       m.head_ps.zero_grad();
-      BatchLoss l = batch_loss(m, cfg, train_set, batches[size_t(st.batch)], uint64_t(st.step), d);
+      std::vector<const LoadedNerf*> nerfs;
+      {
+        WS_PHASE("load");
+        nerfs = train_set.next();
+      }
+      BatchLoss l = batch_loss(m, cfg, nerfs, batches[size_t(st.batch)], uint64_t(st.step), d);
       losses.record(st.batch, l.loss, l.render, l.contrastive);
       backward(l.loss);
       {
@@ -544,6 +530,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
         oe.step(lr);
         oh.step(lr * float(cfg.head_lr_scale));
       }
+      if (steps_here > 0) summary.step_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
       ++st.step;
       ++steps_here;
       if (cfg.probe_every > 0 && st.step % cfg.probe_every == 0 && st.batch + 1 < int64_t(batches.size()))

@@ -25,6 +25,7 @@
 #include "engine/preset.h"
 #include "models/decoder/decoder.h"
 #include "models/gmn/encoder.h"
+#include "models/train/nerf_loader.h"
 #include "models/train/objective.h"
 #include "models/train/render_loss.h"
 
@@ -58,6 +59,11 @@ struct TrainConfig {
   // epoch's (ours: the PSNR plateaus within a few epochs while the probes keep improving).
   std::string keep = "best";
   int64_t teacher_pool = 2048;      // cached teacher rays per NeRF
+  // Where the NeRFs come from (nerf_loader.h): all loaded before the first step ("memory"),
+  // or read from disk a few batches ahead of the step ("stream": memory flat in the dataset's
+  // size, teacher rays cached beside each NeRF). The same results either way, so a run may
+  // resume with the other one.
+  LoaderMode loader = LoaderMode::Memory;
   int64_t checkpoint_every = 200;   // steps between mid-epoch checkpoints
   int64_t probe_every = 0;          // steps between mid-epoch probes (0: at epoch ends only)
   uint64_t seed = 0;
@@ -76,6 +82,9 @@ struct TrainSummary {
   std::string metric;   // "val_psnr" (r, rc) or "val_siglip" (c)
   bool interrupted = false;
   double seconds = 0;
+  // Spent in this call's steps after its first (which also waits for the first batch and
+  // warms the allocator), waiting for their NeRFs included: steps_this_run - 1 steps.
+  double step_seconds = 0;
 };
 
 // What the decoder is conditioned on (train.decoder_input): z [B, D] itself ("raw", the
