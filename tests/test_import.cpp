@@ -401,7 +401,7 @@ TEST_CASE("import: the command line, --keep-going, and refusals") {
                 r.err);
 }
 
-TEST_CASE("import: a failed first object leaves no dataset behind; a non-file weights path is named") {
+TEST_CASE("import: a failed first object leaves no dataset behind, and a non-file weights path is named") {
   test::TempDir dir("import_fail");
   const fs::path s = make_tree(dir.path / "gmnerf");
   const std::string from = (dir.path / "gmnerf").string(), out = (dir.path / "data").string();
