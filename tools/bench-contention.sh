@@ -18,9 +18,9 @@ trap stop_competitor EXIT
 ours() {  # wait-policy -> median ms ("default": whatever the binary does unset)
   local policy="$1"
   if [ "$policy" = default ]; then
-    env -u OMP_WAIT_POLICY "$bin" bench step --preset "$preset" 2>/dev/null
+    env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT "$bin" bench step --preset "$preset" 2>/dev/null
   else
-    OMP_WAIT_POLICY="$policy" "$bin" bench step --preset "$preset" 2>/dev/null
+    env -u GOMP_SPINCOUNT OMP_WAIT_POLICY="$policy" "$bin" bench step --preset "$preset" 2>/dev/null
   fi | "$py" -c "import json,sys; print(json.load(sys.stdin)['ms_per_step'])"
 }
 theirs() {
