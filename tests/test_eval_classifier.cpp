@@ -222,14 +222,24 @@ TEST_CASE("classification table: rows ALL and each training arch, columns every 
     kept.insert(kept.end(), all.begin() + i * spec.dim, all.begin() + (i + 1) * spec.dim);
   }
   seen.embeddings = Tensor::from(kept, {seen.size(), spec.dim});
+  // Runs train side by side, so they start in no fixed order; the library serialises the
+  // callbacks (an unguarded push_back here raced before, and CI caught it once).
   std::vector<std::string> started;
+  std::vector<int> jobs;
+  int epochs_seen = 0;
   ClassificationTable t = classification_table(seen, small_config(15), Device::cpu(),
-                                               [&](const std::string& name, int, int) -> ClassifierEpochFn {
+                                               [&](const std::string& name, int job, int n) -> ClassifierEpochFn {
+                                                 CHECK(n == 4);
                                                  started.push_back(name);
-                                                 return nullptr;
+                                                 jobs.push_back(job);
+                                                 return [&](int, double, double) { ++epochs_seen; };
                                                });
   CHECK(t.train_sets == std::vector<std::string>{"ALL", "MLP", "TRI", "HASH"});
-  CHECK(started == t.train_sets);
+  std::sort(started.begin(), started.end());
+  std::sort(jobs.begin(), jobs.end());
+  CHECK(started == std::vector<std::string>{"ALL", "HASH", "MLP", "TRI"});
+  CHECK(jobs == std::vector<int>{0, 1, 2, 3});
+  CHECK(epochs_seen == 4 * 15);
   CHECK(t.test_archs == std::vector<std::string>{"MLP", "TRI", "HASH", "MLP-2L"});
   CHECK(t.train_rows == std::vector<int64_t>{3 * 4 * 10, 40, 40, 40});
   CHECK(t.val_rows == std::vector<int64_t>{3 * 4 * 3, 12, 12, 12});

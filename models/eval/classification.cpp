@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <mutex>
 
 #include "models/eval/eval_sets.h"
 #include "models/nerf/arch.h"
@@ -110,6 +111,7 @@ ClassificationTable classification_table(const EmbeddingSet& set, const Classifi
   // thread count or on which worker ran it (tested).
   const int workers = d.is_cpu() ? std::max(1, std::min(n_runs, omp_get_max_threads())) : 1;
   std::vector<std::exception_ptr> errors(static_cast<size_t>(n_runs));
+  std::mutex callback_mutex;  // the caller's callbacks need not be thread-safe
 #pragma omp parallel for schedule(dynamic, 1) num_threads(workers)
   for (int job = 0; job < n_runs; ++job) {
     try {
@@ -120,7 +122,16 @@ ClassificationTable classification_table(const EmbeddingSet& set, const Classifi
       EmbeddingClassifier model(set.dim(), int(t.classes.size()), c, d);
       model.init(c.seed);
       const std::string name = t.seeds.size() > 1 ? str_cat(t.train_sets[r], " seed ", c.seed) : t.train_sets[r];
-      ClassifierEpochFn on_epoch = progress ? progress(name, job, n_runs) : nullptr;
+      ClassifierEpochFn on_epoch;
+      if (progress) {
+        std::lock_guard<std::mutex> lock(callback_mutex);
+        ClassifierEpochFn user = progress(name, job, n_runs);
+        if (user)
+          on_epoch = [&callback_mutex, user](int epoch, double loss, double val) {
+            std::lock_guard<std::mutex> inner(callback_mutex);
+            user(epoch, loss, val);
+          };
+      }
       ClassifierRun run = train_classifier(model, trains[r], vals[r], on_epoch);
       if (k == 0) t.runs[r] = run;
       std::vector<double>& row = t.accuracy_per_seed[k][r];

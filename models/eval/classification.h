@@ -33,7 +33,9 @@ struct ClassificationTable {
 };
 
 // Called before each train set's training with (name, index, count); returns the
-// per-epoch callback for it (may be empty).
+// per-epoch callback for it (may be empty). On the CPU the runs train side by side, so
+// both callbacks are called from worker threads: one call at a time (classification_table
+// serialises them), but runs start and report in no fixed order.
 using ClassifierProgressFn = std::function<ClassifierEpochFn(const std::string&, int, int)>;
 
 struct ClassificationOptions {
