@@ -13,8 +13,10 @@ namespace ws::cli {
 int cmd_embed(int argc, char** argv) {
   Args args("embed",
             "Embeds NeRFs with a trained encoder: either files/folders (--nerfs) or a dataset's splits\n"
-            "(--data; every architecture found under DATA/nerfs unless --archs or --preset).",
-            {{"--encoder", "CKPT", "encoder checkpoint (RUN/best.safetensors)", "", true},
+            "(--data; every architecture found under DATA/nerfs unless --archs or --preset).\n"
+            "--encoder weights is the baseline without an encoder: each NeRF's flat parameters, one\n"
+            "architecture per file (--archs A), for eval-classify and eval-probe to read.",
+            {{"--encoder", "CKPT", "encoder checkpoint (RUN/best.safetensors), or 'weights'", "", true},
              {"--out", "FILE", "embeddings file to write", "", true},
              {"--nerfs", "F,DIR,..", "NeRF files or folders (comma-separated)"},
              {"--data", "DIR", "dataset folder"},

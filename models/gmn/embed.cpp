@@ -1,5 +1,7 @@
 #include "models/gmn/embed.h"
 
+#include <algorithm>
+
 #include "models/gmn/checkpoint.h"
 #include "models/gmn/reference.h"
 #include "models/graph/graph_batch.h"
@@ -42,6 +44,31 @@ EmbeddingSet embed_nerfs(const std::string& encoder, const std::vector<NerfEntry
   }
   out.info["encoder"] = encoder;
   out.info["encoder_config"] = cfg.to_json().dump();
+  return out;
+}
+
+EmbeddingSet embed_flat_weights(const std::vector<NerfEntry>& nerfs,
+                                const std::function<void(int64_t, int64_t)>& progress) {
+  WS_CHECK(!nerfs.empty(), "embed: no NeRF files to embed");
+  EmbeddingSet out;
+  std::string arch, first_path;
+  for (size_t i = 0; i < nerfs.size(); ++i) {
+    NerfFile f = load_nerf(nerfs[i].path);
+    if (i == 0) {
+      arch = f.arch.name;
+      first_path = nerfs[i].path;
+      out.embeddings = Tensor::empty({int64_t(nerfs.size()), f.arch.total_params()});
+    }
+    WS_CHECK(f.arch.name == arch, "embed --encoder ", kFlatWeightsEncoder, ": ", nerfs[i].path, " is a ", f.arch.name,
+             " NeRF but ", first_path, " is a ", arch,
+             " one; flat weights compare only within one architecture (choose one with --archs)");
+    const std::vector<float> p = f.flat_params();
+    std::copy(p.begin(), p.end(), out.embeddings.f32() + int64_t(i) * out.embeddings.size(1));
+    const NerfEntry& e = nerfs[i];
+    out.rows.push_back({e.object, !e.cls.empty() ? e.cls : f.cls, e.arch.empty() ? f.arch.name : e.arch, e.split, e.path});
+    if (progress) progress(int64_t(i) + 1, int64_t(nerfs.size()));
+  }
+  out.info["encoder"] = kFlatWeightsEncoder;
   return out;
 }
 

@@ -15,4 +15,16 @@ namespace ws {
 EmbeddingSet embed_nerfs(const std::string& encoder, const std::vector<NerfEntry>& nerfs, Device d, int batch = 8,
                          const std::function<void(int64_t, int64_t)>& progress = nullptr);
 
+// The baseline with no encoder (`wsnerf embed --encoder weights`): each NeRF's flat
+// parameters (NerfFile::flat_params(), [encoding; mlp]) as its row, [N, P]. It answers
+// "how much does a classifier learn from the weights themselves?", the ceiling an encoder
+// should approach. Parameter i means the same thing in every file only within one
+// architecture whose NeRFs start from shared weights (fit.shared_init): every NeRF must be
+// of one architecture (the error names the first that is not).
+EmbeddingSet embed_flat_weights(const std::vector<NerfEntry>& nerfs,
+                                const std::function<void(int64_t, int64_t)>& progress = nullptr);
+
+// The --encoder value that asks for embed_flat_weights instead of a checkpoint.
+inline constexpr const char* kFlatWeightsEncoder = "weights";
+
 }  // namespace ws
