@@ -258,8 +258,9 @@ TEST_CASE("fit: shared_init starts every NeRF of an architecture from the same w
   for (size_t i = 0; i < input.size(); ++i)
     if (i != k) REQUIRE(input[i] == 0.0f);
   CHECK(input[k] == doctest::Approx(0.5).epsilon(1e-6));
-  const float* zeros = delta.of(moved, "moved");
-  CHECK(std::all_of(zeros, zeros + input.size(), [](float v) { return v == 0.0f; }));
+  const auto zeros = delta.of(moved, "moved");
+  REQUIRE(zeros->size() == input.size());
+  CHECK(std::all_of(zeros->begin(), zeros->end(), [](float v) { return v == 0.0f; }));
   std::vector<float> untouched = moved.flat_params();
   ReferenceValues(EncoderReference::Init).input(moved, "moved", untouched);
   CHECK(untouched == moved.flat_params());

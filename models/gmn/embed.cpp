@@ -24,6 +24,7 @@ EmbeddingSet embed_nerfs(const std::string& encoder, const std::vector<NerfEntry
   for (size_t first = 0; first < nerfs.size(); first += size_t(batch)) {
     size_t end = std::min(nerfs.size(), first + size_t(batch));
     std::vector<std::vector<float>> params;
+    std::vector<std::shared_ptr<const std::vector<float>>> held;  // this batch's references
     std::vector<const float*> refs;
     std::vector<const GraphTemplate*> ts;
     for (size_t i = first; i < end; ++i) {
@@ -31,7 +32,10 @@ EmbeddingSet embed_nerfs(const std::string& encoder, const std::vector<NerfEntry
       params.push_back(f.flat_params());
       references.input(f, nerfs[i].path, params.back());
       ts.push_back(&graph_template(f.arch));
-      if (references.active()) refs.push_back(references.of(f, nerfs[i].path));
+      if (references.active()) {
+        held.push_back(references.of(f, nerfs[i].path));
+        refs.push_back(held.back()->data());
+      }
       const NerfEntry& e = nerfs[i];
       std::string cls = !e.cls.empty() ? e.cls : f.cls;
       out.rows.push_back({e.object, cls, e.arch.empty() ? f.arch.name : e.arch, e.split, e.path});

@@ -2,7 +2,7 @@
 
 namespace ws {
 
-const std::vector<float>& ReferenceValues::cached(const NerfFile& nerf, const std::string& where, bool init) {
+ReferenceValues::Values ReferenceValues::cached(const NerfFile& nerf, const std::string& where, bool init) {
   // The spec, not just the name, keys the cache: two specs may share a name.
   std::string key = nerf.arch.to_json().dump();
   if (init) {
@@ -11,24 +11,26 @@ const std::vector<float>& ReferenceValues::cached(const NerfFile& nerf, const st
     key += "|" + nerf.stats.at("init_seed") + "|" + nerf.stats.at("init_stream");
   }
   auto it = cache_.find(key);
-  if (it == cache_.end()) {
-    std::vector<float> v = init ? nerf.initial_flat_params(where) : std::vector<float>(size_t(nerf.arch.total_params()), 0.0f);
-    it = cache_.emplace(key, std::move(v)).first;
-  }
-  return it->second;
+  if (it != cache_.end()) return it->second;
+  if (cache_.size() >= kKept)  // drop the starts only this cache holds
+    for (auto e = cache_.begin(); e != cache_.end();) e = e->second.use_count() == 1 ? cache_.erase(e) : std::next(e);
+  Values v = std::make_shared<const std::vector<float>>(
+      init ? nerf.initial_flat_params(where) : std::vector<float>(size_t(nerf.arch.total_params()), 0.0f));
+  cache_.emplace(key, v);
+  return v;
 }
 
-const float* ReferenceValues::of(const NerfFile& nerf, const std::string& where) {
+std::shared_ptr<const std::vector<float>> ReferenceValues::of(const NerfFile& nerf, const std::string& where) {
   if (mode_ == EncoderReference::None) return nullptr;
-  return cached(nerf, where, mode_ == EncoderReference::Init).data();
+  return cached(nerf, where, mode_ == EncoderReference::Init);
 }
 
 void ReferenceValues::input(const NerfFile& nerf, const std::string& where, std::vector<float>& params) {
   if (mode_ != EncoderReference::Delta) return;
-  const std::vector<float>& start = cached(nerf, where, true);
-  WS_CHECK(start.size() == params.size(), where, ": ", params.size(), " parameters but ", start.size(),
+  const Values start = cached(nerf, where, true);
+  WS_CHECK(start->size() == params.size(), where, ": ", params.size(), " parameters but ", start->size(),
            " starting weights");
-  for (size_t i = 0; i < params.size(); ++i) params[i] -= start[i];
+  for (size_t i = 0; i < params.size(); ++i) params[i] -= (*start)[i];
 }
 
 GraphBatch make_encoder_batch(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,

@@ -5,6 +5,7 @@
 // batch holds one reference graph per architecture rather than one per NeRF.
 #pragma once
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,15 +21,23 @@ class ReferenceValues {
   // The encoder's edge values of a NeRF, in place: flat_params() [P], minus the fit's
   // starting weights in mode "delta", untouched otherwise.
   void input(const NerfFile& nerf, const std::string& where, std::vector<float>& params);
-  // The reference values of a NeRF in flat_params() order (stable while this object
-  // lives), or nullptr for mode "none". `where` names the file in errors.
-  const float* of(const NerfFile& nerf, const std::string& where);
+  // The reference values of a NeRF in flat_params() order [P], or null for mode "none".
+  // `where` names the file in errors. The holder keeps them alive; this object keeps
+  // shared ones for the next NeRF.
+  std::shared_ptr<const std::vector<float>> of(const NerfFile& nerf, const std::string& where);
   bool active() const { return mode_ != EncoderReference::None; }
+  // Starts kept (for tests): at most kKept beyond those still held elsewhere.
+  size_t cached() const { return cache_.size(); }
+  static constexpr size_t kKept = 32;
 
  private:
+  using Values = std::shared_ptr<const std::vector<float>>;
   EncoderReference mode_;
-  const std::vector<float>& cached(const NerfFile& nerf, const std::string& where, bool init);
-  std::map<std::string, std::vector<float>> cache_;  // by architecture (+ init seed and stream)
+  Values cached(const NerfFile& nerf, const std::string& where, bool init);
+  // By architecture (+ init seed and stream). With fit.shared_init that is one start per
+  // architecture; without it, one per NeRF, so starts nobody holds are dropped past kKept
+  // (a stream-loaded split or an embedding run would otherwise keep every NeRF's).
+  std::map<std::string, Values> cache_;
 };
 
 // make_graph_batch with references when `references` is non-empty (one per NeRF).

@@ -56,7 +56,7 @@ SplitIndex index_split(const std::string& data, const std::string& nerfs_dir, co
 struct LoadedNerf {
   std::vector<float> params;          // [P] the graph's edge values (minus the fit's start for reference delta)
   const GraphTemplate* graph = nullptr;
-  const float* reference = nullptr;   // [P] the encoder's reference values, owned by the loader; null for none
+  std::shared_ptr<const std::vector<float>> reference;  // [P] the encoder's reference values; null for none
   TeacherPool pool;                   // empty when the pass asked for no pools
 };
 

@@ -176,7 +176,7 @@ GraphBatch graph_batch(const std::vector<const LoadedNerf*>& nerfs, Device d) {
   for (const LoadedNerf* n : nerfs) {
     ts.push_back(n->graph);
     ps.push_back(n->params.data());
-    if (n->reference) refs.push_back(n->reference);
+    if (n->reference) refs.push_back(n->reference->data());
   }
   return make_encoder_batch(ts, ps, refs, d);
 }
