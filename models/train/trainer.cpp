@@ -236,19 +236,36 @@ BatchLoss batch_loss(const Model& m, const TrainConfig& cfg, const std::vector<c
   return out;
 }
 
-// The embeddings of every NeRF of a split (no gradient), in the split's file order, with
-// their object, class and architecture: what validation and the probes read.
+// Rendering PSNR from summed squared error over `count` rays' pixels.
+double psnr_of(double se, int64_t count) {
+  const double mse = count ? se / double(count) : 1.0;
+  return -10.0 * std::log10(std::max(mse, 1e-12));
+}
+
+// One pass over a split (no gradient): the embeddings of every NeRF, in the split's file
+// order with their object, class and architecture (what the probes read), and, when
+// `render_se` is given, each chunk's rendering error from the decoder on the same loaded
+// NeRFs (their teacher pools), so validation loads the split once. [files, D] on the CPU.
 EmbeddingSet embed_split(const Model& m, const TrainConfig& cfg, NerfLoader& split_nerfs, const std::string& split,
-                         Device d) {
+                         Device d, std::pair<double, int64_t>* render_se = nullptr) {
   NoGradGuard ng;
   const SplitIndex& s = split_nerfs.index();
   EmbeddingSet out;
   out.embeddings = Tensor::empty({s.files(), cfg.encoder.out_dim});
   std::vector<std::vector<int64_t>> chunks = file_chunks(s, 2LL * cfg.pairs_per_batch);
-  split_nerfs.plan(chunks, false);
+  split_nerfs.plan(chunks, render_se != nullptr);
   for (const std::vector<int64_t>& files : chunks) {
-    Tensor z = m.enc.forward(graph_batch(split_nerfs.next(), d)).value().to(Device::cpu());
-    out.embeddings.slice_rows(files.front(), files.back() + 1).copy_from(z);
+    const std::vector<const LoadedNerf*> nerfs = split_nerfs.next();
+    Var z = m.enc.forward(graph_batch(nerfs, d));
+    out.embeddings.slice_rows(files.front(), files.back() + 1).copy_from(z.value().to(Device::cpu()));
+    if (!render_se) continue;
+    std::vector<const TeacherPool*> pools;
+    std::vector<std::string> archs;
+    for (const LoadedNerf* n : nerfs) pools.push_back(&n->pool);
+    for (int64_t f : files) archs.push_back(s.arch_of(f));
+    RenderLossResult r = rendering_eval(*m.dec, decoder_input(cfg.decoder_input, z, archs), pools, cfg.render, d);
+    render_se->first += r.mse * double(files.size());
+    render_se->second += int64_t(files.size());
   }
   for (int64_t f = 0; f < s.files(); ++f) {
     const std::string& obj = s.objects[size_t(s.object_of(f))];
@@ -257,42 +274,36 @@ EmbeddingSet embed_split(const Model& m, const TrainConfig& cfg, NerfLoader& spl
   return out;
 }
 
-// Validation: rendering PSNR of the decoder on the val NeRFs (r, rc), or the SigLIP
-// loss over val pairs (c), from the val embeddings z [files, D]. Higher is better for
-// PSNR, lower for SigLIP.
-double validate(const Model& m, const TrainConfig& cfg, NerfLoader& val, const Tensor& z_all, Device d) {
+// Validation: the val embeddings and the run's metric, rendering PSNR of the decoder on
+// the val NeRFs (r, rc; higher is better) or the SigLIP loss over val pairs (c; lower).
+struct Validation {
+  EmbeddingSet z;
+  double metric = 0;
+};
+Validation validate(const Model& m, const TrainConfig& cfg, NerfLoader& val, Device d) {
+  Validation v;
+  if (renders(cfg.objective)) {
+    std::pair<double, int64_t> se{0.0, 0};
+    v.z = embed_split(m, cfg, val, "val", d, &se);
+    v.metric = psnr_of(se.first, se.second);
+    return v;
+  }
+  v.z = embed_split(m, cfg, val, "val", d);
   NoGradGuard ng;
-  const Tensor z_dev = z_all.to(d);
-  auto rows_of = [&](const std::vector<int64_t>& files) {
-    std::vector<int32_t> idx(files.begin(), files.end());
-    return gather_rows(Var(z_dev), Tensor::from(idx, {int64_t(idx.size())}, d));
-  };
-  if (!renders(cfg.objective)) {
-    PairSampler ps(int64_t(val.index().objects.size()), cfg.archs, cfg.pairs_per_batch, cfg.seed + 99);
-    double total = 0;
-    int n = 0;
-    for (const SampledBatch& b : ps.epoch(0)) {
-      if (!b.paired || b.objects.size() < 2) continue;
-      total += contrastive(m, cfg, rows_of(files_of(val.index(), b)), b, d).value().item();
-      ++n;
-    }
-    return n ? total / n : 0.0;
+  const Tensor z_dev = v.z.embeddings.to(d);
+  PairSampler ps(int64_t(val.index().objects.size()), cfg.archs, cfg.pairs_per_batch, cfg.seed + 99);
+  double total = 0;
+  int n = 0;
+  for (const SampledBatch& b : ps.epoch(0)) {
+    if (!b.paired || b.objects.size() < 2) continue;
+    const std::vector<int64_t> files = files_of(val.index(), b);
+    const std::vector<int32_t> idx(files.begin(), files.end());
+    const Var rows = gather_rows(Var(z_dev), Tensor::from(idx, {int64_t(idx.size())}, d));
+    total += contrastive(m, cfg, rows, b, d).value().item();
+    ++n;
   }
-  double se = 0;
-  int64_t count = 0;
-  std::vector<std::vector<int64_t>> chunks = file_chunks(val.index(), 2LL * cfg.pairs_per_batch);
-  val.plan(chunks, true);
-  for (const std::vector<int64_t>& files : chunks) {
-    std::vector<const TeacherPool*> pools;
-    std::vector<std::string> archs;
-    for (const LoadedNerf* n : val.next()) pools.push_back(&n->pool);
-    for (int64_t f : files) archs.push_back(val.index().arch_of(f));
-    RenderLossResult r = rendering_eval(*m.dec, decoder_input(cfg.decoder_input, rows_of(files), archs), pools, cfg.render, d);
-    se += r.mse * double(files.size());
-    count += int64_t(files.size());
-  }
-  double mse = count ? se / double(count) : 1.0;
-  return -10.0 * std::log10(std::max(mse, 1e-12));
+  v.metric = n ? total / n : 0.0;
+  return v;
 }
 
 // ---- run directory -------------------------------------------------------------------
@@ -478,7 +489,7 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     std::fprintf(stderr, "train: step 0 probes: %s\n", probe(embed_split(m, cfg, val_set, "val", d), 0).brief().c_str());
   if (cfg.epochs == 0 && !st.has_best) {
     // The untrained baseline: the initial encoder, validated, is the run's best checkpoint.
-    st.best = validate(m, cfg, val_set, embed_split(m, cfg, val_set, "val", d).embeddings, d);
+    st.best = validate(m, cfg, val_set, d).metric;
     st.has_best = true;
     save_encoder(in_run(run, "best.safetensors"), m.enc, m.enc_ps,
                  {{"epoch", "0"}, {summary.metric, std::to_string(st.best)}});
@@ -558,9 +569,9 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
     }
     read_losses(int64_t(batches.size()));
     const double n = double(st.summed);
-    const EmbeddingSet val_z = embed_split(m, cfg, val_set, "val", d);
-    const double metric = validate(m, cfg, val_set, val_z.embeddings, d);
-    const ProbeReport probes = embedding_probes(val_z);
+    const Validation val = validate(m, cfg, val_set, d);
+    const double metric = val.metric;
+    const ProbeReport probes = embedding_probes(val.z);
     bool best = !st.has_best || cfg.keep == "last" || (higher_better ? metric > st.best : metric < st.best);
     if (best) {
       st.best = metric;
