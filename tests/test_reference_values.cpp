@@ -24,7 +24,7 @@ TEST_CASE("reference values: a shared start is one vector, each NeRF's own start
   auto ra = refs.of(a, "a"), rb = refs.of(b, "b");
   CHECK(ra == rb);  // the same start: one vector
   CHECK(*ra == a.initial_flat_params("a"));
-  CHECK(refs.cached() == 1);
+  CHECK(refs.kept() == 1);
 
   // Many NeRFs with starts of their own, each released after use as a batch would be: the
   // cache stays bounded, and a start still held is kept and stays correct.
@@ -33,7 +33,7 @@ TEST_CASE("reference values: a shared start is one vector, each NeRF's own start
     const NerfFile own = nerf_with_start(100 + i);
     auto r = refs.of(own, "own");
     CHECK(r->size() == size_t(own.arch.total_params()));
-    CHECK(refs.cached() <= ReferenceValues::kKept + 1);
+    CHECK(refs.kept() <= ReferenceValues::kKept + 1);
   }
   CHECK(*ra == a.initial_flat_params("a"));
   CHECK(refs.of(a, "a") == ra);  // held above, so never dropped

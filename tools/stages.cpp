@@ -33,9 +33,7 @@ void set_run_objective(TrainConfig& cfg, const std::string& name, const std::str
 EmbeddingSet embed_stage(const std::string& encoder, const std::vector<NerfEntry>& nerfs, Device d, int batch,
                          const std::string& out) {
   Progress bar(int64_t(nerfs.size()), "embed");
-  auto on_done = [&](int64_t done, int64_t) { bar.update(done); };
-  EmbeddingSet set = encoder == kFlatWeightsEncoder ? embed_flat_weights(nerfs, on_done)
-                                                    : embed_nerfs(encoder, nerfs, d, batch, on_done);
+  EmbeddingSet set = embed_nerfs(encoder, nerfs, d, batch, [&](int64_t done, int64_t) { bar.update(done); });
   bar.finish();
   save_embeddings(out, set);
   return set;

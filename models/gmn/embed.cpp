@@ -9,8 +9,16 @@
 
 namespace ws {
 
+namespace {
+// A row's labels: the listing's where it has them, else the file's.
+EmbeddingRow row_of(const NerfEntry& e, const NerfFile& f) {
+  return {e.object, !e.cls.empty() ? e.cls : f.cls, e.arch.empty() ? f.arch.name : e.arch, e.split, e.path};
+}
+}  // namespace
+
 EmbeddingSet embed_nerfs(const std::string& encoder, const std::vector<NerfEntry>& nerfs, Device d, int batch,
                          const std::function<void(int64_t, int64_t)>& progress) {
+  if (encoder == kFlatWeightsEncoder) return embed_flat_weights(nerfs, progress);
   WS_CHECK(!nerfs.empty(), "embed: no NeRF files to embed");
   GmnConfig cfg = read_encoder_config(encoder);
   ParamSet ps;
@@ -36,9 +44,7 @@ EmbeddingSet embed_nerfs(const std::string& encoder, const std::vector<NerfEntry
         held.push_back(references.of(f, nerfs[i].path));
         refs.push_back(held.back()->data());
       }
-      const NerfEntry& e = nerfs[i];
-      std::string cls = !e.cls.empty() ? e.cls : f.cls;
-      out.rows.push_back({e.object, cls, e.arch.empty() ? f.arch.name : e.arch, e.split, e.path});
+      out.rows.push_back(row_of(nerfs[i], f));
     }
     std::vector<const float*> ptrs;
     for (auto& p : params) ptrs.push_back(p.data());
@@ -68,8 +74,7 @@ EmbeddingSet embed_flat_weights(const std::vector<NerfEntry>& nerfs,
              " one; flat weights compare only within one architecture (choose one with --archs)");
     const std::vector<float> p = f.flat_params();
     std::copy(p.begin(), p.end(), out.embeddings.f32() + int64_t(i) * out.embeddings.size(1));
-    const NerfEntry& e = nerfs[i];
-    out.rows.push_back({e.object, !e.cls.empty() ? e.cls : f.cls, e.arch.empty() ? f.arch.name : e.arch, e.split, e.path});
+    out.rows.push_back(row_of(nerfs[i], f));
     if (progress) progress(int64_t(i) + 1, int64_t(nerfs.size()));
   }
   out.info["encoder"] = kFlatWeightsEncoder;

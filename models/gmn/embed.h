@@ -10,7 +10,11 @@
 
 namespace ws {
 
-// encoder: a checkpoint written by save_encoder (its configuration comes with it).
+// The encoder name that asks for embed_flat_weights instead of a checkpoint.
+inline constexpr const char* kFlatWeightsEncoder = "weights";
+
+// encoder: a checkpoint written by save_encoder (its configuration comes with it), or
+// kFlatWeightsEncoder for embed_flat_weights (below).
 // progress(done, total) is called after each batch.
 EmbeddingSet embed_nerfs(const std::string& encoder, const std::vector<NerfEntry>& nerfs, Device d, int batch = 8,
                          const std::function<void(int64_t, int64_t)>& progress = nullptr);
@@ -23,8 +27,5 @@ EmbeddingSet embed_nerfs(const std::string& encoder, const std::vector<NerfEntry
 // of one architecture (the error names the first that is not).
 EmbeddingSet embed_flat_weights(const std::vector<NerfEntry>& nerfs,
                                 const std::function<void(int64_t, int64_t)>& progress = nullptr);
-
-// The --encoder value that asks for embed_flat_weights instead of a checkpoint.
-inline constexpr const char* kFlatWeightsEncoder = "weights";
 
 }  // namespace ws

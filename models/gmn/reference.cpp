@@ -1,5 +1,7 @@
 #include "models/gmn/reference.h"
 
+#include <algorithm>
+
 namespace ws {
 
 ReferenceValues::Values ReferenceValues::cached(const NerfFile& nerf, const std::string& where, bool init) {
@@ -12,8 +14,10 @@ ReferenceValues::Values ReferenceValues::cached(const NerfFile& nerf, const std:
   }
   auto it = cache_.find(key);
   if (it != cache_.end()) return it->second;
-  if (cache_.size() >= kKept)  // drop the starts only this cache holds
+  if (cache_.size() >= next_trim_) {  // drop the starts only this cache holds
     for (auto e = cache_.begin(); e != cache_.end();) e = e->second.use_count() == 1 ? cache_.erase(e) : std::next(e);
+    next_trim_ = std::max(kKept, 2 * cache_.size());
+  }
   Values v = std::make_shared<const std::vector<float>>(
       init ? nerf.initial_flat_params(where) : std::vector<float>(size_t(nerf.arch.total_params()), 0.0f));
   cache_.emplace(key, v);

@@ -26,8 +26,8 @@ class ReferenceValues {
   // shared ones for the next NeRF.
   std::shared_ptr<const std::vector<float>> of(const NerfFile& nerf, const std::string& where);
   bool active() const { return mode_ != EncoderReference::None; }
-  // Starts kept (for tests): at most kKept beyond those still held elsewhere.
-  size_t cached() const { return cache_.size(); }
+  // Starts kept (for tests): about kKept beyond those still held elsewhere.
+  size_t kept() const { return cache_.size(); }
   static constexpr size_t kKept = 32;
 
  private:
@@ -38,6 +38,9 @@ class ReferenceValues {
   // architecture; without it, one per NeRF, so starts nobody holds are dropped past kKept
   // (a stream-loaded split or an embedding run would otherwise keep every NeRF's).
   std::map<std::string, Values> cache_;
+  // The size at which the cache is next searched for starts to drop: twice what a search
+  // left, so a cache of starts all still held (memory mode) is not searched per NeRF.
+  size_t next_trim_ = kKept;
 };
 
 // make_graph_batch with references when `references` is non-empty (one per NeRF).
