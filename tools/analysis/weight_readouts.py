@@ -2,13 +2,15 @@
 """How much class information survives a readout of NeRF weights (README "Where the class
 information goes"). Needs python3-numpy; reads a dataset folder as `wsnerf fit` writes it.
 
-  tools/analysis/weight_readouts.py DATA [EMBEDDINGS.safetensors ...]
+  tools/analysis/weight_readouts.py DATA [EMBEDDINGS.safetensors ...] [--only-embeddings]
 
 Per training architecture (MLP, TRI, HASH) it prints leave-one-out 1-NN class accuracy over
 every object (inputs standardised per coordinate, cosine) and ridge accuracy (train + val ->
 test split) for: the flat weights; a Gaussian random projection of them to 128 numbers; a
 mean over edges of ReLU(A sin(30 a v + b) + A' c_e) with a random code c_e per edge (the
-shape of the encoder's value path and readout); and each embeddings file given."""
+shape of the encoder's value path and readout); first-order readouts sum_e dw_e f(c_e) with
+non-negative (ReLU) and signed (sin) codes to 128 and 1024 numbers; and each embeddings file.
+--only-embeddings skips the weight baselines (a quick probe of an encoder variant)."""
 import json, struct, sys
 import numpy as np
 
@@ -28,7 +30,9 @@ def load_safetensors(path):
 
 
 def main():
-    data = sys.argv[1]
+    only = '--only-embeddings' in sys.argv
+    argv = [a for a in sys.argv if a != '--only-embeddings']
+    data = argv[1]
     split = {}
     for s in ['train', 'val', 'test']:
         for line in open(f'{data}/splits/{s}.txt'):
@@ -58,7 +62,7 @@ def main():
         print(f'{arch:5s} {what:34s} 1-NN {100 * nn_loo(X):5.1f}  ridge {100 * ridge(X):5.1f}', flush=True)
 
     rng = np.random.default_rng(0)
-    for arch in ARCHS:
+    for arch in ARCHS if not only else []:
         W = np.array([np.concatenate([v.ravel() for k, v in load_safetensors(f'{data}/nerfs/{arch}/{o}.safetensors').items()
                                       if k not in ('__metadata__', 'occupancy')]) for o in objs], dtype=np.float32)
         report(arch, f'flat weights [{W.shape[1]}]', W)
@@ -70,7 +74,15 @@ def main():
         code = rng.normal(size=(E, h)).astype(np.float32) @ (rng.normal(size=(h, out)).astype(np.float32) / np.sqrt(h))
         Z = np.array([np.maximum(np.sin(np.outer(w, a) + b) @ A + code, 0).mean(0) for w in W])
         report(arch, 'mean ReLU(A sin(30av+b) + code_e)', Z)
-    for path in sys.argv[2:]:
+        # First-order readouts sum_e (w - mean w)_e c_e with a code c_e per edge: what keeps
+        # the class is codes that are signed and diverse (sin of a random code), not
+        # non-negative ones (ReLU: their shared mean swamps the rest), and a wide output.
+        D = W - W.mean(0)
+        for width in (128, 1024):
+            P = rng.normal(size=(E, h)).astype(np.float32) @ (rng.normal(size=(h, width)).astype(np.float32) / np.sqrt(h))
+            report(arch, f'sum_e dw_e ReLU(code_e) to {width}', D @ np.maximum(P, 0))
+            report(arch, f'sum_e dw_e sin(3 code_e) to {width}', D @ np.sin(3 * P))
+    for path in argv[2:]:
         f = load_safetensors(path)
         rows = json.loads(f['__metadata__']['rows'])
         for arch in ARCHS:
