@@ -13,6 +13,7 @@
 #include "models/render/march.h"
 #include "models/render/march_kernels.h"
 #include "models/render/occupancy_grid.h"
+#include "models/render/psnr.h"
 #include "models/render/render_image.h"
 #include "models/fit/visual_hull.h"
 
@@ -216,8 +217,7 @@ std::vector<float> heldout_psnr(const FieldBatch& f, const Tensor& occupancy, in
         se += double(pred - gt) * double(pred - gt);
       }
     }
-    const double mse = std::max(se / double(3 * v->pixels()), 1e-10);
-    psnr.push_back(float(-10.0 * std::log10(mse)));
+    psnr.push_back(float(psnr_from_sum(se, 3 * v->pixels())));
   }
   return psnr;
 }

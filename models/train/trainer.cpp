@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "data/nerf_dataset.h"
+#include "models/render/psnr.h"
 #include "engine/io.h"
 #include "engine/json.h"
 #include "engine/optim.h"
@@ -236,12 +237,6 @@ BatchLoss batch_loss(const Model& m, const TrainConfig& cfg, const std::vector<c
   return out;
 }
 
-// Rendering PSNR from summed squared error over `count` rays' pixels.
-double psnr_of(double se, int64_t count) {
-  const double mse = count ? se / double(count) : 1.0;
-  return -10.0 * std::log10(std::max(mse, 1e-12));
-}
-
 // One pass over a split (no gradient): the embeddings of every NeRF, in the split's file
 // order with their object, class and architecture (what the probes read), and, when
 // `render_se` is given, each chunk's rendering error from the decoder on the same loaded
@@ -285,7 +280,7 @@ Validation validate(const Model& m, const TrainConfig& cfg, NerfLoader& val, Dev
   if (renders(cfg.objective)) {
     std::pair<double, int64_t> se{0.0, 0};
     v.z = embed_split(m, cfg, val, "val", d, &se);
-    v.metric = psnr_of(se.first, se.second);
+    v.metric = psnr_from_sum(se.first, se.second);
     return v;
   }
   v.z = embed_split(m, cfg, val, "val", d);
