@@ -1,5 +1,6 @@
 #include "engine/preset.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "engine/io.h"
@@ -70,6 +71,35 @@ Preset load_preset(const std::string& name_or_path) {
   WS_CHECK(p.json.is_object(), name_or_path, ": not a JSON object");
   check_preset_sections(p);
   return p;
+}
+
+void apply_overrides(Preset& p, const std::vector<std::string>& assignments) {
+  for (const std::string& a : assignments) {
+    const size_t eq = a.find('=');
+    const std::string path = a.substr(0, eq);
+    std::vector<std::string> keys;
+    for (size_t b = 0, e; b <= path.size(); b = e + 1) {
+      e = path.find('.', b);
+      if (e == std::string::npos) e = path.size();
+      keys.push_back(path.substr(b, e - b));
+    }
+    const bool named = std::all_of(keys.begin(), keys.end(), [](const std::string& k) { return !k.empty(); });
+    WS_CHECK(eq != std::string::npos && keys.size() >= 2 && named, "preset ", p.name, ": --set '", a,
+             "' is not section.key=value");
+    WS_CHECK(p.json.contains(keys[0]) && p.json[keys[0]].is_object(), "preset ", p.name, ": --set '", a,
+             "': no section '", keys[0], "'");
+    const std::string text = a.substr(eq + 1);
+    nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+    if (value.is_discarded()) value = text;  // not JSON: the plain string
+    nlohmann::json* at = &p.json[keys[0]];
+    for (size_t k = 1; k + 1 < keys.size(); ++k) {
+      at = &(*at)[keys[k]];
+      WS_CHECK(at->is_null() || at->is_object(), "preset ", p.name, ": --set '", a, "': '", keys[k],
+               "' is not a group of settings");
+    }
+    (*at)[keys.back()] = value;
+    p.name += (p.name.find(" with ") == std::string::npos ? " with " : ", ") + a;
+  }
 }
 
 }  // namespace ws

@@ -47,6 +47,13 @@ void check_preset_sections(const Preset& p);
 
 // A built-in name (tiny, cpu, paper) or a path to a JSON file.
 Preset load_preset(const std::string& name_or_path);
+// Changes settings in place, one "section.key=value" each (wsnerf --set): the value is JSON
+// (3, 1e-3, true, "text", [1, 2]) or, when it does not parse as JSON, the plain string
+// (encoder.reference=delta). The section must exist; the key may be new (optional settings
+// are absent from the presets) and may go deeper (fit.family_steps.tri=300). Each section
+// checks its own keys where it is read, so a misspelt key still fails there. p.name records
+// the changes, so errors and reports name them.
+void apply_overrides(Preset& p, const std::vector<std::string>& assignments);
 std::vector<std::string> builtin_preset_names();
 // (name, JSON text) of every built-in preset; generated from presets/*.json.
 const std::vector<std::pair<std::string, std::string>>& builtin_preset_texts();

@@ -267,6 +267,18 @@ TEST_CASE("bad input: command-line integers are range-checked (no wrap at 2^32) 
   CHECK(std::filesystem::exists(out + "/dataset.json"));
   CHECK(test::run_wsnerf("train --data " + out + " --epochs 4294967297 --out " + dir.file("run")).err.find("--epochs = 4294967297 is outside") !=
         std::string::npos);
+  // --set: refused by name before any work, in every command that takes it.
+  r = test::run_wsnerf("train --data " + out + " --out " + dir.file("run") + " --set encodr.hidden=8");
+  CHECK(r.status == 1);
+  CHECK(r.err.find("--set 'encodr.hidden=8': no section 'encodr'") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("run")));
+  r = test::run_wsnerf("fit --data " + out + " --set fit.step=3");
+  CHECK(r.status == 1);
+  CHECK(r.err.find("preset cpu with fit.step=3") != std::string::npos);
+  CHECK(r.err.find("unknown key fit.step") != std::string::npos);
+  r = test::run_wsnerf("demo --out " + dir.file("demo") + " --set train");
+  CHECK(r.status == 1);
+  CHECK(r.err.find("--set 'train' is not section.key=value") != std::string::npos);
   CHECK(test::run_wsnerf("embed --encoder e --out o --batch -1").err.find("--batch = -1 is outside") != std::string::npos);
   CHECK(test::run_wsnerf("fit --data " + out + " --workers -4").err.find("--workers = -4 is outside") != std::string::npos);
   CHECK(test::run_wsnerf("plot --perplexity nan --out " + dir.file("p")).err.find("--perplexity expects a finite number") !=

@@ -68,3 +68,32 @@ TEST_CASE("presets: modes are parsed once, and a bad one names the key and lists
   CHECK_THROWS_WITH_AS(TrainConfig::from_preset(p),
                        "preset tiny: train.contrastive_centring: 'arch' is not one of none, batch", Error);
 }
+
+TEST_CASE("presets: --set overrides change one setting each, and bad ones are refused by name") {
+  Preset p = load_preset("cpu");
+  apply_overrides(p, {"encoder.value_scale=3", "encoder.reference=delta", "train.lr=3e-4",
+                      "fit.family_steps.tri=300", "classify.hidden=[64, 32]", "train.keep=\"last\""});
+  const TrainConfig c = TrainConfig::from_preset(p);
+  CHECK(c.encoder.value_scale == 3.0f);
+  CHECK(c.encoder.reference == EncoderReference::Delta);  // a plain string: not JSON
+  CHECK(c.lr == doctest::Approx(3e-4));
+  CHECK(c.keep == "last");  // a JSON string
+  CHECK(p.json["fit"]["family_steps"]["tri"] == 300);
+  CHECK(p.json["fit"]["family_steps"]["hash"] == 600);  // the rest of the group kept
+  CHECK(p.json["classify"]["hidden"] == nlohmann::json::array({64, 32}));
+  CHECK(c.encoder.hidden == 32);  // untouched settings keep the preset's values
+  CHECK(p.name.rfind("cpu with encoder.value_scale=3, encoder.reference=delta", 0) == 0);
+
+  // Malformed assignments and unknown sections fail at once; a misspelt key where the
+  // section is read, as for a preset file.
+  for (const char* bad : {"encoder", "encoder=3", ".x=1", "encoder.=1", "encoder..x=1"})
+    CHECK_THROWS_WITH_AS(apply_overrides(p, {bad}), Contains("is not section.key=value"), Error);
+  CHECK_THROWS_WITH_AS(apply_overrides(p, {"encodr.hidden=3"}), Contains("no section 'encodr'"), Error);
+  CHECK_THROWS_WITH_AS(apply_overrides(p, {"encoder.hidden.x=3"}), Contains("not a group of settings"), Error);
+  Preset q = load_preset("cpu");
+  apply_overrides(q, {"encoder.valu_scale=3"});
+  CHECK_THROWS_WITH_AS(TrainConfig::from_preset(q), Contains("unknown encoder key 'valu_scale'"), Error);
+  Preset r = load_preset("cpu");
+  apply_overrides(r, {"encoder.value_scale=abc"});
+  CHECK_THROWS_WITH_AS(TrainConfig::from_preset(r), Contains("with encoder.value_scale=abc"), Error);
+}

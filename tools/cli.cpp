@@ -47,6 +47,7 @@ bool Args::parse(int argc, char** argv, int first) {
       WS_CHECK(i + 1 < argc, "wsnerf ", command_, ": ", a, " needs a value (", o.value, ")");
       value = argv[++i];
     }
+    if (o.repeatable) lists_[a].push_back(value);
     values_[a] = value;
   }
   for (const Option& o : options_)
@@ -121,6 +122,18 @@ double Args::f64(const std::string& name) const {
 }
 
 bool Args::flag(const std::string& name) const { return str(name) == "1"; }
+
+std::vector<std::string> Args::list(const std::string& name) const {
+  WS_CHECK(find(name).repeatable, "wsnerf ", command_, ": ", name, " is not a repeatable option");
+  auto it = lists_.find(name);
+  return it == lists_.end() ? std::vector<std::string>{} : it->second;
+}
+
+Preset load_preset_of(const Args& args) {
+  Preset p = load_preset(args.str("--preset"));
+  apply_overrides(p, args.list("--set"));
+  return p;
+}
 
 void apply_precision(const Args& args) {
   GemmPrecision p = parse_gemm_precision(args.str("--precision"));

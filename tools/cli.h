@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/preset.h"
+
 namespace ws::cli {
 
 struct Option {
@@ -15,6 +17,7 @@ struct Option {
   std::string help;
   std::string default_value; // used when absent; "" with required = no default
   bool required = false;
+  bool repeatable = false;   // may be given several times (Args::list)
 };
 
 // The one --device option every command that computes takes (parse with parse_device).
@@ -23,6 +26,11 @@ inline const Option kDeviceOption{"--device", "DEV", "cpu, cuda, cuda:N or auto"
 inline const Option kPrecisionOption{"--precision", "P",
                                      "fp32, or tf32: CUDA GEMMs on TF32 tensor cores (the CPU always computes fp32)",
                                      "fp32"};
+// Preset overrides, for the commands that take --preset (load_preset_of).
+inline const Option kSetOption{"--set", "S.K=V",
+                               "change one preset setting, e.g. --set encoder.value_scale=3 (repeatable; the value is "
+                               "JSON or a plain string)",
+                               "", false, true};
 // The evaluations' embedding centring (models/eval/eval_sets.h apply_centring).
 inline const Option kCentreOption{"--centre", "MODE",
                                   "arch: centre each architecture's embeddings of a split on their mean; none: raw "
@@ -48,6 +56,8 @@ class Args {
   // A finite number (no nan, no inf).
   double f64(const std::string& name) const;
   bool flag(const std::string& name) const;
+  // Every value of a repeatable option, in command-line order (empty when absent).
+  std::vector<std::string> list(const std::string& name) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:
@@ -55,8 +65,12 @@ class Args {
   std::string command_, summary_, positional_help_;
   std::vector<Option> options_;
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> lists_;  // repeatable options
   std::vector<std::string> positional_;
 };
+
+// --preset (a built-in name or a JSON file) with the --set overrides applied.
+Preset load_preset_of(const Args& args);
 
 // Sets the process's GEMM precision from --precision (and says so on stderr when not fp32).
 void apply_precision(const Args& args);

@@ -52,6 +52,7 @@ int cmd_demo(int argc, char** argv) {
             "The whole pipeline on the procedural dataset: synth -> fit -> train -> embed -> classify,\n"
             "retrieve -> pictures -> OUT/report.md. A second run reuses what is already done.",
             {{"--preset", "P", "tiny or cpu (or paper, or a JSON file)", "cpu"},
+             kSetOption,
              {"--out", "DIR", "output folder", "demo-out"},
              {"--objectives", "O,..",
               "training objectives to run and compare (r, rc, c; untrained = the encoder before training)",
@@ -59,7 +60,7 @@ int cmd_demo(int argc, char** argv) {
              kDeviceOption});
   if (!args.parse(argc, argv)) return 0;
   auto t_start = Clock::now();
-  Preset preset = load_preset(args.str("--preset"));
+  Preset preset = load_preset_of(args);
   std::vector<std::string> objectives = split_list(args.str("--objectives"));
   WS_CHECK(!objectives.empty(), "wsnerf demo: no objectives");
   // Run names: an objective, or "untrained" (the encoder before training, a baseline); checked before any work.

@@ -48,6 +48,7 @@ int cmd_fit(int argc, char** argv) {
              {"--split", "S,...", "splits to fit with --archs: train,val,test", "train,val,test"},
              {"--objects", "class/id,...", "these objects instead of --split"},
              {"--preset", "NAME|FILE", "tiny, cpu, paper or a JSON file", "cpu"},
+             kSetOption,
              {"--out", "DIR", "output folder (default DATA/nerfs)"},
              kDeviceOption,
              kPrecisionOption,
@@ -60,7 +61,7 @@ int cmd_fit(int argc, char** argv) {
   const int workers = args.has("--workers") ? args.i32("--workers", 1) : 0;  // checked before any work
   const std::string data = args.str("--data");
   WS_CHECK(std::filesystem::is_directory(data), data, ": no such dataset folder");
-  Preset preset = load_preset(args.str("--preset"));
+  Preset preset = load_preset_of(args);
   FitOptions opt = FitOptions::from_preset(preset);
   const std::string out = args.has("--out") ? args.str("--out") : (std::filesystem::path(data) / "nerfs").string();
   WS_CHECK(!(args.has("--objects") && args.has("--split")), "give --split or --objects, not both");

@@ -16,6 +16,7 @@ int cmd_train(int argc, char** argv) {
             {{"--data", "DIR", "dataset folder (objects/, splits/, nerfs/)", "", true},
              {"--out", "RUN", "run folder", "", true},
              {"--preset", "P", "tiny, cpu, paper or a JSON file", "cpu"},
+             kSetOption,
              {"--archs", "A,B,..", "training architectures (default: the preset's fit.archs)"},
              {"--objective", "O", "r, rc or c (default: the preset's); untrained: objective c and 0 epochs, the "
                                   "encoder before training (the demo's baseline)"},
@@ -30,7 +31,7 @@ int cmd_train(int argc, char** argv) {
              kPrecisionOption});
   if (!args.parse(argc, argv)) return 0;
   apply_precision(args);
-  TrainConfig cfg = TrainConfig::from_preset(load_preset(args.str("--preset")));
+  TrainConfig cfg = TrainConfig::from_preset(load_preset_of(args));
   cfg.data = args.str("--data");
   cfg.nerfs = args.str("--nerfs");
   cfg.device = args.str("--device");
