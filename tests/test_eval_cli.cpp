@@ -80,6 +80,13 @@ TEST_CASE("eval cli: eval-retrieve, eval-classify and plot write their outputs")
   nlohmann::json seeded = nlohmann::json::parse(r.out);
   CHECK(seeded["train_sets"] == nlohmann::json({"ALL"}));
   CHECK(seeded["seeds"] == nlohmann::json({3, 4}));
+  // --set changes the chosen preset's classifier: epochs 3 instead of the file's 4.
+  r = test::run_wsnerf("eval-classify --embeddings " + emb + " --preset " + preset +
+                       " --set classify.epochs=3 --train-sets ALL --json");
+  REQUIRE(r.status == 0);
+  CHECK(nlohmann::json::parse(r.out)["classify"]["epochs"] == 3);
+  CHECK(test::run_wsnerf("eval-classify --embeddings " + emb + " --set classify.epoch=3").err.find(
+            "unknown key classify.epoch") != std::string::npos);
   CHECK(test::run_wsnerf("eval-classify --embeddings " + emb + " --seeds 1,x").err.find("'x'") != std::string::npos);
 
   r = test::run_wsnerf("eval-probe --embeddings " + emb + " --split val --json");

@@ -11,7 +11,7 @@ namespace ws::cli {
 
 namespace {
 // --preset, else the preset the embeddings file records, else the paper's classifier.
-Preset classify_preset(const Args& args, const EmbeddingSet& set) {
+Preset chosen_preset(const Args& args, const EmbeddingSet& set) {
   if (args.has("--preset")) return load_preset(args.str("--preset"));
   auto it = set.info.find("preset");
   if (it != set.info.end()) {
@@ -24,6 +24,13 @@ Preset classify_preset(const Args& args, const EmbeddingSet& set) {
   }
   return load_preset("paper");
 }
+
+// The chosen preset with the --set overrides applied.
+Preset classify_preset(const Args& args, const EmbeddingSet& set) {
+  Preset p = chosen_preset(args, set);
+  apply_overrides(p, args.list("--set"));
+  return p;
+}
 }  // namespace
 
 int cmd_eval_classify(int argc, char** argv) {
@@ -34,6 +41,7 @@ int cmd_eval_classify(int argc, char** argv) {
             {{"--embeddings", "FILE", "embeddings file (wsnerf embed)", "", true},
              {"--preset", "P", "preset whose 'classify' section sets the training (default: the one the file "
                                "records, else paper)"},
+             kSetOption,
              {"--seeds", "S,..", "classifier seeds: each train set is trained once per seed and the table gives "
                                  "mean +- sd (default: the preset's classify.seeds, else its classify.seed)"},
              {"--train-sets", "T,..", "which classifiers to train: ALL and/or training architectures (default all)"},
