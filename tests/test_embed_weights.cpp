@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "data/nerf_dataset.h"
 #include "models/gmn/embed.h"
 #include "models/nerf/nerf_file.h"
@@ -68,4 +70,32 @@ TEST_CASE("embed weights cli: --encoder weights writes a file eval-probe reads, 
   CHECK(r.status != 0);
   CHECK(r.err.find("within one architecture") != std::string::npos);
   CHECK(!std::ifstream(bad).good());
+}
+
+TEST_CASE("embed weights cli: query --encoder weights answers from a flat-weights gallery of the same architecture") {
+  const std::string data = test::random_nerf_dataset({"chair", "lamp"}, 3, {"MLP", "TRI"});
+  const std::string gallery = test::temp_path("flat_gallery.safetensors");
+  test::CliRun r = test::run_wsnerf("embed --encoder weights --data " + data + " --archs TRI --out " + gallery);
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  // A gallery NeRF as its own query: its nearest neighbour is itself, cosine 1.
+  const std::string query = data + "/nerfs/TRI/chair/0000.safetensors";
+  REQUIRE(std::ifstream(query).good());
+  r = test::run_wsnerf("query --encoder weights --gallery " + gallery + " --nerf " + query + " --k 2 --json --centre none");
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  const nlohmann::json answers = nlohmann::json::parse(r.out);
+  REQUIRE(answers["queries"].size() == 1);
+  const nlohmann::json& first = answers["queries"][0]["neighbours"][0];
+  CHECK(first["object"] == "chair/0000");
+  CHECK(first["arch"] == "TRI");
+  CHECK(first["cosine"].get<double>() > 0.999);
+  CHECK(answers["dim"] == find_arch("TRI").total_params());
+  // Another architecture's NeRF cannot be compared with flat weights: named, non-zero exit.
+  r = test::run_wsnerf("query --encoder weights --gallery " + gallery + " --nerf " + data +
+                       "/nerfs/MLP/chair/0000.safetensors --json");
+  CHECK(r.status != 0);
+  CHECK(r.err.find("flat weights compare only within one architecture") != std::string::npos);
+  // A flat-weights gallery with an encoder checkpoint, or the reverse, is refused by name.
+  r = test::run_wsnerf("query --encoder some/best.safetensors --gallery " + gallery + " --nerf " + query);
+  CHECK(r.status != 0);
+  CHECK(r.err.find("query it with --encoder weights") != std::string::npos);
 }

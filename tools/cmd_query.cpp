@@ -17,7 +17,18 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 // The gallery must come from an encoder that makes the same vectors as `encoder`:
 // another dimension, or a recorded configuration that differs, is an error naming both.
+// With the flat-weights baseline the gallery must be flat weights too (its dimension, one
+// architecture's parameter count, is checked against the queries once they are read).
 void check_gallery_matches(const EmbeddingSet& gallery, const std::string& gallery_path, const std::string& encoder) {
+  auto made_by = gallery.info.find("encoder");
+  const bool flat_gallery = made_by != gallery.info.end() && made_by->second == kFlatWeightsEncoder;
+  if (encoder == kFlatWeightsEncoder || flat_gallery) {
+    WS_CHECK(encoder == kFlatWeightsEncoder && flat_gallery, "wsnerf query: the gallery ", gallery_path,
+             flat_gallery ? " holds flat weights (embed --encoder weights): query it with --encoder weights"
+                          : " was embedded by an encoder, not as flat weights: --encoder weights needs a gallery "
+                            "from wsnerf embed --encoder weights");
+    return;
+  }
   const GmnConfig cfg = read_encoder_config(encoder);
   WS_CHECK(gallery.dim() == cfg.out_dim, "wsnerf query: the encoder ", encoder, " makes ", cfg.out_dim,
            "-dimensional embeddings, the gallery ", gallery_path, " holds ", gallery.dim(),
@@ -37,7 +48,8 @@ int cmd_query(int argc, char** argv) {
             "gallery mean, and the query on the gallery mean of its own architecture, or, for an architecture the\n"
             "gallery lacks, on the gallery architecture mean nearest to it: one query NeRF gets the same answer\n"
             "alone or among others (README, \"wsnerf query\").",
-            {{"--encoder", "CKPT", "encoder checkpoint (RUN/best.safetensors)", "", true},
+            {{"--encoder", "CKPT", "encoder checkpoint (RUN/best.safetensors), or 'weights' with a gallery of flat "
+                                   "weights (embed --encoder weights; one architecture)", "", true},
              {"--nerf", "F,DIR,..", "query NeRF files or folders (comma-separated)", "", true},
              {"--gallery", "EMB", "embeddings file to search (wsnerf embed)", "", true},
              {"--k", "N", "neighbours per query", "10"},
@@ -69,6 +81,9 @@ int cmd_query(int argc, char** argv) {
 
   const auto embed_start = std::chrono::steady_clock::now();
   const EmbeddingSet queries = embed_nerfs(encoder, nerfs, d, batch);
+  WS_CHECK(encoder != kFlatWeightsEncoder || queries.dim() == gallery_set.dim(), "wsnerf query: the query NeRFs (", nerfs.front().path, ", ...) have ",
+           queries.dim(), " parameters, the flat-weights gallery ", gallery_path, " rows of ", gallery_set.dim(),
+           ": flat weights compare only within one architecture");
   const double embed_s = seconds_since(embed_start);
   const auto search_start = std::chrono::steady_clock::now();
   const std::vector<QueryAnswer> answers = answer_queries(gallery, queries, k);
