@@ -74,6 +74,9 @@ Preset load_preset(const std::string& name_or_path) {
 }
 
 void apply_overrides(Preset& p, const std::vector<std::string>& assignments) {
+  if (assignments.empty()) return;
+  const std::string loaded = p.name;  // errors name the preset as loaded
+  std::string changes;
   for (const std::string& a : assignments) {
     const size_t eq = a.find('=');
     const std::string path = a.substr(0, eq);
@@ -84,9 +87,9 @@ void apply_overrides(Preset& p, const std::vector<std::string>& assignments) {
       keys.push_back(path.substr(b, e - b));
     }
     const bool named = std::all_of(keys.begin(), keys.end(), [](const std::string& k) { return !k.empty(); });
-    WS_CHECK(eq != std::string::npos && keys.size() >= 2 && named, "preset ", p.name, ": --set '", a,
+    WS_CHECK(eq != std::string::npos && keys.size() >= 2 && named, "preset ", loaded, ": --set '", a,
              "' is not section.key=value");
-    WS_CHECK(p.json.contains(keys[0]) && p.json[keys[0]].is_object(), "preset ", p.name, ": --set '", a,
+    WS_CHECK(p.json.contains(keys[0]) && p.json[keys[0]].is_object(), "preset ", loaded, ": --set '", a,
              "': no section '", keys[0], "'");
     const std::string text = a.substr(eq + 1);
     nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
@@ -94,12 +97,13 @@ void apply_overrides(Preset& p, const std::vector<std::string>& assignments) {
     nlohmann::json* at = &p.json[keys[0]];
     for (size_t k = 1; k + 1 < keys.size(); ++k) {
       at = &(*at)[keys[k]];
-      WS_CHECK(at->is_null() || at->is_object(), "preset ", p.name, ": --set '", a, "': '", keys[k],
+      WS_CHECK(at->is_null() || at->is_object(), "preset ", loaded, ": --set '", a, "': '", keys[k],
                "' is not a group of settings");
     }
     (*at)[keys.back()] = value;
-    p.name += (p.name.find(" with ") == std::string::npos ? " with " : ", ") + a;
+    changes += (changes.empty() ? "" : ", ") + a;
   }
+  p.name = loaded + " with " + changes;
 }
 
 }  // namespace ws

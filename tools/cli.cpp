@@ -129,8 +129,7 @@ std::vector<std::string> Args::list(const std::string& name) const {
   return it == lists_.end() ? std::vector<std::string>{} : it->second;
 }
 
-Preset load_preset_of(const Args& args) {
-  Preset p = load_preset(args.str("--preset"));
+Preset with_overrides(Preset p, const Args& args) {
   apply_overrides(p, args.list("--set"));
   return p;
 }

@@ -69,8 +69,10 @@ class Args {
   std::vector<std::string> positional_;
 };
 
+// A preset with the command line's --set overrides applied (apply_overrides).
+Preset with_overrides(Preset p, const Args& args);
 // --preset (a built-in name or a JSON file) with the --set overrides applied.
-Preset load_preset_of(const Args& args);
+inline Preset load_preset_of(const Args& args) { return with_overrides(load_preset(args.str("--preset")), args); }
 
 // Sets the process's GEMM precision from --precision (and says so on stderr when not fp32).
 void apply_precision(const Args& args);

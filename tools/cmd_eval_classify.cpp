@@ -10,8 +10,9 @@
 namespace ws::cli {
 
 namespace {
-// --preset, else the preset the embeddings file records, else the paper's classifier.
-Preset chosen_preset(const Args& args, const EmbeddingSet& set) {
+// --preset, else the preset the embeddings file records, else the paper's classifier
+// (the --set overrides go on top, at the caller).
+Preset classify_preset(const Args& args, const EmbeddingSet& set) {
   if (args.has("--preset")) return load_preset(args.str("--preset"));
   auto it = set.info.find("preset");
   if (it != set.info.end()) {
@@ -25,12 +26,6 @@ Preset chosen_preset(const Args& args, const EmbeddingSet& set) {
   return load_preset("paper");
 }
 
-// The chosen preset with the --set overrides applied.
-Preset classify_preset(const Args& args, const EmbeddingSet& set) {
-  Preset p = chosen_preset(args, set);
-  apply_overrides(p, args.list("--set"));
-  return p;
-}
 }  // namespace
 
 int cmd_eval_classify(int argc, char** argv) {
@@ -52,7 +47,7 @@ int cmd_eval_classify(int argc, char** argv) {
   if (!args.parse(argc, argv)) return 0;
   const std::string path = args.str("--embeddings");
   const Centring centring = parse_centring(args.str("--centre"), "--centre");
-  Preset preset = classify_preset(args, load_embeddings(path));
+  Preset preset = with_overrides(classify_preset(args, load_embeddings(path)), args);
   ClassificationOptions opt = ClassificationOptions::from_preset(preset);
   if (args.has("--seeds")) {
     opt.seeds.clear();

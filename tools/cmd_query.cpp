@@ -17,8 +17,8 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 // The gallery must come from an encoder that makes the same vectors as `encoder`:
 // another dimension, or a recorded configuration that differs, is an error naming both.
-// With the flat-weights baseline the gallery must be flat weights too (its dimension, one
-// architecture's parameter count, is checked against the queries once they are read).
+// With the flat-weights baseline the gallery must be flat weights too (its architecture
+// is checked against the queries' once they are read).
 void check_gallery_matches(const EmbeddingSet& gallery, const std::string& gallery_path, const std::string& encoder) {
   auto made_by = gallery.info.find("encoder");
   const bool flat_gallery = made_by != gallery.info.end() && made_by->second == kFlatWeightsEncoder;
@@ -81,9 +81,10 @@ int cmd_query(int argc, char** argv) {
 
   const auto embed_start = std::chrono::steady_clock::now();
   const EmbeddingSet queries = embed_nerfs(encoder, nerfs, d, batch);
-  WS_CHECK(encoder != kFlatWeightsEncoder || queries.dim() == gallery_set.dim(), "wsnerf query: the query NeRFs (", nerfs.front().path, ", ...) have ",
-           queries.dim(), " parameters, the flat-weights gallery ", gallery_path, " rows of ", gallery_set.dim(),
-           ": flat weights compare only within one architecture");
+  if (encoder == kFlatWeightsEncoder)  // embed_flat_weights made the queries one architecture; the gallery must match
+    WS_CHECK(queries.rows.front().arch == gallery_set.rows.front().arch, "wsnerf query: ", nerfs.front().path, " is a ",
+             queries.rows.front().arch, " NeRF, the flat-weights gallery ", gallery_path, " holds ",
+             gallery_set.rows.front().arch, " ones: flat weights compare only within one architecture");
   const double embed_s = seconds_since(embed_start);
   const auto search_start = std::chrono::steady_clock::now();
   const std::vector<QueryAnswer> answers = answer_queries(gallery, queries, k);
