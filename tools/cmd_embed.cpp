@@ -15,8 +15,10 @@ int cmd_embed(int argc, char** argv) {
             "Embeds NeRFs with a trained encoder: either files/folders (--nerfs) or a dataset's splits\n"
             "(--data; every architecture found under DATA/nerfs unless --archs or --preset).\n"
             "--encoder weights is the baseline without an encoder: each NeRF's flat parameters, one\n"
-            "architecture per file (--archs A), for eval-classify and eval-probe to read.",
-            {{"--encoder", "CKPT", "encoder checkpoint (RUN/best.safetensors), or 'weights'", "", true},
+            "architecture per file (--archs A), for eval-classify and eval-probe to read.\n"
+            "--encoder field is the functional baseline: each NeRF's opacity and colour at the 16^3 cell\n"
+            "centres of the unit box, comparable across architectures.",
+            {{"--encoder", "CKPT", "encoder checkpoint (RUN/best.safetensors), 'weights' or 'field'", "", true},
              {"--out", "FILE", "embeddings file to write", "", true},
              {"--nerfs", "F,DIR,..", "NeRF files or folders (comma-separated)"},
              {"--data", "DIR", "dataset folder"},

@@ -17,16 +17,17 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 // The gallery must come from an encoder that makes the same vectors as `encoder`:
 // another dimension, or a recorded configuration that differs, is an error naming both.
-// With the flat-weights baseline the gallery must be flat weights too (its architecture
-// is checked against the queries' once they are read).
+// With a baseline (flat weights, field) the gallery must come from the same baseline (a
+// flat-weights gallery's architecture is checked against the queries' once they are read).
 void check_gallery_matches(const EmbeddingSet& gallery, const std::string& gallery_path, const std::string& encoder) {
   auto made_by = gallery.info.find("encoder");
-  const bool flat_gallery = made_by != gallery.info.end() && made_by->second == kFlatWeightsEncoder;
-  if (encoder == kFlatWeightsEncoder || flat_gallery) {
-    WS_CHECK(encoder == kFlatWeightsEncoder && flat_gallery, "wsnerf query: the gallery ", gallery_path,
-             flat_gallery ? " holds flat weights (embed --encoder weights): query it with --encoder weights"
-                          : " was embedded by an encoder, not as flat weights: --encoder weights needs a gallery "
-                            "from wsnerf embed --encoder weights");
+  const std::string made = made_by != gallery.info.end() ? made_by->second : "";
+  auto baseline = [](const std::string& e) { return e == kFlatWeightsEncoder || e == kFieldEncoder; };
+  if (baseline(encoder) || baseline(made)) {
+    WS_CHECK(encoder == made, "wsnerf query: the gallery ", gallery_path,
+             baseline(made) ? str_cat(" was made by embed --encoder ", made, ": query it with --encoder ", made)
+                            : str_cat(" was embedded by an encoder checkpoint: --encoder ", encoder,
+                                      " needs a gallery from wsnerf embed --encoder ", encoder));
     return;
   }
   const GmnConfig cfg = read_encoder_config(encoder);
@@ -48,8 +49,9 @@ int cmd_query(int argc, char** argv) {
             "gallery mean, and the query on the gallery mean of its own architecture, or, for an architecture the\n"
             "gallery lacks, on the gallery architecture mean nearest to it: one query NeRF gets the same answer\n"
             "alone or among others (README, \"wsnerf query\").",
-            {{"--encoder", "CKPT", "encoder checkpoint (RUN/best.safetensors), or 'weights' with a gallery of flat "
-                                   "weights (embed --encoder weights; one architecture)", "", true},
+            {{"--encoder", "CKPT", "encoder checkpoint (RUN/best.safetensors); or a baseline with a gallery of its own: "
+                                   "'weights' (embed --encoder weights; one architecture) or 'field' (embed --encoder "
+                                   "field)", "", true},
              {"--nerf", "F,DIR,..", "query NeRF files or folders (comma-separated)", "", true},
              {"--gallery", "EMB", "embeddings file to search (wsnerf embed)", "", true},
              {"--k", "N", "neighbours per query", "10"},

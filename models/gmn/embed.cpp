@@ -5,6 +5,7 @@
 #include "models/gmn/checkpoint.h"
 #include "models/gmn/reference.h"
 #include "models/graph/graph_batch.h"
+#include "models/nerf/field_signature.h"
 #include "models/nerf/nerf_file.h"
 
 namespace ws {
@@ -19,6 +20,7 @@ EmbeddingRow row_of(const NerfEntry& e, const NerfFile& f) {
 EmbeddingSet embed_nerfs(const std::string& encoder, const std::vector<NerfEntry>& nerfs, Device d, int batch,
                          const std::function<void(int64_t, int64_t)>& progress) {
   if (encoder == kFlatWeightsEncoder) return embed_flat_weights(nerfs, progress);
+  if (encoder == kFieldEncoder) return embed_field_signature(nerfs, d, batch, kFieldSignatureGrid, progress);
   WS_CHECK(!nerfs.empty(), "embed: no NeRF files to embed");
   GmnConfig cfg = read_encoder_config(encoder);
   ParamSet ps;
@@ -48,7 +50,7 @@ EmbeddingSet embed_nerfs(const std::string& encoder, const std::vector<NerfEntry
     }
     std::vector<const float*> ptrs;
     for (auto& p : params) ptrs.push_back(p.data());
-    Tensor z = enc.forward(make_encoder_batch(ts, ptrs, refs, d)).value().to(Device::cpu());
+    Tensor z = enc.forward(make_encoder_batch(ts, ptrs, refs, cfg, d)).value().to(Device::cpu());
     out.embeddings.slice_rows(int64_t(first), int64_t(end)).copy_from(z);
     if (progress) progress(int64_t(end), int64_t(nerfs.size()));
   }
@@ -78,6 +80,35 @@ EmbeddingSet embed_flat_weights(const std::vector<NerfEntry>& nerfs,
     if (progress) progress(int64_t(i) + 1, int64_t(nerfs.size()));
   }
   out.info["encoder"] = kFlatWeightsEncoder;
+  return out;
+}
+
+EmbeddingSet embed_field_signature(const std::vector<NerfEntry>& nerfs, Device d, int batch, int g,
+                                   const std::function<void(int64_t, int64_t)>& progress) {
+  WS_CHECK(!nerfs.empty(), "embed: no NeRF files to embed");
+  WS_CHECK(batch >= 1, "embed: batch ", batch, " < 1");
+  EmbeddingSet out;
+  out.embeddings = Tensor::empty({int64_t(nerfs.size()), 4 * int64_t(g) * g * g});
+  out.rows.resize(nerfs.size());
+  // Consecutive files of one architecture share a batch; a change of architecture ends it.
+  std::vector<NerfFile> files;
+  size_t first = 0;
+  auto flush = [&](size_t end) {
+    if (files.empty()) return;
+    out.embeddings.slice_rows(int64_t(first), int64_t(end)).copy_from(field_signature(files, g, d));
+    files.clear();
+    first = end;
+    if (progress) progress(int64_t(end), int64_t(nerfs.size()));
+  };
+  for (size_t i = 0; i < nerfs.size(); ++i) {
+    NerfFile f = load_nerf(nerfs[i].path);
+    if (!files.empty() && (!f.arch.same_shape(files[0].arch) || int(files.size()) == batch)) flush(i);
+    out.rows[i] = row_of(nerfs[i], f);
+    files.push_back(std::move(f));
+  }
+  flush(nerfs.size());
+  out.info["encoder"] = kFieldEncoder;
+  out.info["field_grid"] = std::to_string(g);
   return out;
 }
 

@@ -12,9 +12,13 @@ namespace ws {
 
 // The encoder name that asks for embed_flat_weights instead of a checkpoint.
 inline constexpr const char* kFlatWeightsEncoder = "weights";
+// The encoder name that asks for embed_field_signature.
+inline constexpr const char* kFieldEncoder = "field";
+// The probe grid of embed_field_signature: 16^3 points, 16,384 values per NeRF.
+inline constexpr int kFieldSignatureGrid = 16;
 
 // encoder: a checkpoint written by save_encoder (its configuration comes with it), or
-// kFlatWeightsEncoder for embed_flat_weights (below).
+// kFlatWeightsEncoder or kFieldEncoder for the baselines below.
 // progress(done, total) is called after each batch.
 EmbeddingSet embed_nerfs(const std::string& encoder, const std::vector<NerfEntry>& nerfs, Device d, int batch = 8,
                          const std::function<void(int64_t, int64_t)>& progress = nullptr);
@@ -27,5 +31,13 @@ EmbeddingSet embed_nerfs(const std::string& encoder, const std::vector<NerfEntry
 // of one architecture (the error names the first that is not).
 EmbeddingSet embed_flat_weights(const std::vector<NerfEntry>& nerfs,
                                 const std::function<void(int64_t, int64_t)>& progress = nullptr);
+
+// The functional baseline (`wsnerf embed --encoder field`): each NeRF's field read at
+// fixed points (models/nerf/field_signature.h, grid g), [N, 4 g^3]. Unlike flat weights it
+// compares NeRFs of any architectures, since it reads what they render rather than how they
+// store it; it is what an encoder of the weights would know if it recovered the function.
+EmbeddingSet embed_field_signature(const std::vector<NerfEntry>& nerfs, Device d, int batch = 8,
+                                   int g = kFieldSignatureGrid,
+                                   const std::function<void(int64_t, int64_t)>& progress = nullptr);
 
 }  // namespace ws

@@ -22,7 +22,7 @@ GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where
   GmnConfig c;
   // Presets and checkpoints both come through here: a misspelt key is an error, not a default.
   static const std::set<std::string> known = {"hidden", "blocks", "out_dim", "value_scale", "position_scale",
-                                              "reference"};
+                                              "reference", "probe_grid"};
   for (const auto& kv : j.items())
     WS_CHECK(known.count(kv.key()), where, ": unknown encoder key '", kv.key(), "'");
   // Every setting is positive; the gains, absent in checkpoints written before they
@@ -45,6 +45,12 @@ GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where
   // Gains feed sin(): beyond ~1e4 the features are noise in the last bits of the weights.
   positive("value_scale", c.value_scale, 1e4);
   positive("position_scale", c.position_scale, 1e4);
+  if (j.contains("probe_grid")) {  // 0 turns probes off; at most 8 (512 probes per node)
+    WS_CHECK(j["probe_grid"].is_number_integer() && j["probe_grid"].get<int64_t>() >= 0 &&
+                 j["probe_grid"].get<int64_t>() <= 8,
+             where, ": encoder 'probe_grid' must be an integer in [0, 8], got ", json_excerpt(j["probe_grid"]));
+    c.probe_grid = j["probe_grid"].get<int>();
+  }
   if (j.contains("reference")) {  // absent in checkpoints written before it existed: none
     WS_CHECK(j["reference"].is_string(), where, ": encoder 'reference' must be a string");
     c.reference = parse_enum(j["reference"].get<std::string>(), encoder_reference_names(),
@@ -58,7 +64,8 @@ GmnEncoder::GmnEncoder(const GmnConfig& cfg, ParamSet& ps, const std::string& p)
   n_layer_ = Linear::declare(ps, p + "n_layer.lin", 1, h);
   n_order_ = Linear::declare(ps, p + "n_order.lin", 1, h);
   n_type_ = Embedding::declare(ps, p + "n_type", kNodeTypeSlots, h);
-  n_proj_ = Linear::declare(ps, p + "n_proj", 3 * h, h);
+  if (cfg.probe_grid > 0) n_probe_ = Linear::declare(ps, p + "n_probe", cfg.probes(), h);
+  n_proj_ = Linear::declare(ps, p + "n_proj", (cfg.probe_grid > 0 ? 4 : 3) * h, h);
   n_in_ = Linear::declare(ps, p + "n_in", h, h);
   e_val_ = Linear::declare(ps, p + "e_val.lin", 1, h);
   e_layer_ = Linear::declare(ps, p + "e_layer.lin", 1, h);
@@ -106,14 +113,21 @@ void GmnEncoder::init(uint64_t seed) const {
   ln_out_.init();
   out_.init(seed, s++);
   readout_.init(seed, s++);
+  if (cfg_.probe_grid > 0) n_probe_.init(seed, s++);  // last: the other layers' draws do not move
 }
 
 Var GmnEncoder::forward(const GraphBatch& g) const {
   WS_PHASE("encoder");
   const int64_t h = cfg_.hidden;
   // ---- pre-encoder, nodes: W_x[sin(a layer + c); sin(a' order + c'); E[type]] then Linear h->h
-  Var hn = concat_last({sin(n_layer_(Var(g.node_layer))), sin(n_order_(Var(g.node_order))),
-                        n_type_(g.node_type, &g.node_type_grouped)});
+  std::vector<Var> parts = {sin(n_layer_(Var(g.node_layer))), sin(n_order_(Var(g.node_order))),
+                            n_type_(g.node_type, &g.node_type_grouped)};
+  if (cfg_.probe_grid > 0) {
+    WS_CHECK(g.node_probe.defined() && g.node_probe.size(1) == cfg_.probes(), "encoder: probe_grid ", cfg_.probe_grid,
+             " needs a batch with ", cfg_.probes(), " node probes (make_encoder_batch with this configuration)");
+    parts.push_back(n_probe_(Var(g.node_probe)));
+  }
+  Var hn = concat_last(parts);
   Var node = n_in_(n_proj_(hn));
 
   // ---- pre-encoder, edges. Layer, type and position parts take few distinct values (the

@@ -43,15 +43,22 @@ struct GmnConfig {
   // values; "init": the weights its fit started from (NerfFile::initial_flat_params);
   // "delta": the graph of the weights minus that start, against all-zero values.
   EncoderReference reference = EncoderReference::None;
+  // Node probe features (ours, off in the paper; models/graph/node_probes.h): with g > 0
+  // every node also reads the values its neuron takes at the g^3 cell centres of the unit
+  // box, through n_probe Linear(g^3 -> h) as a fourth part of the node features.
+  int probe_grid = 0;
+  int64_t probes() const { return int64_t(probe_grid) * probe_grid * probe_grid; }
   nlohmann::json to_json() const {
-    return {{"hidden", hidden},           {"blocks", blocks},
-            {"out_dim", out_dim},         {"value_scale", value_scale},
-            {"position_scale", position_scale}, {"reference", encoder_reference_name(reference)}};
+    nlohmann::json j = {{"hidden", hidden},           {"blocks", blocks},
+                        {"out_dim", out_dim},         {"value_scale", value_scale},
+                        {"position_scale", position_scale}, {"reference", encoder_reference_name(reference)}};
+    if (probe_grid > 0) j["probe_grid"] = probe_grid;  // absent: 0, as in checkpoints before it existed
+    return j;
   }
   static GmnConfig from_json(const nlohmann::json& j, const std::string& where);
   bool operator==(const GmnConfig& o) const {
     return hidden == o.hidden && blocks == o.blocks && out_dim == o.out_dim && value_scale == o.value_scale &&
-           position_scale == o.position_scale && reference == o.reference;
+           position_scale == o.position_scale && reference == o.reference && probe_grid == o.probe_grid;
   }
 };
 
@@ -75,6 +82,7 @@ class GmnEncoder {
   };
   GmnConfig cfg_;
   Linear n_layer_, n_order_, n_proj_, n_in_;
+  Linear n_probe_;  // probe_grid > 0 only
   Embedding n_type_;
   Linear e_val_, e_layer_, e_pos_, e_proj_, e_in_;
   Embedding e_type_;

@@ -43,8 +43,9 @@ class ReferenceValues {
   size_t next_trim_ = kKept;
 };
 
-// make_graph_batch with references when `references` is non-empty (one per NeRF).
+// make_graph_batch with references when `references` is non-empty (one per NeRF), with the
+// node probes an encoder of `cfg` reads (GmnConfig::probe_grid).
 GraphBatch make_encoder_batch(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,
-                              const std::vector<const float*>& references, Device d);
+                              const std::vector<const float*>& references, const GmnConfig& cfg, Device d);
 
 }  // namespace ws

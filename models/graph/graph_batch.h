@@ -21,6 +21,9 @@ struct GraphBatch {
   // Nodes: layer and order as F32 [N,1] (they feed sin features), type I32 [N].
   Tensor node_layer, node_order, node_type;
   Csr node_type_grouped;  // node_type's CSR over the kNodeTypeSlots types (embedding backward)
+  // Probe features F32 [N, K] (node_probes.h), K = probe_grid^3; undefined when the batch
+  // was built with probe_grid 0.
+  Tensor node_probe;
   // Edges: value F32 [E,1]; static_id I32 [E] into the distinct static tuples below.
   Tensor edge_value, static_id;
   // Distinct [layer, type, p0, p1, p2] of the templates in the batch: layer F32 [U,1],
@@ -44,12 +47,13 @@ struct GraphBatch {
 };
 
 // One graph per (template, params) pair; params in the template's order [encoding; mlp]
-// (template.edges floats each).
+// (template.edges floats each). probe_grid > 0 also computes node_probe at the
+// probe_grid^3 cell centres of the unit box (on the host, one upload).
 GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates,
-                            const std::vector<const float*>& params, Device d);
+                            const std::vector<const float*>& params, Device d, int probe_grid = 0);
 // The same plus a reference graph per NeRF (references[i]: NeRF i's reference values in
 // its template's order). NeRFs whose references are one pointer share one graph.
 GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,
-                            const std::vector<const float*>& references, Device d);
+                            const std::vector<const float*>& references, Device d, int probe_grid = 0);
 
 }  // namespace ws

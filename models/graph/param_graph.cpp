@@ -67,6 +67,7 @@ struct Builder {
   // The MLP after the encoding: `inputs` (padded width) -> hidden x n -> 16, first weight matrix at `layer`.
   void mlp(std::vector<int32_t> inputs, int32_t layer) {
     const ArchSpec& a = g.arch;
+    g.mlp_nodes = {inputs};
     for (int k = 0; k <= a.hidden_layers; ++k) {
       bool last = k == a.hidden_layers;
       int64_t width = last ? ArchSpec::kOutRows : a.hidden_dim;
@@ -74,6 +75,7 @@ struct Builder {
       dense(inputs, first, width, layer);
       inputs.resize(size_t(width));
       std::iota(inputs.begin(), inputs.end(), first);
+      g.mlp_nodes.push_back(inputs);
       ++layer;
     }
   }
@@ -203,6 +205,8 @@ GraphTemplate permute_nodes(const GraphTemplate& g, const std::vector<int32_t>& 
     p.node_order[to] = g.node_order[size_t(n)];
     p.node_type[to] = g.node_type[size_t(n)];
   }
+  for (auto& layer : p.mlp_nodes)
+    for (int32_t& n : layer) n = perm[size_t(n)];
   std::vector<int32_t> order(size_t(g.edges));
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),

@@ -39,6 +39,10 @@ struct GraphTemplate {
   // CSR by destination (offsets into the sorted edges) and by source (offsets + perm).
   std::vector<int32_t> dst_offsets, src_offsets, src_perm;
   std::vector<int> layer_widths;     // MLP widths [in_padded, hidden..., 16]
+  // The neuron node of each MLP column, per layer of widths: [0] the MLP's inputs (the
+  // encoding's output columns, then padding), then each hidden layer, then the 16 outputs.
+  // Node probes (node_probes.h) use it to put an activation on its node.
+  std::vector<std::vector<int32_t>> mlp_nodes;
   std::map<std::string, int64_t> node_counts, edge_counts;  // by type name
 
   // Per-edge features in the authors' layout [value, layer, type, p0, p1, p2], [E,6].

@@ -171,7 +171,7 @@ struct BatchLoss {
   Var loss, render, contrastive;  // [1] each, on the device; a term the objective lacks is undefined
 };
 
-GraphBatch graph_batch(const std::vector<const LoadedNerf*>& nerfs, Device d) {
+GraphBatch graph_batch(const std::vector<const LoadedNerf*>& nerfs, const GmnConfig& cfg, Device d) {
   std::vector<const GraphTemplate*> ts;
   std::vector<const float*> ps, refs;
   for (const LoadedNerf* n : nerfs) {
@@ -179,7 +179,7 @@ GraphBatch graph_batch(const std::vector<const LoadedNerf*>& nerfs, Device d) {
     ps.push_back(n->params.data());
     if (n->reference) refs.push_back(n->reference->data());
   }
-  return make_encoder_batch(ts, ps, refs, d);
+  return make_encoder_batch(ts, ps, refs, cfg, d);
 }
 
 std::vector<int64_t> files_of(const SplitIndex& s, const SampledBatch& b) {
@@ -215,7 +215,7 @@ Var contrastive(const Model& m, const TrainConfig& cfg, const Var& z_raw, const 
 // nerfs: the batch's NeRFs, in the order of b.
 BatchLoss batch_loss(const Model& m, const TrainConfig& cfg, const std::vector<const LoadedNerf*>& nerfs,
                      const SampledBatch& b, uint64_t step, Device d) {
-  const GraphBatch g = graph_batch(nerfs, d);
+  const GraphBatch g = graph_batch(nerfs, cfg.encoder, d);
   Var z = m.enc.forward(g);
   BatchLoss out;
   std::vector<Var> terms;
@@ -251,7 +251,7 @@ EmbeddingSet embed_split(const Model& m, const TrainConfig& cfg, NerfLoader& spl
   split_nerfs.plan(chunks, render_se != nullptr);
   for (const std::vector<int64_t>& files : chunks) {
     const std::vector<const LoadedNerf*> nerfs = split_nerfs.next();
-    Var z = m.enc.forward(graph_batch(nerfs, d));
+    Var z = m.enc.forward(graph_batch(nerfs, cfg.encoder, d));
     out.embeddings.slice_rows(files.front(), files.back() + 1).copy_from(z.value().to(Device::cpu()));
     if (!render_se) continue;
     std::vector<const TeacherPool*> pools;

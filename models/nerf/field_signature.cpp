@@ -1,0 +1,48 @@
+#include "models/nerf/field_signature.h"
+
+#include <cmath>
+
+#include "engine/autograd.h"
+
+namespace ws {
+
+Tensor field_signature_points(int g) {
+  WS_CHECK(g >= 1 && g <= 64, "field signature: grid size ", g, " outside [1, 64]");
+  const int64_t K = int64_t(g) * g * g;
+  Tensor x = Tensor::empty({K, 3});
+  float* p = x.f32();
+  for (int i = 0; i < g; ++i)
+    for (int j = 0; j < g; ++j)
+      for (int k = 0; k < g; ++k) {
+        float* q = p + 3 * ((int64_t(i) * g + j) * g + k);
+        q[0] = (float(i) + 0.5f) / float(g);
+        q[1] = (float(j) + 0.5f) / float(g);
+        q[2] = (float(k) + 0.5f) / float(g);
+      }
+  return x;
+}
+
+Tensor field_signature(const std::vector<NerfFile>& nerfs, int g, Device d) {
+  WS_CHECK(!nerfs.empty(), "field signature: no NeRFs");
+  NoGradGuard ng;
+  const int64_t B = int64_t(nerfs.size());
+  const Tensor pts = field_signature_points(g);
+  const int64_t K = pts.size(0);
+  Tensor x = Tensor::empty({B, K, 3});
+  for (int64_t b = 0; b < B; ++b) x.view_at(b * K * 3, {K, 3}).copy_from(pts);
+  FieldBatch f = field_batch_from(nerfs, d);
+  const Tensor raw = field_raw(f, x.to(d)).value().to(Device::cpu());  // [B, K, 4] = (rgb, sigma)
+  const float cell = 1.4f / float(g);
+  Tensor out = Tensor::empty({B, 4 * K});
+  const float* r = raw.f32();
+  float* o = out.f32();
+  for (int64_t i = 0; i < B * K; ++i) {
+    const float* v = r + 4 * i;
+    const float alpha = 1.0f - std::exp(-v[3] * cell);
+    o[4 * i] = alpha;
+    for (int c = 0; c < 3; ++c) o[4 * i + 1 + c] = alpha * v[c];
+  }
+  return out;
+}
+
+}  // namespace ws
