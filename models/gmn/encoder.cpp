@@ -22,7 +22,7 @@ GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where
   GmnConfig c;
   // Presets and checkpoints both come through here: a misspelt key is an error, not a default.
   static const std::set<std::string> known = {"hidden", "blocks", "out_dim", "value_scale", "position_scale",
-                                              "reference", "probe_grid"};
+                                              "reference", "probe_grid", "field_grid"};
   for (const auto& kv : j.items())
     WS_CHECK(known.count(kv.key()), where, ": unknown encoder key '", kv.key(), "'");
   // Every setting is positive; the gains, absent in checkpoints written before they
@@ -50,6 +50,12 @@ GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where
                  j["probe_grid"].get<int64_t>() <= 8,
              where, ": encoder 'probe_grid' must be an integer in [0, 8], got ", json_excerpt(j["probe_grid"]));
     c.probe_grid = j["probe_grid"].get<int>();
+  }
+  if (j.contains("field_grid")) {  // 0 turns it off; at most 16 (16,384 inputs)
+    WS_CHECK(j["field_grid"].is_number_integer() && j["field_grid"].get<int64_t>() >= 0 &&
+                 j["field_grid"].get<int64_t>() <= 16,
+             where, ": encoder 'field_grid' must be an integer in [0, 16], got ", json_excerpt(j["field_grid"]));
+    c.field_grid = j["field_grid"].get<int>();
   }
   if (j.contains("reference")) {  // absent in checkpoints written before it existed: none
     WS_CHECK(j["reference"].is_string(), where, ": encoder 'reference' must be a string");
@@ -91,6 +97,7 @@ GmnEncoder::GmnEncoder(const GmnConfig& cfg, ParamSet& ps, const std::string& p)
   ln_out_ = LayerNorm::declare(ps, p + "ln_out", h);
   out_ = Linear::declare(ps, p + "out", h, h);
   readout_ = Linear::declare(ps, p + "readout", h, cfg.out_dim);
+  if (cfg.field_grid > 0) f_read_ = Linear::declare(ps, p + "f_read", cfg.field_inputs(), cfg.out_dim);
 }
 
 void GmnEncoder::init(uint64_t seed) const {
@@ -114,6 +121,7 @@ void GmnEncoder::init(uint64_t seed) const {
   out_.init(seed, s++);
   readout_.init(seed, s++);
   if (cfg_.probe_grid > 0) n_probe_.init(seed, s++);  // last: the other layers' draws do not move
+  if (cfg_.field_grid > 0) f_read_.init(seed, s++);
 }
 
 Var GmnEncoder::forward(const GraphBatch& g) const {
@@ -166,6 +174,12 @@ Var GmnEncoder::forward(const GraphBatch& g) const {
   Var w_ro = matmul(readout_.w, out_.w);  // [out_dim, h]
   Var b_ro = reshape(linear(reshape(out_.b, {1, h}), readout_.w, readout_.b), {int64_t(cfg_.out_dim)});
   Var z = readout_relu_mean(ln_out_(edge), w_ro, b_ro, g.edges_of_graph, g.edge_graph, g.inv_edge_count);
+  if (cfg_.field_grid > 0) {
+    WS_CHECK(g.field_signature.defined() && g.field_signature.size(1) == cfg_.field_inputs(), "encoder: field_grid ",
+             cfg_.field_grid, " needs a batch with ", cfg_.field_inputs(),
+             " field signature values per graph (make_encoder_batch with this configuration)");
+    z = add(z, f_read_(Var(g.field_signature)));  // [G, out_dim]
+  }
   if (!g.reference_of.defined()) return z;
   const int64_t main = g.main_graphs();
   return sub(slice_rows(z, 0, main), gather_rows(z, g.reference_of, &g.references_grouped));

@@ -48,17 +48,25 @@ struct GmnConfig {
   // box, through n_probe Linear(g^3 -> h) as a fourth part of the node features.
   int probe_grid = 0;
   int64_t probes() const { return int64_t(probe_grid) * probe_grid * probe_grid; }
+  // Field readout (ours, off in the paper): with f > 0 the embedding also gets
+  // f_read(field signature), Linear(4 f^3 -> out_dim), of the NeRF's opacity and colour at
+  // the f^3 cell centres of the unit box (models/nerf/field_signature.h). This part runs the
+  // NeRF rather than reading its graph; it is the same map for every architecture.
+  int field_grid = 0;
+  int64_t field_inputs() const { return 4 * int64_t(field_grid) * field_grid * field_grid; }
   nlohmann::json to_json() const {
     nlohmann::json j = {{"hidden", hidden},           {"blocks", blocks},
                         {"out_dim", out_dim},         {"value_scale", value_scale},
                         {"position_scale", position_scale}, {"reference", encoder_reference_name(reference)}};
     if (probe_grid > 0) j["probe_grid"] = probe_grid;  // absent: 0, as in checkpoints before it existed
+    if (field_grid > 0) j["field_grid"] = field_grid;
     return j;
   }
   static GmnConfig from_json(const nlohmann::json& j, const std::string& where);
   bool operator==(const GmnConfig& o) const {
     return hidden == o.hidden && blocks == o.blocks && out_dim == o.out_dim && value_scale == o.value_scale &&
-           position_scale == o.position_scale && reference == o.reference && probe_grid == o.probe_grid;
+           position_scale == o.position_scale && reference == o.reference && probe_grid == o.probe_grid &&
+           field_grid == o.field_grid;
   }
 };
 
@@ -83,6 +91,7 @@ class GmnEncoder {
   GmnConfig cfg_;
   Linear n_layer_, n_order_, n_proj_, n_in_;
   Linear n_probe_;  // probe_grid > 0 only
+  Linear f_read_;   // field_grid > 0 only
   Embedding n_type_;
   Linear e_val_, e_layer_, e_pos_, e_proj_, e_in_;
   Embedding e_type_;

@@ -39,8 +39,9 @@ void ReferenceValues::input(const NerfFile& nerf, const std::string& where, std:
 
 GraphBatch make_encoder_batch(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,
                               const std::vector<const float*>& references, const GmnConfig& cfg, Device d) {
-  return references.empty() ? make_graph_batch(templates, params, d, cfg.probe_grid)
-                             : make_graph_batch(templates, params, references, d, cfg.probe_grid);
+  const GraphExtras extras{cfg.probe_grid, cfg.field_grid};
+  return references.empty() ? make_graph_batch(templates, params, d, extras)
+                             : make_graph_batch(templates, params, references, d, extras);
 }
 
 }  // namespace ws

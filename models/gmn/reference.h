@@ -44,7 +44,7 @@ class ReferenceValues {
 };
 
 // make_graph_batch with references when `references` is non-empty (one per NeRF), with the
-// node probes an encoder of `cfg` reads (GmnConfig::probe_grid).
+// node probes and field signatures an encoder of `cfg` reads (GmnConfig::probe_grid, field_grid).
 GraphBatch make_encoder_batch(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,
                               const std::vector<const float*>& references, const GmnConfig& cfg, Device d);
 

@@ -41,7 +41,7 @@ Csr concat_groupings(const std::vector<GroupPart>& parts, int64_t keys, int64_t 
 
 // reference_of: for batches with reference graphs, each NeRF's graph -> its reference graph.
 GraphBatch assemble(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,
-                    const std::vector<int32_t>* reference_of, Device d, int probe_grid) {
+                    const std::vector<int32_t>* reference_of, Device d, const GraphExtras& extras) {
   WS_TRACE("graph batch");
   WS_CHECK(templates.size() == params.size() && !templates.empty(), "make_graph_batch: ", templates.size(),
            " templates for ", params.size(), " parameter vectors");
@@ -156,9 +156,9 @@ GraphBatch assemble(const std::vector<const GraphTemplate*>& templates, const st
   b.static_type_grouped = concat_groupings(by_static_type, kEdgeTypeSlots, b.statics, d);
   b.inv_edge_count = Tensor::empty({G}, DType::F32, d);
   inverse_counts(b.edges_of_graph.offsets.i32(), b.inv_edge_count.f32(), G, d);
-  if (probe_grid > 0) {
+  if (extras.probe_grid > 0) {
     WS_TRACE("node probes");
-    const Tensor points = field_signature_points(probe_grid);
+    const Tensor points = field_signature_points(extras.probe_grid);
     const int64_t K = points.size(0);
     Tensor host = Tensor::empty({b.nodes, K});
     for (int64_t g = 0; g < G; ++g)
@@ -166,17 +166,26 @@ GraphBatch assemble(const std::vector<const GraphTemplate*>& templates, const st
           .copy_from(node_probe_features(*templates[size_t(g)], params[size_t(g)], points));
     b.node_probe = host.to(d);
   }
+  if (extras.field_grid > 0) {
+    WS_TRACE("field signatures");
+    const int64_t f = extras.field_grid, K = 4 * f * f * f;
+    Tensor host = Tensor::empty({G, K});
+    for (int64_t g = 0; g < G; ++g)
+      host.slice_rows(g, g + 1).copy_from(
+          field_signature(templates[size_t(g)]->arch, {params[size_t(g)]}, extras.field_grid, Device::cpu()));
+    b.field_signature = host.to(d);
+  }
   return b;
 }
 }  // namespace
 
 GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates,
-                            const std::vector<const float*>& params, Device d, int probe_grid) {
-  return assemble(templates, params, nullptr, d, probe_grid);
+                            const std::vector<const float*>& params, Device d, const GraphExtras& extras) {
+  return assemble(templates, params, nullptr, d, extras);
 }
 
 GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,
-                            const std::vector<const float*>& references, Device d, int probe_grid) {
+                            const std::vector<const float*>& references, Device d, const GraphExtras& extras) {
   WS_CHECK(references.size() == params.size(), "make_graph_batch: ", references.size(), " references for ",
            params.size(), " NeRFs");
   std::vector<const GraphTemplate*> ts = templates;
@@ -193,7 +202,7 @@ GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates, 
     }
     reference_of.push_back(it->second);
   }
-  return assemble(ts, ps, &reference_of, d, probe_grid);
+  return assemble(ts, ps, &reference_of, d, extras);
 }
 
 }  // namespace ws

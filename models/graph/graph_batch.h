@@ -24,6 +24,9 @@ struct GraphBatch {
   // Probe features F32 [N, K] (node_probes.h), K = probe_grid^3; undefined when the batch
   // was built with probe_grid 0.
   Tensor node_probe;
+  // Field signatures F32 [G, 4 f^3] (models/nerf/field_signature.h), f = field_grid; undefined
+  // when the batch was built with field_grid 0.
+  Tensor field_signature;
   // Edges: value F32 [E,1]; static_id I32 [E] into the distinct static tuples below.
   Tensor edge_value, static_id;
   // Distinct [layer, type, p0, p1, p2] of the templates in the batch: layer F32 [U,1],
@@ -46,14 +49,20 @@ struct GraphBatch {
   int64_t main_graphs() const { return reference_of.defined() ? reference_of.numel() : graphs; }
 };
 
+// What a batch computes beyond the graphs, from each graph's parameters on the host (one
+// upload each): node_probe at the probe_grid^3 cell centres of the unit box when
+// probe_grid > 0, field_signature on a field_grid^3 grid when field_grid > 0.
+struct GraphExtras {
+  int probe_grid = 0, field_grid = 0;
+};
+
 // One graph per (template, params) pair; params in the template's order [encoding; mlp]
-// (template.edges floats each). probe_grid > 0 also computes node_probe at the
-// probe_grid^3 cell centres of the unit box (on the host, one upload).
+// (template.edges floats each).
 GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates,
-                            const std::vector<const float*>& params, Device d, int probe_grid = 0);
+                            const std::vector<const float*>& params, Device d, const GraphExtras& extras = {});
 // The same plus a reference graph per NeRF (references[i]: NeRF i's reference values in
 // its template's order). NeRFs whose references are one pointer share one graph.
 GraphBatch make_graph_batch(const std::vector<const GraphTemplate*>& templates, const std::vector<const float*>& params,
-                            const std::vector<const float*>& references, Device d, int probe_grid = 0);
+                            const std::vector<const float*>& references, Device d, const GraphExtras& extras = {});
 
 }  // namespace ws

@@ -1,5 +1,6 @@
 #include "models/nerf/field_signature.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/autograd.h"
@@ -22,15 +23,24 @@ Tensor field_signature_points(int g) {
   return x;
 }
 
-Tensor field_signature(const std::vector<NerfFile>& nerfs, int g, Device d) {
-  WS_CHECK(!nerfs.empty(), "field signature: no NeRFs");
+Tensor field_signature(const ArchSpec& a, const std::vector<const float*>& flat_params, int g, Device d) {
+  WS_CHECK(!flat_params.empty(), "field signature: no NeRFs");
   NoGradGuard ng;
-  const int64_t B = int64_t(nerfs.size());
+  const int64_t B = int64_t(flat_params.size());
   const Tensor pts = field_signature_points(g);
   const int64_t K = pts.size(0);
+  const int64_t P = a.mlp_params(), E = a.encoding_params();
+  Tensor mlp = Tensor::empty({B, P}), enc = E ? Tensor::empty({B, E}) : Tensor();
+  for (int64_t b = 0; b < B; ++b) {
+    const float* p = flat_params[size_t(b)];
+    std::copy(p + E, p + E + P, mlp.f32() + b * P);
+    if (E) std::copy(p, p + E, enc.f32() + b * E);
+  }
+  FieldBatch f = make_field_batch(a, B, d);
+  f.mlp.value().copy_from(mlp);
+  if (E) f.encoding.value().copy_from(enc);
   Tensor x = Tensor::empty({B, K, 3});
   for (int64_t b = 0; b < B; ++b) x.view_at(b * K * 3, {K, 3}).copy_from(pts);
-  FieldBatch f = field_batch_from(nerfs, d);
   const Tensor raw = field_raw(f, x.to(d)).value().to(Device::cpu());  // [B, K, 4] = (rgb, sigma)
   const float cell = 1.4f / float(g);
   Tensor out = Tensor::empty({B, 4 * K});
@@ -43,6 +53,19 @@ Tensor field_signature(const std::vector<NerfFile>& nerfs, int g, Device d) {
     for (int c = 0; c < 3; ++c) o[4 * i + 1 + c] = alpha * v[c];
   }
   return out;
+}
+
+Tensor field_signature(const std::vector<NerfFile>& nerfs, int g, Device d) {
+  WS_CHECK(!nerfs.empty(), "field signature: no NeRFs");
+  std::vector<std::vector<float>> flat;
+  std::vector<const float*> ptrs;
+  for (const NerfFile& n : nerfs) {
+    WS_CHECK(n.arch.same_shape(nerfs[0].arch), "field signature: ", n.arch.name, " and ", nerfs[0].arch.name,
+             " in one batch");
+    flat.push_back(n.flat_params());
+  }
+  for (const auto& v : flat) ptrs.push_back(v.data());
+  return field_signature(nerfs[0].arch, ptrs, g, d);
 }
 
 }  // namespace ws

@@ -1,5 +1,6 @@
-// Reading a NeRF's function: the field signature (`embed --encoder field`) and the node
-// probe features the encoder can read (GmnConfig::probe_grid).
+// Reading a NeRF's function: the field signature (`embed --encoder field`), and what the
+// encoder can read of it: node probe features (GmnConfig::probe_grid) and the field
+// readout (GmnConfig::field_grid).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -141,7 +142,7 @@ GmnConfig probe_config(int grid) {
 std::vector<float> embed_one(const GmnEncoder& enc, const GmnConfig& cfg, const GraphTemplate& t,
                              const std::vector<float>& p) {
   NoGradGuard ng;
-  return enc.forward(make_graph_batch({&t}, {p.data()}, Device::cpu(), cfg.probe_grid)).value().to_vector();
+  return enc.forward(make_graph_batch({&t}, {p.data()}, Device::cpu(), {cfg.probe_grid})).value().to_vector();
 }
 }  // namespace
 
@@ -166,7 +167,7 @@ TEST_CASE("gmn with node probes: invariant to permuting hidden neurons, sensitiv
     test::check_close(embed_one(enc, cfg, t, q), embed_one(enc, cfg, t, p), 1e-5, 1e-4,
                       str_cat(name, ": embedding after permuting hidden neurons"));
     // the probes carry the function: the same weights with probes zeroed embed differently
-    GraphBatch b = make_graph_batch({&t}, {p.data()}, Device::cpu(), cfg.probe_grid);
+    GraphBatch b = make_graph_batch({&t}, {p.data()}, Device::cpu(), {cfg.probe_grid});
     NoGradGuard ng;
     const std::vector<float> with = enc.forward(b).value().to_vector();
     b.node_probe.zero_();
@@ -177,8 +178,9 @@ TEST_CASE("gmn with node probes: invariant to permuting hidden neurons, sensitiv
   }
 }
 
-TEST_CASE("gmn with node probes: finite-difference gradients of the probe layer") {
-  const GmnConfig cfg = probe_config(2);
+TEST_CASE("gmn with node probes and a field readout: finite-difference gradients of their layers") {
+  GmnConfig cfg = probe_config(2);
+  cfg.field_grid = 2;
   const ArchSpec a = ArchSpec::from_json({{"family", "mlp"}, {"freq_bands", 1}, {"hidden_layers", 1}, {"hidden_dim", 3}},
                                          "test");
   const GraphTemplate& t = graph_template(a);
@@ -186,7 +188,7 @@ TEST_CASE("gmn with node probes: finite-difference gradients of the probe layer"
   Rng rng(6);
   for (float& v : p0) v = 0.5f * rng.normal();
   for (float& v : p1) v = 0.5f * rng.normal();
-  GraphBatch b = make_graph_batch({&t, &t}, {p0.data(), p1.data()}, Device::cpu(), cfg.probe_grid);
+  GraphBatch b = make_graph_batch({&t, &t}, {p0.data(), p1.data()}, Device::cpu(), {cfg.probe_grid, cfg.field_grid});
   ParamSet ps;
   GmnEncoder enc(cfg, ps);
   ps.materialize(Device::cpu());
@@ -198,7 +200,7 @@ TEST_CASE("gmn with node probes: finite-difference gradients of the probe layer"
   const std::vector<float> grad = ps.grads().to_vector();
   int checked = 0;
   for (const Param& prm : ps.params()) {
-    if (prm.name.find("n_probe") == std::string::npos) continue;
+    if (prm.name.find("n_probe") == std::string::npos && prm.name.find("f_read") == std::string::npos) continue;
     for (int64_t i = 0; i < prm.shape.numel(); i += std::max<int64_t>(1, prm.shape.numel() / 20)) {
       const int64_t at = prm.offset + i;
       const std::vector<float> v0 = ps.values().to_vector();
@@ -219,7 +221,7 @@ TEST_CASE("gmn with node probes: finite-difference gradients of the probe layer"
       ++checked;
     }
   }
-  CHECK(checked > 20);
+  CHECK(checked > 30);
 }
 
 TEST_CASE("gmn with node probes: settings are checked, kept in checkpoints, and a batch without probes is refused") {
@@ -231,6 +233,9 @@ TEST_CASE("gmn with node probes: settings are checked, kept in checkpoints, and 
   CHECK_FALSE(GmnConfig{}.to_json().contains("probe_grid"));  // old checkpoints and new ones without probes agree
   CHECK_THROWS_WITH_AS(GmnConfig::from_json({{"probe_grid", 9}}, "x.json"),
                        doctest::Contains("x.json: encoder 'probe_grid' must be an integer in [0, 8]"), Error);
+  CHECK(GmnConfig::from_json({{"field_grid", 5}}, "x.json").field_inputs() == 500);
+  CHECK_THROWS_WITH_AS(GmnConfig::from_json({{"field_grid", 17}}, "x.json"),
+                       doctest::Contains("x.json: encoder 'field_grid' must be an integer in [0, 16]"), Error);
   CHECK_THROWS_WITH_AS(GmnConfig::from_json({{"probe_grid", 2.5}}, "x.json"),
                        doctest::Contains("'probe_grid' must be an integer"), Error);
   ParamSet ps;
@@ -273,4 +278,48 @@ TEST_CASE("embed field cli: a gallery of three architectures that query --encode
   r = test::run_wsnerf("query --encoder field --gallery " + flat + " --nerf " + query);
   CHECK(r.status != 0);
   CHECK(r.err.find("query it with --encoder weights") != std::string::npos);
+}
+
+TEST_CASE("gmn with a field readout: z is the graph's readout plus f_read of the field signature, references cancel") {
+  GmnConfig plain{16, 2, 12};
+  plain.reference = EncoderReference::Zeros;
+  GmnConfig cfg = plain;
+  cfg.field_grid = 2;
+  CHECK(GmnConfig::from_json(cfg.to_json(), "again") == cfg);
+  ParamSet ps;
+  GmnEncoder enc(cfg, ps);
+  ps.materialize(Device::cpu());
+  enc.init(3);
+  // The same parameters without the field readout: an encoder of `plain` sharing every value.
+  ParamSet ps_plain;
+  GmnEncoder enc_plain(plain, ps_plain);
+  ps_plain.materialize(Device::cpu());
+  for (const Param& p : ps_plain.params()) ps_plain.get(p.name).value().copy_from(ps.get(p.name).value());
+  const NerfFile a = random_nerf("TRI-16W", 4), b = random_nerf("MLP-32H", 5);
+  const std::vector<float> pa = a.flat_params(), pb = b.flat_params();
+  const GraphTemplate &ta = graph_template(a.arch), &tb = graph_template(b.arch);
+  const std::vector<float> za(size_t(ta.edges), 0.0f), zb(size_t(tb.edges), 0.0f);
+  NoGradGuard ng;
+  const GraphBatch batch = make_graph_batch({&ta, &tb}, {pa.data(), pb.data()}, {za.data(), zb.data()}, Device::cpu(),
+                                            {0, cfg.field_grid});
+  REQUIRE(batch.field_signature.size(0) == 4);  // two NeRFs, two reference graphs
+  REQUIRE(batch.field_signature.size(1) == 32);
+  test::check_close(batch.field_signature.slice_rows(0, 1).to_vector(),
+                    field_signature({a}, cfg.field_grid, Device::cpu()).to_vector(), 0, 0, "signature of NeRF a");
+  const Tensor z = enc.forward(batch).value();
+  const Tensor z_plain = enc_plain.forward(batch).value();
+  // f_read of the NeRF's signature minus f_read of its reference's: the bias cancels.
+  const Tensor w = ps.get("enc.f_read.weight").value();  // [12, 32]
+  for (int g = 0; g < 2; ++g) {
+    const float* s = batch.field_signature.f32() + g * 32;
+    const float* r = batch.field_signature.f32() + (2 + g) * 32;
+    for (int o = 0; o < 12; ++o) {
+      double want = z_plain.f32()[g * 12 + o];
+      for (int k = 0; k < 32; ++k) want += double(w.f32()[o * 32 + k]) * (s[k] - r[k]);
+      CHECK(z.f32()[g * 12 + o] == doctest::Approx(want).epsilon(1e-4));
+    }
+  }
+  // A batch built without signatures is refused by name.
+  CHECK_THROWS_WITH_AS(enc.forward(make_graph_batch({&ta}, {pa.data()}, {za.data()}, Device::cpu())),
+                       doctest::Contains("field_grid 2 needs a batch with 32 field signature values"), Error);
 }
