@@ -164,7 +164,7 @@ GraphBatch assemble(const std::vector<const GraphTemplate*>& templates, const st
     for (int64_t g = 0; g < G; ++g)
       host.slice_rows(node_off[size_t(g)], node_off[size_t(g + 1)])
           .copy_from(node_probe_features(*templates[size_t(g)], params[size_t(g)], points));
-    b.node_probe = host.to(d);
+    b.node_probe = d.is_cpu() ? host : host.to(d);  // to(cpu) would count as a host read
   }
   if (extras.field_grid > 0) {
     WS_TRACE("field signatures");
@@ -173,7 +173,7 @@ GraphBatch assemble(const std::vector<const GraphTemplate*>& templates, const st
     for (int64_t g = 0; g < G; ++g)
       host.slice_rows(g, g + 1).copy_from(
           field_signature(templates[size_t(g)]->arch, {params[size_t(g)]}, extras.field_grid, Device::cpu()));
-    b.field_signature = host.to(d);
+    b.field_signature = d.is_cpu() ? host : host.to(d);
   }
   return b;
 }

@@ -1,5 +1,6 @@
 #include "models/graph/node_probes.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/autograd.h"
@@ -16,8 +17,15 @@ Tensor node_probe_features(const GraphTemplate& t, const float* params, const Te
   NoGradGuard ng;
   const ArchSpec& a = t.arch;
   const int64_t K = points.size(0), E = a.encoding_params();
-  const Tensor x = points.to(Device::cpu()).reshape({1, K, 3});
-  Var enc = E ? Var(Tensor::from(std::vector<float>(params, params + E), {1, E})) : Var();
+  WS_CHECK(points.device().is_cpu(), "node probes: points must be on the CPU");
+  // Host tensors filled in place: nothing here crosses devices (engine/transfers.h).
+  auto host_copy = [](const float* p, int64_t n) {
+    Tensor t = Tensor::empty({1, n});
+    std::copy(p, p + n, t.f32());
+    return t;
+  };
+  const Tensor x = points.reshape({1, K, 3});
+  Var enc = E ? Var(host_copy(params, E)) : Var();
   Var h = field_input(a, x, enc);  // [1, K, widths[0]]
   Tensor out = Tensor::zeros({t.nodes, K});
   float* o = out.f32();
@@ -36,7 +44,7 @@ Tensor node_probe_features(const GraphTemplate& t, const float* params, const Te
   int64_t off = E;
   for (size_t l = 0; l + 1 < widths.size(); ++l) {
     const int64_t n = int64_t(widths[l]) * widths[l + 1];
-    Var w(Tensor::from(std::vector<float>(params + off, params + off + n), {1, n}));
+    Var w(host_copy(params + off, n));
     off += n;
     h = batched_mlp(h, w, {widths[l], widths[l + 1]}, act);  // one layer: linear
     if (l + 2 < widths.size()) h = act == MlpActivation::Sine ? sin(h) : relu(h);

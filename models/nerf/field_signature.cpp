@@ -41,7 +41,10 @@ Tensor field_signature(const ArchSpec& a, const std::vector<const float*>& flat_
   if (E) f.encoding.value().copy_from(enc);
   Tensor x = Tensor::empty({B, K, 3});
   for (int64_t b = 0; b < B; ++b) x.view_at(b * K * 3, {K, 3}).copy_from(pts);
-  const Tensor raw = field_raw(f, x.to(d)).value().to(Device::cpu());  // [B, K, 4] = (rgb, sigma)
+  // On the CPU nothing crosses devices: no to() (it counts as a host read, engine/transfers.h).
+  const bool cpu = d.is_cpu();
+  const Tensor out_d = field_raw(f, cpu ? x : x.to(d)).value();
+  const Tensor raw = cpu ? out_d : out_d.to(Device::cpu());  // [B, K, 4] = (rgb, sigma)
   const float cell = 1.4f / float(g);
   Tensor out = Tensor::empty({B, 4 * K});
   const float* r = raw.f32();
