@@ -194,33 +194,10 @@ TEST_CASE("gmn with node probes and a field readout: finite-difference gradients
   ps.materialize(Device::cpu());
   enc.init(7);
   const Tensor w = test::random_tensor({2, 24}, 8);
-  auto loss = [&] { return sum(mul(enc.forward(b), Var(w))); };
-  ps.zero_grad();
-  backward(loss());
-  const std::vector<float> grad = ps.grads().to_vector();
-  int checked = 0;
-  for (const Param& prm : ps.params()) {
-    if (prm.name.find("n_probe") == std::string::npos && prm.name.find("f_read") == std::string::npos) continue;
-    for (int64_t i = 0; i < prm.shape.numel(); i += std::max<int64_t>(1, prm.shape.numel() / 20)) {
-      const int64_t at = prm.offset + i;
-      const std::vector<float> v0 = ps.values().to_vector();
-      auto eval = [&](float delta) {
-        std::vector<float> v = v0;
-        v[size_t(at)] += delta;
-        ps.values().copy_from(Tensor::from(v, {ps.numel()}));
-        NoGradGuard ng;
-        return double(loss().value().item());
-      };
-      const float eps = 1e-3f;
-      const double lp = eval(eps), lm = eval(-eps), l0 = eval(0);
-      ps.values().copy_from(Tensor::from(v0, {ps.numel()}));
-      if (std::fabs((lp - l0) - (l0 - lm)) > 0.2 * (std::fabs(lp - l0) + std::fabs(l0 - lm)) + 1e-4) continue;  // kink
-      const double numeric = (lp - lm) / (2 * eps);
-      CHECK_MESSAGE(std::fabs(grad[size_t(at)] - numeric) <= 2e-3 + 3e-2 * std::fabs(numeric), prm.name, "[", i,
-                    "] analytic ", grad[size_t(at)], " numeric ", numeric);
-      ++checked;
-    }
-  }
+  const int checked = test::check_param_gradients(
+      ps, [&] { return sum(mul(enc.forward(b), Var(w))); },
+      [](const std::string& name) { return name.find("n_probe") != std::string::npos || name.find("f_read") != std::string::npos; },
+      20);
   CHECK(checked > 30);
 }
 

@@ -154,32 +154,7 @@ TEST_CASE("gmn: finite-difference gradients of the encoder's parameters on a sma
   ParamSet& ps = ready.ps;
   GmnEncoder& enc = ready.enc;
   Tensor w = random_tensor({2, 8}, 4);
-  auto loss = [&] { return sum(mul(enc.forward(b), Var(w))); };
-  ps.zero_grad();
-  backward(loss());
-  std::vector<float> grad = ps.grads().to_vector();
-  int checked = 0;
-  for (const Param& p : ps.params()) {
-    for (int64_t i = 0; i < p.shape.numel(); i += std::max<int64_t>(1, p.shape.numel() / 3)) {
-      int64_t at = p.offset + i;
-      std::vector<float> v0 = ps.values().to_vector();
-      auto eval = [&](float delta) {
-        std::vector<float> v = v0;
-        v[size_t(at)] += delta;
-        ps.values().copy_from(Tensor::from(v, {ps.numel()}));
-        NoGradGuard ng;
-        return double(loss().value().item());
-      };
-      const float eps = 1e-3f;  // small: many ReLUs share each parameter, and crossings bias the difference
-      double lp = eval(eps), lm = eval(-eps), l0 = eval(0);
-      ps.values().copy_from(Tensor::from(v0, {ps.numel()}));
-      if (std::fabs((lp - l0) - (l0 - lm)) > 0.2 * (std::fabs(lp - l0) + std::fabs(l0 - lm)) + 1e-4) continue;  // kink
-      double numeric = (lp - lm) / (2 * eps);
-      CHECK_MESSAGE(std::fabs(grad[size_t(at)] - numeric) <= 2e-3 + 3e-2 * std::fabs(numeric), p.name, "[", i,
-                    "] analytic ", grad[size_t(at)], " numeric ", numeric);
-      ++checked;
-    }
-  }
+  const int checked = test::check_param_gradients(ps, [&] { return sum(mul(enc.forward(b), Var(w))); });
   CHECK(checked > 60);
 }
 

@@ -103,6 +103,37 @@ Tensor run_with_backward(const VarFn& f, std::vector<Var>& vars) {
 }
 }  // namespace
 
+int check_param_gradients(ParamSet& ps, const std::function<Var()>& loss,
+                          const std::function<bool(const std::string&)>& select, int per_param) {
+  ps.zero_grad();
+  backward(loss());
+  const std::vector<float> grad = ps.grads().to_vector();
+  int checked = 0;
+  for (const Param& p : ps.params()) {
+    if (select && !select(p.name)) continue;
+    for (int64_t i = 0; i < p.shape.numel(); i += std::max<int64_t>(1, p.shape.numel() / per_param)) {
+      const int64_t at = p.offset + i;
+      const std::vector<float> v0 = ps.values().to_vector();
+      auto eval = [&](float delta) {
+        std::vector<float> v = v0;
+        v[size_t(at)] += delta;
+        ps.values().copy_from(Tensor::from(v, {ps.numel()}));
+        NoGradGuard ng;
+        return double(loss().value().item());
+      };
+      const float eps = 1e-3f;  // small: many ReLUs share each parameter, and crossings bias the difference
+      const double lp = eval(eps), lm = eval(-eps), l0 = eval(0);
+      ps.values().copy_from(Tensor::from(v0, {ps.numel()}));
+      if (std::fabs((lp - l0) - (l0 - lm)) > 0.2 * (std::fabs(lp - l0) + std::fabs(l0 - lm)) + 1e-4) continue;  // kink
+      const double numeric = (lp - lm) / (2 * eps);
+      CHECK_MESSAGE(std::fabs(grad[size_t(at)] - numeric) <= 2e-3 + 3e-2 * std::fabs(numeric), p.name, "[", i,
+                    "] analytic ", grad[size_t(at)], " numeric ", numeric);
+      ++checked;
+    }
+  }
+  return checked;
+}
+
 void check_gradients(const std::string& name, const VarFn& f, const std::vector<Tensor>& inputs,
                      const GradCheck& opt) {
   std::vector<Tensor> xs;

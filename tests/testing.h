@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/ops.h"
+#include "engine/params.h"
 
 namespace ws::test {
 
@@ -47,6 +48,14 @@ struct GradCheck {
 using VarFn = std::function<Var(const std::vector<Var>&)>;
 void check_gradients(const std::string& name, const VarFn& f, const std::vector<Tensor>& inputs,
                      const GradCheck& opt = GradCheck());
+
+// Central differences against backward() for the parameters of `ps` (every
+// numel/`per_param` element of each parameter `select` accepts; all when select is null):
+// loss() builds a scalar from the parameters' current values. Points where the two one-sided
+// differences disagree by more than 20 % sit on a ReLU kink and are skipped. Returns how
+// many elements were compared.
+int check_param_gradients(ParamSet& ps, const std::function<Var()>& loss,
+                          const std::function<bool(const std::string&)>& select = nullptr, int per_param = 3);
 
 // Runs f on the CPU and on CUDA (inputs copied over), comparing outputs and input
 // gradients. Without a GPU it records a skip (the test binary then reports it, and a
