@@ -25,7 +25,6 @@ Preset classify_preset(const Args& args, const EmbeddingSet& set) {
   }
   return load_preset("paper");
 }
-
 }  // namespace
 
 int cmd_eval_classify(int argc, char** argv) {

@@ -45,18 +45,15 @@ GmnConfig GmnConfig::from_json(const nlohmann::json& j, const std::string& where
   // Gains feed sin(): beyond ~1e4 the features are noise in the last bits of the weights.
   positive("value_scale", c.value_scale, 1e4);
   positive("position_scale", c.position_scale, 1e4);
-  if (j.contains("probe_grid")) {  // 0 turns probes off; at most 8 (512 probes per node)
-    WS_CHECK(j["probe_grid"].is_number_integer() && j["probe_grid"].get<int64_t>() >= 0 &&
-                 j["probe_grid"].get<int64_t>() <= 8,
-             where, ": encoder 'probe_grid' must be an integer in [0, 8], got ", json_excerpt(j["probe_grid"]));
-    c.probe_grid = j["probe_grid"].get<int>();
-  }
-  if (j.contains("field_grid")) {  // 0 turns it off; at most 16 (16,384 inputs)
-    WS_CHECK(j["field_grid"].is_number_integer() && j["field_grid"].get<int64_t>() >= 0 &&
-                 j["field_grid"].get<int64_t>() <= 16,
-             where, ": encoder 'field_grid' must be an integer in [0, 16], got ", json_excerpt(j["field_grid"]));
-    c.field_grid = j["field_grid"].get<int>();
-  }
+  // Grid sizes: 0 turns the option off; absent in checkpoints written before it existed.
+  auto grid = [&](const char* k, int& v, int most) {
+    if (!j.contains(k)) return;
+    WS_CHECK(j[k].is_number_integer() && j[k].get<int64_t>() >= 0 && j[k].get<int64_t>() <= most, where,
+             ": encoder '", k, "' must be an integer in [0, ", most, "], got ", json_excerpt(j[k]));
+    v = j[k].get<int>();
+  };
+  grid("probe_grid", c.probe_grid, 8);   // 512 probes per node
+  grid("field_grid", c.field_grid, 16);  // 16,384 inputs
   if (j.contains("reference")) {  // absent in checkpoints written before it existed: none
     WS_CHECK(j["reference"].is_string(), where, ": encoder 'reference' must be a string");
     c.reference = parse_enum(j["reference"].get<std::string>(), encoder_reference_names(),

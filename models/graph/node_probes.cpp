@@ -34,8 +34,8 @@ Tensor node_probe_features(const GraphTemplate& t, const float* params, const Te
     const float* p = v.f32();
     for (int64_t c = 0; c < w; ++c)
       for (int64_t k = 0; k < K; ++k) {
-        const float a_ = p[k * w + c];
-        o[int64_t(nodes[size_t(c)]) * K + k] = std::copysign(std::log1p(std::fabs(a_)), a_);
+        const float v_kc = p[k * w + c];
+        o[int64_t(nodes[size_t(c)]) * K + k] = std::copysign(std::log1p(std::fabs(v_kc)), v_kc);
       }
   };
   store(h.value(), t.mlp_nodes[0]);
