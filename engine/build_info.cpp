@@ -4,6 +4,7 @@
 
 #include "core/device.h"
 #include "core/error.h"
+#include "kernels/gemm_amx.h"
 #ifdef WS_HAVE_CBLAS
 #include <cblas.h>
 #endif
@@ -33,6 +34,7 @@ BuildInfo build_info() {
   b.blas = WS_BLAS_NAME;
 #endif
   b.omp_threads = omp_get_max_threads();
+  b.amx = amx_note();
   return b;
 }
 
@@ -41,7 +43,8 @@ std::string build_summary() {
   std::string cuda = b.cuda_built ? str_cat("yes (archs ", b.cuda_archs, "; ", b.gpu_visible ? "GPU: " : "no GPU: ",
                                             b.gpu_note, ")")
                                    : "no";
-  return str_cat("wsnerf ", b.version, " | CUDA: ", cuda, " | BLAS: ", b.blas, " | OpenMP threads: ", b.omp_threads);
+  return str_cat("wsnerf ", b.version, " | CUDA: ", cuda, " | BLAS: ", b.blas, " | AMX: ", b.amx == "yes" ? "yes" : "no",
+                 " | OpenMP threads: ", b.omp_threads);
 }
 
 }  // namespace ws

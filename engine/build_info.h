@@ -12,10 +12,11 @@ struct BuildInfo {
   std::string gpu_note;     // device name, or why there is none
   std::string blas;         // "OpenBLAS 0.3.21 (openmp)" or the built-in GEMM
   int omp_threads = 1;
+  std::string amx;          // "yes" (--precision bf16x3 can use the tiles), or why not
 };
 
 BuildInfo build_info();
-// One line: "wsnerf 0.1.0 | CUDA: no | BLAS: OpenBLAS ... | OpenMP threads: 2"
+// One line: "wsnerf 0.1.0 | CUDA: no | BLAS: OpenBLAS ... | AMX: yes | OpenMP threads: 2"
 std::string build_summary();
 
 }  // namespace ws

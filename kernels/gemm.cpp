@@ -1,4 +1,5 @@
 #include "kernels/gemm.h"
+#include "kernels/gemm_amx.h"
 #include "kernels/gemm_tall.h"
 
 #include <omp.h>
@@ -25,11 +26,14 @@ void count_gemm_flops(int64_t M, int64_t N, int64_t K, int64_t batch) {
 
 void set_gemm_precision(GemmPrecision p) { g_precision = int(p); }
 GemmPrecision gemm_precision() { return GemmPrecision(g_precision.load()); }
-const char* gemm_precision_name(GemmPrecision p) { return p == GemmPrecision::Tf32 ? "tf32" : "fp32"; }
+const char* gemm_precision_name(GemmPrecision p) {
+  return p == GemmPrecision::Tf32 ? "tf32" : p == GemmPrecision::Bf16x3 ? "bf16x3" : "fp32";
+}
 GemmPrecision parse_gemm_precision(const std::string& s) {
   if (s == "fp32") return GemmPrecision::Fp32;
   if (s == "tf32") return GemmPrecision::Tf32;
-  fail(str_cat("unknown precision '", s, "' (expected fp32 or tf32)"));
+  if (s == "bf16x3") return GemmPrecision::Bf16x3;
+  fail(str_cat("unknown precision '", s, "' (expected fp32, tf32 or bf16x3)"));
 }
 
 bool have_cblas() {
@@ -91,7 +95,9 @@ void gemm_batched(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
   if (M == 0 || N == 0 || batch == 0) return;
   count_gemm_flops(M, N, K, batch);
   WS_DISPATCH_CUDA(d, cuda::gemm_batched(ta, tb, M, N, K, alpha, A, lda, sa, B, ldb, sb, beta, C, ldc, sc, batch));
+  const bool amx = gemm_precision() == GemmPrecision::Bf16x3;
   auto one = [&](int64_t b) {
+    if (amx && gemm_amx_cpu(ta, tb, M, N, K, alpha, A + b * sa, lda, B + b * sb, ldb, beta, C + b * sc, ldc)) return;
     if (gemm_tall_cpu(ta, tb, M, N, K, alpha, A + b * sa, lda, B + b * sb, ldb, beta, C + b * sc, ldc)) return;
 #ifdef WS_HAVE_CBLAS
     if (K == 0) {  // CBLAS leaves C untouched when K == 0 only for beta == 1

@@ -32,14 +32,17 @@ bool have_cblas();
 uint64_t gemm_flops_issued();
 void count_gemm_flops(int64_t M, int64_t N, int64_t K, int64_t batch = 1);
 
-// How CUDA GEMMs multiply (process-wide; the CPU always computes in fp32). Tf32: cuBLAS
-// may use TF32 tensor cores (inputs rounded to 10 mantissa bits, fp32 accumulation):
-// relative error per product ~2^-11, so results differ from fp32 by about
+// How GEMMs multiply (process-wide). Fp32: plain fp32 everywhere. Tf32 (CUDA only; the CPU
+// computes fp32): cuBLAS may use TF32 tensor cores (inputs rounded to 10 mantissa bits, fp32
+// accumulation): relative error per product ~2^-11, so results differ from fp32 by about
 // 1e-3 * sqrt(K) * max|a| * max|b| (the registry's TF32 parity tolerance, tests/op_cases_*.cpp).
-enum class GemmPrecision { Fp32, Tf32 };
+// Bf16x3 (CPU only; CUDA computes fp32): the CPU's large GEMMs on AMX tiles, each operand
+// split into two bf16 (kernels/gemm_amx.h): ~3 * 2^-17 per product, 8x below TF32's bound;
+// where the CPU has no AMX, fp32.
+enum class GemmPrecision { Fp32, Tf32, Bf16x3 };
 void set_gemm_precision(GemmPrecision p);
 GemmPrecision gemm_precision();
-// "fp32" or "tf32" (an error names the value otherwise).
+// "fp32", "tf32" or "bf16x3" (an error names the value otherwise).
 GemmPrecision parse_gemm_precision(const std::string& s);
 const char* gemm_precision_name(GemmPrecision p);
 

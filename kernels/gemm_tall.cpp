@@ -5,66 +5,18 @@
 
 #include "core/allocator.h"
 #include "kernels/gemm.h"
+#include "kernels/gemm_amx.h"
+#include "kernels/gemm_tile_store.h"
 #include "kernels/launch.h"
-
-#if defined(__AVX2__) && defined(__FMA__)
-#include <immintrin.h>
-#define WS_GEMM_AVX2 1
-#endif
 
 namespace ws {
 
 namespace {
 
-constexpr int kRows = 6, kCols = 16;           // register tile
+using namespace gemm_detail;
+constexpr int kRows = 6;                       // register tile rows (kCols wide)
 constexpr int64_t kRowChunk = 512;             // rows per reduction chunk (fixed: determinism)
 constexpr int64_t kSlice = 64;                 // rows of a chunk per pass over the output (L1-sized)
-
-// Eight float lanes: an AVX register, or a plain array where AVX2 is missing (the same
-// operations lane by lane). The tiles below are written once over these.
-#ifdef WS_GEMM_AVX2
-using Lanes = __m256;
-inline Lanes lanes_zero() { return _mm256_setzero_ps(); }
-inline Lanes lanes_set1(float a) { return _mm256_set1_ps(a); }
-inline Lanes lanes_load(const float* p) { return _mm256_loadu_ps(p); }
-inline void lanes_store(float* p, Lanes v) { _mm256_storeu_ps(p, v); }
-inline Lanes lanes_fma(Lanes a, Lanes b, Lanes c) { return _mm256_fmadd_ps(a, b, c); }
-inline Lanes lanes_add(Lanes a, Lanes b) { return _mm256_add_ps(a, b); }
-inline Lanes lanes_mul(Lanes a, Lanes b) { return _mm256_mul_ps(a, b); }
-inline Lanes lanes_relu(Lanes a) { return _mm256_max_ps(a, _mm256_setzero_ps()); }
-// Bit l set where lane l > 0.
-inline unsigned lanes_positive(Lanes a) {
-  return unsigned(_mm256_movemask_ps(_mm256_cmp_ps(a, _mm256_setzero_ps(), _CMP_GT_OQ)));
-}
-#else
-struct Lanes {
-  float v[8];
-};
-template <class F>
-inline Lanes lanes_map(F f) {
-  Lanes r;
-  for (int l = 0; l < 8; ++l) r.v[l] = f(l);
-  return r;
-}
-inline Lanes lanes_set1(float a) { return lanes_map([&](int) { return a; }); }
-inline Lanes lanes_zero() { return lanes_set1(0.0f); }
-inline Lanes lanes_load(const float* p) { return lanes_map([&](int l) { return p[l]; }); }
-inline void lanes_store(float* p, Lanes v) { std::copy(v.v, v.v + 8, p); }
-inline Lanes lanes_fma(Lanes a, Lanes b, Lanes c) { return lanes_map([&](int l) { return a.v[l] * b.v[l] + c.v[l]; }); }
-inline Lanes lanes_add(Lanes a, Lanes b) { return lanes_map([&](int l) { return a.v[l] + b.v[l]; }); }
-inline Lanes lanes_mul(Lanes a, Lanes b) { return lanes_map([&](int l) { return a.v[l] * b.v[l]; }); }
-inline Lanes lanes_relu(Lanes a) { return lanes_map([&](int l) { return a.v[l] > 0.0f ? a.v[l] : 0.0f; }); }
-inline unsigned lanes_positive(Lanes a) {
-  unsigned m = 0;
-  for (int l = 0; l < 8; ++l) m |= unsigned(a.v[l] > 0.0f) << l;
-  return m;
-}
-#endif
-
-// One row of a register tile: columns 0..7 and 8..15.
-struct TileRow {
-  Lanes lo, hi;
-};
 
 // The register tile: row i < R is sum_k a(i, k) * b[k, 0..15], with a(i, k) = A[i * a_rs +
 // k * a_cs] and b rows ldb apart; then store(i, row) for each row, straight from the
@@ -99,87 +51,6 @@ inline void tile(const float* A, int64_t a_rs, int64_t a_cs, int rows, const flo
     case 5: return tile_rows<5>(A, a_rs, a_cs, B, ldb, K, store);
     default: return tile_rows<kRows>(A, a_rs, a_cs, B, ldb, K, store);
   }
-}
-
-// Stores row i of a tile as C[i, 0..cols) = alpha row + beta C (no FMA: the rounding of
-// the plain formula, in the full-width and the partial case alike).
-struct ScaleStore {
-  float alpha, beta;
-  float* C;
-  int64_t ldc;
-  int cols;
-  void operator()(int i, const TileRow& row) const {
-    float* c = C + i * ldc;
-    const Lanes va = lanes_set1(alpha), vb = lanes_set1(beta);
-    Lanes v[2] = {lanes_mul(va, row.lo), lanes_mul(va, row.hi)};
-    if (cols == kCols) {
-      for (int h = 0; h < 2; ++h)
-        lanes_store(c + 8 * h, beta == 0.0f ? v[h] : lanes_add(v[h], lanes_mul(vb, lanes_load(c + 8 * h))));
-      return;
-    }
-    float t[kCols];
-    lanes_store(t, v[0]);
-    lanes_store(t + 8, v[1]);
-    for (int j = 0; j < cols; ++j) c[j] = beta == 0.0f ? t[j] : t[j] + beta * c[j];
-  }
-};
-
-// Stores row i of a tile as output row r0 + i, columns j .. j + cols - 1, through the
-// epilogue (bias, gathered rows, residual, ReLU, ReLU bits).
-struct EpilogueStore {
-  const RowEpilogue& ep;
-  int64_t r0, j, N;
-  float* C;
-  int64_t ldc;
-  int cols;
-  void operator()(int i, const TileRow& row) const {
-    const int64_t r = r0 + i;
-    const float* terms[4] = {ep.bias ? ep.bias + j : nullptr,
-                             ep.table[0] ? ep.table[0] + int64_t(ep.idx[0][r]) * N + j : nullptr,
-                             ep.table[1] ? ep.table[1] + int64_t(ep.idx[1][r]) * N + j : nullptr,
-                             ep.residual ? ep.residual + r * ldc + j : nullptr};
-    float* out = C + r * ldc + j;
-    uint8_t* bits = ep.relu_bits ? ep.relu_bits + r * (N / 8) + j / 8 : nullptr;
-    if (cols == kCols) {
-      Lanes v[2] = {row.lo, row.hi};
-      for (int h = 0; h < 2; ++h) {
-        for (const float* t : terms)
-          if (t) v[h] = lanes_add(v[h], lanes_load(t + 8 * h));
-        if (ep.relu) v[h] = lanes_relu(v[h]);
-        if (bits) bits[h] = uint8_t(lanes_positive(v[h]));
-        lanes_store(out + 8 * h, v[h]);
-      }
-      return;
-    }
-    float v[kCols];
-    lanes_store(v, row.lo);
-    lanes_store(v + 8, row.hi);
-    unsigned mask = 0;
-    for (int c = 0; c < cols; ++c) {
-      for (const float* t : terms)
-        if (t) v[c] += t[c];
-      if (ep.relu) v[c] = v[c] > 0.0f ? v[c] : 0.0f;
-      mask |= unsigned(v[c] > 0.0f) << c;
-      out[c] = v[c];
-    }
-    if (bits)
-      for (int k = 0; k < cols / 8; ++k) bits[k] = uint8_t(mask >> (8 * k));
-  }
-};
-
-// The gathered table rows the epilogue of rows r .. r + rows - 1 will add at column j,
-// asked for before the tile's K loop so that loop hides their latency (the rows are
-// scattered over tables of megabytes; measured: 138 -> 119 ms for a 375k x 64 x 64
-// product with one randomly gathered table, no change when the gather is in order).
-inline void prefetch_gathered(const RowEpilogue& ep, int64_t r, int rows, int64_t j, int64_t N) {
-#ifdef WS_GEMM_AVX2
-  for (int t = 0; t < 2; ++t)
-    if (ep.table[t])
-      for (int i = 0; i < rows; ++i)
-        _mm_prefetch(reinterpret_cast<const char*>(ep.table[t] + int64_t(ep.idx[t][r + i]) * N + j), _MM_HINT_T0);
-#else
-  (void)ep, (void)r, (void)rows, (void)j, (void)N;
-#endif
 }
 
 // op(B) as a dense [K, Np] block (Np = N rounded up to 16, zero-padded).
@@ -289,6 +160,8 @@ bool gemm_rows_fused_cpu(bool tb, int64_t M, int64_t N, int64_t K, const float* 
   constexpr int64_t kMinRows = 256, kMaxSmall = 1024;
   if (M < kMinRows || N > kMaxSmall || K > kMaxSmall || N < 8 || (ep.relu_bits && N % 8 != 0)) return false;
   count_gemm_flops(M, N, K);
+  if (gemm_precision() == GemmPrecision::Bf16x3 && gemm_rows_fused_amx(tb, M, N, K, A, lda, B, ldb, C, ldc, ep))
+    return true;
   tall_rows(tb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C, ldc, &ep);
   return true;
 }

@@ -1,5 +1,5 @@
-// doctest runner. A test case that only skipped for want of a GPU exits with 77, which
-// ctest reports as "Skipped"; the binary also says how many parity tests it skipped.
+// doctest runner. A test case that only skipped for want of a GPU (or of AMX tiles) exits
+// with 77, which ctest reports as "Skipped"; the binary also says how many tests it skipped.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   int skipped = ws::test::parity_skips();
-  if (skipped > 0) std::printf("no GPU: %d parity test%s skipped\n", skipped, skipped == 1 ? "" : "s");
-  if (rc == 0 && skipped > 0 && g_cases_run == 1) return 77;  // this one test case was a skipped parity test
+  if (skipped > 0) std::printf("no GPU or no AMX: %d test%s skipped\n", skipped, skipped == 1 ? "" : "s");
+  if (rc == 0 && skipped > 0 && g_cases_run == 1) return 77;  // this one test case was a skipped test
   return rc;
 }

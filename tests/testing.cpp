@@ -10,6 +10,7 @@
 
 #include "core/rng.h"
 #include "engine/io.h"
+#include "kernels/gemm_amx.h"
 
 namespace ws::test {
 
@@ -185,6 +186,13 @@ bool gpu_or_skip(const std::string& name) {
   return false;
 }
 
+bool amx_or_skip(const std::string& name) {
+  if (amx_usable()) return true;
+  ++g_parity_skips;
+  MESSAGE("no AMX (", amx_note(), "): test '", name, "' skipped");
+  return false;
+}
+
 int parity_skips() { return g_parity_skips; }
 
 void check_parity(const std::string& name, const VarFn& f, const std::vector<Tensor>& inputs, double atol,
@@ -201,6 +209,39 @@ void check_parity(const std::string& name, const VarFn& f, const std::vector<Ten
   for (size_t k = 0; k < cv.size(); ++k)
     if (cv[k].has_grad()) check_close(gv[k].grad().to(Device::cpu()), cv[k].grad(), atol, rtol,
                                       str_cat(name, " (gradient of input ", k, ")"));
+}
+
+void check_precision_parity(const std::string& name, const VarFn& f, const std::vector<Tensor>& inputs,
+                            GemmPrecision p, double atol, double rtol, const std::vector<int>& constant,
+                            double grad_outliers) {
+  const GemmPrecision before = gemm_precision();
+  auto run = [&](GemmPrecision q, std::vector<Var>& vars) {
+    set_gemm_precision(q);
+    std::vector<Tensor> in;
+    for (const Tensor& t : inputs) in.push_back(t.to(Device::cpu()).clone());
+    vars = make_vars(in, constant);
+    Tensor y = run_with_backward(f, vars);
+    set_gemm_precision(before);
+    return y;
+  };
+  std::vector<Var> ref, got;
+  Tensor y_ref = run(GemmPrecision::Fp32, ref), y = run(p, got);
+  const std::string what = str_cat(name, " in ", gemm_precision_name(p), " vs fp32");
+  check_close(y, y_ref, atol, rtol, what + " (output)");
+  for (size_t k = 0; k < ref.size(); ++k) {
+    if (!ref[k].has_grad()) continue;
+    const std::string g = str_cat(what, " (gradient of input ", k, ")");
+    if (grad_outliers == 0) {
+      check_close(got[k].grad(), ref[k].grad(), atol, rtol, g);
+      continue;
+    }
+    std::vector<float> a = got[k].grad().to_vector(), b = ref[k].grad().to_vector();
+    size_t bad = 0;
+    for (size_t i = 0; i < a.size(); ++i) bad += !(std::abs(a[i] - b[i]) <= atol + rtol * std::abs(b[i]));
+    MESSAGE(g, ": ", bad, " of ", a.size(), " values beyond the tolerance");
+    CHECK_MESSAGE(double(bad) <= grad_outliers * double(a.size()), g, ": ", bad, " of ", a.size(),
+                  " values beyond the tolerance (at most a fraction ", grad_outliers, " allowed)");
+  }
 }
 
 void check_parity_forward(const std::string& name, const TensorFn& f, const std::vector<Tensor>& inputs, double atol,

@@ -10,6 +10,7 @@
 
 #include "engine/ops.h"
 #include "engine/params.h"
+#include "kernels/gemm.h"
 
 namespace ws::test {
 
@@ -62,6 +63,11 @@ int check_param_gradients(ParamSet& ps, const std::function<Var()>& loss,
 // test case that only skipped exits with ctest's skip code 77).
 void check_parity(const std::string& name, const VarFn& f, const std::vector<Tensor>& inputs,
                   double atol = 1e-4, double rtol = 1e-4, const std::vector<int>& constant = {});
+// The same on the CPU alone: f (forward and backward) under GEMM precision p against fp32.
+// grad_outliers > 0: that fraction of gradient values may miss the tolerance (ReLU sign flips).
+void check_precision_parity(const std::string& name, const VarFn& f, const std::vector<Tensor>& inputs,
+                            GemmPrecision p, double atol, double rtol, const std::vector<int>& constant = {},
+                            double grad_outliers = 0);
 // The same for an op without gradients: f maps input tensors (on either device) to output
 // tensors; F32 outputs are compared with the tolerance, integer ones exactly.
 using TensorFn = std::function<std::vector<Tensor>(const std::vector<Tensor>&)>;
@@ -69,6 +75,9 @@ void check_parity_forward(const std::string& name, const TensorFn& f, const std:
                           double atol = 1e-5, double rtol = 1e-5);
 // True when a GPU is present; otherwise records one skipped parity test.
 bool gpu_or_skip(const std::string& name);
+// True when the CPU's AMX tiles are usable (kernels/gemm_amx.h); otherwise records one
+// skipped test, counted with the GPU skips.
+bool amx_or_skip(const std::string& name);
 int parity_skips();
 
 }  // namespace ws::test

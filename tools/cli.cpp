@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "kernels/gemm.h"
+#include "kernels/gemm_amx.h"
 
 namespace ws::cli {
 
@@ -137,8 +138,10 @@ Preset with_overrides(Preset p, const Args& args) {
 void apply_precision(const Args& args) {
   GemmPrecision p = parse_gemm_precision(args.str("--precision"));
   set_gemm_precision(p);
-  if (p != GemmPrecision::Fp32)
-    std::fprintf(stderr, "wsnerf: CUDA GEMMs in %s (the CPU computes fp32)\n", gemm_precision_name(p));
+  if (p == GemmPrecision::Tf32) std::fprintf(stderr, "wsnerf: CUDA GEMMs in tf32 (the CPU computes fp32)\n");
+  if (p == GemmPrecision::Bf16x3)
+    std::fprintf(stderr, "wsnerf: CPU GEMMs in bf16x3 on AMX tiles%s (CUDA computes fp32)\n",
+                 amx_usable() ? "" : str_cat(": unavailable, fp32 instead (", amx_note(), ")").c_str());
 }
 
 std::vector<std::string> split_list(const std::string& s, char sep) {

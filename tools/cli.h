@@ -22,9 +22,10 @@ struct Option {
 
 // The one --device option every command that computes takes (parse with parse_device).
 inline const Option kDeviceOption{"--device", "DEV", "cpu, cuda, cuda:N or auto", "auto"};
-// How CUDA GEMMs multiply (kernels/gemm.h GemmPrecision); apply it with apply_precision.
+// How GEMMs multiply (kernels/gemm.h GemmPrecision); apply it with apply_precision.
 inline const Option kPrecisionOption{"--precision", "P",
-                                     "fp32, or tf32: CUDA GEMMs on TF32 tensor cores (the CPU always computes fp32)",
+                                     "fp32; tf32: CUDA GEMMs on TF32 tensor cores; bf16x3: CPU GEMMs on AMX tiles, "
+                                     "each operand split into two bf16 (~2^-15 per product)",
                                      "fp32"};
 // Preset overrides, for the commands that take --preset (load_preset_of).
 inline const Option kSetOption{"--set", "S.K=V",

@@ -43,7 +43,7 @@ int cmd_bench(int argc, char** argv) {
   bool quick = args.flag("--quick");
   BuildInfo b = build_info();
   nlohmann::json out = {{"suite", suite},          {"device", d.str()},  {"omp_threads", b.omp_threads},
-                        {"blas", b.blas},          {"precision", gemm_precision_name(gemm_precision())},
+                        {"blas", b.blas},          {"amx", b.amx}, {"precision", gemm_precision_name(gemm_precision())},
                         {"gpu", b.gpu_visible ? b.gpu_note : ""}};
   Allocator::of(d).reset_peak();
   if (suite == "engine") {

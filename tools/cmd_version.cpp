@@ -18,7 +18,7 @@ int cmd_version(int argc, char** argv) {
   }
   BuildInfo b = build_info();
   nlohmann::json j = {{"version", b.version}, {"cuda", b.cuda_built}, {"cuda_archs", b.cuda_archs},
-                      {"gpu_visible", b.gpu_visible}, {"gpu", b.gpu_note}, {"blas", b.blas},
+                      {"gpu_visible", b.gpu_visible}, {"gpu", b.gpu_note}, {"blas", b.blas}, {"amx", b.amx},
                       {"omp_threads", b.omp_threads}};
   std::printf("%s\n", j.dump(2).c_str());
   return 0;

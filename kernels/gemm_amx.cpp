@@ -1,0 +1,338 @@
+#include "kernels/gemm_amx.h"
+
+#include <cpuid.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include <immintrin.h>
+
+#include "core/error.h"
+#include "kernels/gemm_tile_store.h"
+
+namespace ws {
+
+// ---- can this process use the tiles? (plain code: runs on any x86-64) -----------------
+namespace {
+struct AmxState {
+  bool usable = false;
+  std::string note;
+};
+
+AmxState probe_amx() {
+  unsigned a, b, c, d;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return {false, "the CPU reports no feature leaf 7"};
+  const bool amx_tile = (d >> 24) & 1, amx_bf16 = (d >> 22) & 1, avx512bw = (b >> 30) & 1;
+  if (!amx_tile || !amx_bf16) return {false, "the CPU has no AMX-BF16"};
+  if (!__get_cpuid_count(7, 1, &a, &b, &c, &d) || !((a >> 5) & 1) || !avx512bw)
+    return {false, "the CPU has no AVX512-BF16"};
+  // Linux hands out the 8 KiB tile state only on request (arch_prctl ARCH_REQ_XCOMP_PERM,
+  // feature 18 = XTILEDATA); the grant covers every thread of the process.
+  constexpr long kReqXcompPerm = 0x1023, kXtileData = 18;
+  if (syscall(SYS_arch_prctl, kReqXcompPerm, kXtileData) != 0)
+    return {false, str_cat("Linux refused the tile state (arch_prctl: ", std::strerror(errno), ")")};
+  return {true, "yes"};
+}
+
+const AmxState& amx_state() {
+  static const AmxState s = probe_amx();
+  return s;
+}
+}  // namespace
+
+bool amx_usable() { return amx_state().usable; }
+std::string amx_note() { return amx_state().note; }
+
+// ---- the kernels (compiled for AMX; called only when amx_usable()) ----------------------
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512vl,avx512bf16,amx-tile,amx-bf16")
+// GCC 12's own AVX-512 headers trip this warning (their _mm512_undefined_* placeholders).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+namespace {
+using namespace gemm_detail;
+
+constexpr int kTile = 16;           // rows of a tile; fp32 columns of an accumulator tile
+constexpr int kStep = 32;           // bf16 per tile row (64 bytes): K per tile product
+constexpr int kGroup = 4;           // column tiles per pass: accumulators tmm0..3
+constexpr int64_t kRowTask = 256;   // rows per task of the rows kernel
+constexpr int64_t kRowChunk = 512;  // K per chunk of the long reduction (fixed: determinism)
+constexpr int64_t kMaxLanes = 16;   // chunk c is summed into lane c % lanes
+
+int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+// Palette 1, tiles 0..7 all 16 rows x 64 bytes: tmm0-3 accumulate fp32 [16, 16], tmm4/5
+// hold A's hi/lo rows [16, 32 bf16], tmm6/7 B's hi/lo [16 pairs, 16 x 2 bf16].
+struct alignas(64) TileConfig {
+  uint8_t palette = 1, start_row = 0;
+  uint8_t reserved[14] = {};
+  uint16_t colsb[16] = {};
+  uint8_t rows[16] = {};
+};
+
+// Configures this thread's tiles for its lifetime in scope; releases them after (so a
+// context switch does not save 8 KiB of tile state for a thread done with them).
+struct TilesOn {
+  TilesOn() {
+    TileConfig c;
+    for (int t = 0; t < 8; ++t) {
+      c.rows[t] = kTile;
+      c.colsb[t] = 64;
+    }
+    _tile_loadconfig(&c);
+  }
+  ~TilesOn() { _tile_release(); }
+};
+
+// 16 floats -> bf16 hi = bf16(x) (round to nearest even) and lo = bf16(x - hi), as 16-bit
+// lanes in 32-bit slots (the low halves): x ~ hi + lo to ~2^-16 relative.
+inline void split_lanes(__m512 x, __m512i& hi, __m512i& lo) {
+  hi = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(x));
+  const __m512 hf = _mm512_castsi512_ps(_mm512_slli_epi32(hi, 16));
+  lo = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(_mm512_sub_ps(x, hf)));
+}
+
+// x[0..16) -> hi[0..16), lo[0..16) (bf16 bits).
+inline void split16(__m512 x, uint16_t* hi, uint16_t* lo) {
+  __m512i h, l;
+  split_lanes(x, h, l);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(hi), _mm512_cvtepi32_epi16(h));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(lo), _mm512_cvtepi32_epi16(l));
+}
+
+// Rows k and k+1 of op(B) at 16 columns -> the VNNI pairs [16 columns][2] of hi and lo.
+inline void split_pairs(__m512 even, __m512 odd, uint16_t* hi, uint16_t* lo) {
+  __m512i he, le, ho, lo_;
+  split_lanes(even, he, le);
+  split_lanes(odd, ho, lo_);
+  _mm512_storeu_si512(hi, _mm512_or_si512(he, _mm512_slli_epi32(ho, 16)));
+  _mm512_storeu_si512(lo, _mm512_or_si512(le, _mm512_slli_epi32(lo_, 16)));
+}
+
+// Up to 16 floats from p (n of them; zeros after).
+inline __m512 load_n(const float* p, int64_t n) {
+  return n >= 16 ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(__mmask16((1u << std::max<int64_t>(n, 0)) - 1), p);
+}
+
+// The B side of a tile product, VNNI order: for each 16-column block, hi then lo, each
+// [Kp/2 pairs][16 columns][2] bf16, from op(B) = B [K, N] (rows ldb apart); zeros past K
+// and N. (A transposed op(B) is first copied to [K, N]: it is a small weight matrix.)
+void pack_vnni(int64_t K, int64_t N, int64_t Kp, int64_t Np, const float* B, int64_t ldb, uint16_t* out) {
+  for (int64_t j0 = 0; j0 < Np; j0 += kTile) {
+    uint16_t* hi = out + (j0 / kTile) * 2 * Kp * kTile;
+    uint16_t* lo = hi + Kp * kTile;
+    for (int64_t p = 0; p < Kp / 2; ++p) {
+      const int64_t k = 2 * p;
+      const __m512 even = k < K ? load_n(B + k * ldb + j0, N - j0) : _mm512_setzero_ps();
+      const __m512 odd = k + 1 < K ? load_n(B + (k + 1) * ldb + j0, N - j0) : _mm512_setzero_ps();
+      split_pairs(even, odd, hi + p * 2 * kTile, lo + p * 2 * kTile);
+    }
+  }
+}
+
+// 16 x 16 transpose of registers r[0..16) (the classic unpack / shuffle ladder).
+inline void transpose16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4)  // r[i + c], lane L: column 4L + c of rows i..i+3
+    for (int h = 0; h < 2; ++h) {
+      r[i + 2 * h] = _mm512_shuffle_ps(t[i + h], t[i + 2 + h], _MM_SHUFFLE(1, 0, 1, 0));
+      r[i + 2 * h + 1] = _mm512_shuffle_ps(t[i + h], t[i + 2 + h], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+  for (int i = 0; i < 16; i += 8)
+    for (int h = 0; h < 4; ++h) {
+      t[i + h] = _mm512_shuffle_f32x4(r[i + h], r[i + 4 + h], 0x88);
+      t[i + 4 + h] = _mm512_shuffle_f32x4(r[i + h], r[i + 4 + h], 0xdd);
+    }
+  for (int h = 0; h < 8; ++h) {
+    r[h] = _mm512_shuffle_f32x4(t[h], t[8 + h], 0x88);
+    r[8 + h] = _mm512_shuffle_f32x4(t[h], t[8 + h], 0xdd);
+  }
+}
+
+// Column tile J of one K step (J a literal: the tile intrinsics paste it into a register
+// name): acc_J += hi*hi + lo*hi + hi*lo, with A's hi/lo rows in tmm4/5.
+#define WS_AMX_STEP(J, b, Kp, s)                                                             \
+  do {                                                                                       \
+    const uint16_t* bh = (b) + (J) * 2 * (Kp) * kTile + (s) * (kStep / 2) * 2 * kTile;       \
+    _tile_loadd(6, bh, 64);                                                                  \
+    _tile_dpbf16ps(J, 4, 6);                                                                 \
+    _tile_dpbf16ps(J, 5, 6);                                                                 \
+    _tile_loadd(7, bh + (Kp) * kTile, 64);                                                   \
+    _tile_dpbf16ps(J, 4, 7);                                                                 \
+  } while (0)
+
+// One pass over K for NB column tiles: acc_j (+)= A[16, Kp] B_j[Kp, 16] in bf16x3.
+// a_hi / a_lo: 16 rows, a_stride bytes apart; b: the first block's packing (pack_vnni),
+// blocks 2 Kp 16 bf16 apart. Accumulators start from zero, or from acc when `load`.
+template <int NB>
+void tile_pass(const uint16_t* a_hi, const uint16_t* a_lo, int64_t a_stride, const uint16_t* b, int64_t Kp,
+               float* acc, int64_t acc_stride, bool load) {
+  static_assert(NB >= 1 && NB <= kGroup, "NB column tiles");
+  if (load) {
+    _tile_loadd(0, acc, acc_stride);
+    if (NB > 1) _tile_loadd(1, acc + kTile, acc_stride);
+    if (NB > 2) _tile_loadd(2, acc + 2 * kTile, acc_stride);
+    if (NB > 3) _tile_loadd(3, acc + 3 * kTile, acc_stride);
+  } else {
+    _tile_zero(0);
+    if (NB > 1) _tile_zero(1);
+    if (NB > 2) _tile_zero(2);
+    if (NB > 3) _tile_zero(3);
+  }
+  for (int64_t s = 0; s < Kp / kStep; ++s) {
+    _tile_loadd(4, a_hi + s * kStep, a_stride);
+    _tile_loadd(5, a_lo + s * kStep, a_stride);
+    WS_AMX_STEP(0, b, Kp, s);
+    if (NB > 1) WS_AMX_STEP(1, b, Kp, s);
+    if (NB > 2) WS_AMX_STEP(2, b, Kp, s);
+    if (NB > 3) WS_AMX_STEP(3, b, Kp, s);
+  }
+  _tile_stored(0, acc, acc_stride);
+  if (NB > 1) _tile_stored(1, acc + kTile, acc_stride);
+  if (NB > 2) _tile_stored(2, acc + 2 * kTile, acc_stride);
+  if (NB > 3) _tile_stored(3, acc + 3 * kTile, acc_stride);
+}
+
+void tile_pass_n(int nb, const uint16_t* a_hi, const uint16_t* a_lo, int64_t a_stride, const uint16_t* b, int64_t Kp,
+                 float* acc, int64_t acc_stride, bool load) {
+  switch (nb) {
+    case 1: return tile_pass<1>(a_hi, a_lo, a_stride, b, Kp, acc, acc_stride, load);
+    case 2: return tile_pass<2>(a_hi, a_lo, a_stride, b, Kp, acc, acc_stride, load);
+    case 3: return tile_pass<3>(a_hi, a_lo, a_stride, b, Kp, acc, acc_stride, load);
+    default: return tile_pass<4>(a_hi, a_lo, a_stride, b, Kp, acc, acc_stride, load);
+  }
+}
+
+// Many rows: C[M,N] = store(A[M,K] op(B)), A rows contiguous. Each task converts 16 rows of
+// A at a time and passes them over every column tile; op(B) is packed once.
+void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
+              int64_t ldb, float beta, float* C, int64_t ldc, const RowEpilogue* ep) {
+  const int64_t Kp = round_up(std::max<int64_t>(K, 1), kStep), Np = round_up(N, kTile);
+  std::vector<uint16_t> packed(size_t(2 * Kp * Np));
+  std::vector<float> bt;
+  if (tb) {  // op(B) = B^T: the [K, N] copy pack_vnni reads
+    bt.resize(size_t(K * N));
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t k = 0; k < K; ++k) bt[size_t(k * N + n)] = B[n * ldb + k];
+  }
+  pack_vnni(K, N, Kp, Np, tb ? bt.data() : B, tb ? N : ldb, packed.data());
+  const int64_t tasks = (M + kRowTask - 1) / kRowTask, blocks = Np / kTile;
+#pragma omp parallel
+  {
+    TilesOn tiles;
+    std::vector<uint16_t> a_hi(size_t(kTile * Kp)), a_lo(size_t(kTile * Kp));
+    std::vector<float> acc(size_t(kTile * kGroup * kTile));
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t t = 0; t < tasks; ++t) {
+      const int64_t r1 = std::min(M, (t + 1) * kRowTask);
+      for (int64_t r = t * kRowTask; r < r1; r += kTile) {
+        const int rows = int(std::min<int64_t>(kTile, r1 - r));
+        for (int i = 0; i < kTile; ++i)  // the rows in bf16 hi/lo, zero past K and past the last row
+          for (int64_t k = 0; k < Kp; k += kTile)
+            split16(i < rows ? load_n(A + (r + i) * lda + k, K - k) : _mm512_setzero_ps(), a_hi.data() + i * Kp + k,
+                    a_lo.data() + i * Kp + k);
+        if (ep)
+          for (int64_t j = 0; j < N; j += kTile) prefetch_gathered(*ep, r, rows, j, N);
+        for (int64_t jb = 0; jb < blocks; jb += kGroup) {
+          const int nb = int(std::min<int64_t>(kGroup, blocks - jb));
+          tile_pass_n(nb, a_hi.data(), a_lo.data(), Kp * 2, packed.data() + jb * 2 * Kp * kTile, Kp, acc.data(),
+                      kGroup * kTile * sizeof(float), false);
+          for (int q = 0; q < nb; ++q) {
+            const int64_t j = (jb + q) * kTile;
+            const int cols = int(std::min<int64_t>(kTile, N - j));
+            for (int i = 0; i < rows; ++i) {
+              const float* v = acc.data() + i * kGroup * kTile + q * kTile;
+              const TileRow tr{lanes_load(v), lanes_load(v + 8)};
+              if (ep)
+                EpilogueStore{*ep, r, j, N, C, ldc, cols}(i, tr);
+              else
+                ScaleStore{alpha, beta, C + r * ldc + j, ldc, cols}(i, tr);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// Long reduction: C[M,N] = alpha A^T B + beta C, A stored [K, M], B [K, N] (weight
+// gradients: K huge). Chunks of kRowChunk rows of K go to lane c % lanes, each lane adds its
+// chunks in order into its own partial product, and the lanes are summed in order.
+void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
+              int64_t ldb, float beta, float* C, int64_t ldc) {
+  const int64_t Mp = round_up(M, kTile), Np = round_up(N, kTile), chunks = (K + kRowChunk - 1) / kRowChunk;
+  const int64_t lanes = std::min(kMaxLanes, std::max<int64_t>(chunks, 1)), blocks = Np / kTile;
+  std::vector<float> partial(size_t(lanes * Mp * Np), 0.0f);
+#pragma omp parallel
+  {
+    TilesOn tiles;
+    std::vector<uint16_t> a_hi(size_t(Mp * kRowChunk)), a_lo(a_hi.size()), packed(size_t(2 * kRowChunk * Np));
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t lane = 0; lane < lanes; ++lane) {
+      float* out = partial.data() + lane * Mp * Np;
+      for (int64_t c = lane; c < chunks; c += lanes) {
+        const int64_t k0 = c * kRowChunk, kk = std::min(kRowChunk, K - k0);
+        // A^T of the chunk, [Mp, kRowChunk] in hi/lo: 16 x 16 blocks transposed in registers.
+        for (int64_t k = 0; k < kRowChunk; k += kTile)
+          for (int64_t i = 0; i < Mp; i += kTile) {
+            __m512 r[kTile];
+            for (int q = 0; q < kTile; ++q)
+              r[q] = k + q < kk ? load_n(A + (k0 + k + q) * lda + i, M - i) : _mm512_setzero_ps();
+            transpose16(r);
+            for (int q = 0; q < kTile; ++q)
+              split16(r[q], a_hi.data() + (i + q) * kRowChunk + k, a_lo.data() + (i + q) * kRowChunk + k);
+          }
+        pack_vnni(kk, N, kRowChunk, Np, B + k0 * ldb, ldb, packed.data());
+        for (int64_t i = 0; i < Mp; i += kTile)
+          for (int64_t jb = 0; jb < blocks; jb += kGroup)
+            tile_pass_n(int(std::min<int64_t>(kGroup, blocks - jb)), a_hi.data() + i * kRowChunk,
+                        a_lo.data() + i * kRowChunk, kRowChunk * 2, packed.data() + jb * 2 * kRowChunk * kTile,
+                        kRowChunk, out + i * Np + jb * kTile, Np * sizeof(float), true);
+      }
+    }
+  }
+  const float* P = partial.data();
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      float s = 0.0f;
+      for (int64_t lane = 0; lane < lanes; ++lane) s += P[(lane * Mp + i) * Np + j];
+      const float v = alpha * s;
+      C[i * ldc + j] = beta == 0.0f ? v : v + beta * C[i * ldc + j];
+    }
+}
+}  // namespace
+
+bool gemm_amx_cpu(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+                  const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (!amx_usable() || N < 1 || K < 1) return false;
+  if (!ta && M >= 64) {
+    amx_rows(tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, nullptr);
+    return true;
+  }
+  if (ta && !tb && K >= 256) {
+    amx_long(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return true;
+  }
+  return false;
+}
+
+bool gemm_rows_fused_amx(bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
+                         int64_t ldb, float* C, int64_t ldc, const RowEpilogue& ep) {
+  if (!amx_usable() || M < 64 || N < 8 || K < 1 || (ep.relu_bits && N % 8 != 0)) return false;
+  amx_rows(tb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C, ldc, &ep);
+  return true;
+}
+
+#pragma GCC diagnostic pop
+#pragma GCC pop_options
+
+}  // namespace ws
