@@ -57,8 +57,10 @@ int cmd_demo(int argc, char** argv) {
              {"--objectives", "O,..",
               "training objectives to run and compare (r, rc, c; untrained = the encoder before training)",
               "rc,untrained"},
-             kDeviceOption});
+             kDeviceOption,
+             kPrecisionOption});
   if (!args.parse(argc, argv)) return 0;
+  apply_precision(args);
   auto t_start = Clock::now();
   Preset preset = load_preset_of(args);
   std::vector<std::string> objectives = split_list(args.str("--objectives"));
