@@ -59,7 +59,7 @@ using namespace gemm_detail;
 constexpr int kTile = 16;           // rows of a tile; fp32 columns of an accumulator tile
 constexpr int kStep = 32;           // bf16 per tile row (64 bytes): K per tile product
 constexpr int kGroup = 4;           // column tiles per pass: accumulators tmm0..3
-constexpr int64_t kRowTask = 256;   // rows per task of the rows kernel
+constexpr int64_t kRowTask = 256;   // most rows per task of the rows kernel
 constexpr int64_t kRowChunk = 512;  // K per chunk of the long reduction (fixed: determinism)
 constexpr int64_t kMaxLanes = 16;   // chunk c is summed into lane c % lanes
 
@@ -211,8 +211,8 @@ void tile_pass_n(int nb, const uint16_t* a_hi, const uint16_t* a_lo, int64_t a_s
   }
 }
 
-// Many rows: C[M,N] = store(A[M,K] op(B)), A rows contiguous. Each task converts 16 rows of
-// A at a time and passes them over every column tile; op(B) is packed once.
+// Many rows: C[M,N] = store(A[M,K] op(B)), A rows contiguous. op(B) is packed once; each task
+// converts its rows of A, then passes them over every column tile.
 void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
               int64_t ldb, float beta, float* C, int64_t ldc, const RowEpilogue* ep) {
   const int64_t Kp = round_up(std::max<int64_t>(K, 1), kStep), Np = round_up(N, kTile);
@@ -224,27 +224,32 @@ void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float
       for (int64_t k = 0; k < K; ++k) bt[size_t(k * N + n)] = B[n * ldb + k];
   }
   pack_vnni(K, N, Kp, Np, tb ? bt.data() : B, tb ? N : ldb, packed.data());
-  const int64_t tasks = (M + kRowTask - 1) / kRowTask, blocks = Np / kTile;
+  // Rows per task: up to kRowTask, fewer for long rows (their hi/lo copy stays ~1 MiB).
+  const int64_t task_rows = std::clamp<int64_t>((int64_t(1) << 18) / Kp / kTile * kTile, kTile, kRowTask);
+  const int64_t tasks = (M + task_rows - 1) / task_rows, blocks = Np / kTile;
 #pragma omp parallel
   {
     TilesOn tiles;
-    std::vector<uint16_t> a_hi(size_t(kTile * Kp)), a_lo(size_t(kTile * Kp));
+    std::vector<uint16_t> a_hi(size_t(task_rows * Kp)), a_lo(size_t(task_rows * Kp));
     std::vector<float> acc(size_t(kTile * kGroup * kTile));
 #pragma omp for schedule(dynamic, 1)
     for (int64_t t = 0; t < tasks; ++t) {
-      const int64_t r1 = std::min(M, (t + 1) * kRowTask);
-      for (int64_t r = t * kRowTask; r < r1; r += kTile) {
-        const int rows = int(std::min<int64_t>(kTile, r1 - r));
-        for (int i = 0; i < kTile; ++i)  // the rows in bf16 hi/lo, zero past K and past the last row
-          for (int64_t k = 0; k < Kp; k += kTile)
-            split16(i < rows ? load_n(A + (r + i) * lda + k, K - k) : _mm512_setzero_ps(), a_hi.data() + i * Kp + k,
-                    a_lo.data() + i * Kp + k);
-        if (ep)
-          for (int64_t j = 0; j < N; j += kTile) prefetch_gathered(*ep, r, rows, j, N);
-        for (int64_t jb = 0; jb < blocks; jb += kGroup) {
-          const int nb = int(std::min<int64_t>(kGroup, blocks - jb));
-          tile_pass_n(nb, a_hi.data(), a_lo.data(), Kp * 2, packed.data() + jb * 2 * Kp * kTile, Kp, acc.data(),
-                      kGroup * kTile * sizeof(float), false);
+      const int64_t r0 = t * task_rows, r1 = std::min(M, r0 + task_rows);
+      const int64_t padded = round_up(r1 - r0, kTile);
+      for (int64_t i = 0; i < padded; ++i)  // the rows in bf16 hi/lo, zero past K and past the last row
+        for (int64_t k = 0; k < Kp; k += kTile)
+          split16(r0 + i < r1 ? load_n(A + (r0 + i) * lda + k, K - k) : _mm512_setzero_ps(),
+                  a_hi.data() + i * Kp + k, a_lo.data() + i * Kp + k);
+      // Column groups outer: a group's packed B (4 x 16 columns x Kp) stays in cache while
+      // the task's row tiles pass over it, however wide op(B) is.
+      for (int64_t jb = 0; jb < blocks; jb += kGroup) {
+        const int nb = int(std::min<int64_t>(kGroup, blocks - jb));
+        for (int64_t r = r0; r < r1; r += kTile) {
+          const int rows = int(std::min<int64_t>(kTile, r1 - r));
+          if (ep)
+            for (int q = 0; q < nb; ++q) prefetch_gathered(*ep, r, rows, (jb + q) * kTile, N);
+          tile_pass_n(nb, a_hi.data() + (r - r0) * Kp, a_lo.data() + (r - r0) * Kp, Kp * 2,
+                      packed.data() + jb * 2 * Kp * kTile, Kp, acc.data(), kGroup * kTile * sizeof(float), false);
           for (int q = 0; q < nb; ++q) {
             const int64_t j = (jb + q) * kTile;
             const int cols = int(std::min<int64_t>(kTile, N - j));

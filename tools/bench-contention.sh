@@ -2,6 +2,7 @@
 # One training step (`bench step`) alone and beside one other CPU-bound process, for ours
 # under each OpenMP wait policy and for the PyTorch reference, back to back in one run:
 #   tools/bench-contention.sh [BUILD_DIR] [PRESET]     (defaults: build, cpu)
+#   WS_PRECISION=bf16x3 tools/bench-contention.sh ...  ours with --precision (default fp32)
 # The competitor is a single-threaded busy loop (one core's worth of load, steady). Prints
 # one line per case: ms per step alone, ms beside the competitor, and their ratio (how much
 # the competitor slows the step), then ours' speed-up over the reference in both settings.
@@ -9,6 +10,7 @@
 set -euo pipefail
 source "$(dirname "$0")/bench-setup.sh"
 preset="${2:-cpu}"
+precision="${WS_PRECISION:-fp32}"
 
 competitor=""
 start_competitor() { "$py" -c "while True: pass" & competitor=$!; sleep 1; }
@@ -18,9 +20,9 @@ trap stop_competitor EXIT
 ours() {  # wait-policy -> median ms ("default": whatever the binary does unset)
   local policy="$1"
   if [ "$policy" = default ]; then
-    env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT "$bin" bench step --preset "$preset" 2>/dev/null
+    env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT "$bin" bench step --preset "$preset" --precision "$precision" 2>/dev/null
   else
-    env -u GOMP_SPINCOUNT OMP_WAIT_POLICY="$policy" "$bin" bench step --preset "$preset" 2>/dev/null
+    env -u GOMP_SPINCOUNT OMP_WAIT_POLICY="$policy" "$bin" bench step --preset "$preset" --precision "$precision" 2>/dev/null
   fi | "$py" -c "import json,sys; print(json.load(sys.stdin)['ms_per_step'])"
 }
 theirs() {
