@@ -256,7 +256,7 @@ void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float
             const int cols = int(std::min<int64_t>(kTile, N - j));
             for (int i = 0; i < rows; ++i) {
               const float* v = acc.data() + i * kGroup * kTile + q * kTile;
-              const TileRow tr{lanes_load(v), lanes_load(v + 8)};
+              const TileRow tr = row_load(v);
               if (ep)
                 EpilogueStore{*ep, r, j, N, C, ldc, cols}(i, tr);
               else

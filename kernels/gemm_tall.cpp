@@ -14,7 +14,12 @@ namespace ws {
 namespace {
 
 using namespace gemm_detail;
-constexpr int kRows = 6;                       // register tile rows (kCols wide)
+// Register tile rows (kCols wide): 12 AVX-512 accumulators, or 6 x 2 AVX2 ones (of 32 / 16 registers).
+#if defined(__AVX512F__)
+constexpr int kRows = 12;
+#else
+constexpr int kRows = 6;
+#endif
 constexpr int64_t kRowChunk = 512;             // rows per reduction chunk (fixed: determinism)
 constexpr int64_t kSlice = 64;                 // rows of a chunk per pass over the output (L1-sized)
 
@@ -25,32 +30,22 @@ template <int R, class Store>
 inline void tile_rows(const float* A, int64_t a_rs, int64_t a_cs, const float* B, int64_t ldb, int64_t K,
                       const Store& store) {
   TileRow c[R];
-  for (int i = 0; i < R; ++i) c[i].lo = c[i].hi = lanes_zero();
+  for (int i = 0; i < R; ++i) c[i] = row_zero();
   for (int64_t k = 0; k < K; ++k) {
-    const float* b = B + k * ldb;
-    Lanes b0 = lanes_load(b), b1 = lanes_load(b + 8);
+    const TileRow b = row_load(B + k * ldb);
     const float* a = A + k * a_cs;
-    for (int i = 0; i < R; ++i) {  // fully unrolled by the compiler: 2R live accumulators
-      Lanes ai = lanes_set1(a[i * a_rs]);
-      c[i].lo = lanes_fma(ai, b0, c[i].lo);
-      c[i].hi = lanes_fma(ai, b1, c[i].hi);
-    }
+    for (int i = 0; i < R; ++i) c[i] = row_fma(row_set1(a[i * a_rs]), b, c[i]);  // unrolled: R accumulators
   }
   for (int i = 0; i < R; ++i) store(i, c[i]);
 }
 
-// tile_rows for 1..6 rows.
-template <class Store>
+// tile_rows for 1..kRows rows.
+template <int R = kRows, class Store>
 inline void tile(const float* A, int64_t a_rs, int64_t a_cs, int rows, const float* B, int64_t ldb, int64_t K,
                  const Store& store) {
-  switch (rows) {
-    case 1: return tile_rows<1>(A, a_rs, a_cs, B, ldb, K, store);
-    case 2: return tile_rows<2>(A, a_rs, a_cs, B, ldb, K, store);
-    case 3: return tile_rows<3>(A, a_rs, a_cs, B, ldb, K, store);
-    case 4: return tile_rows<4>(A, a_rs, a_cs, B, ldb, K, store);
-    case 5: return tile_rows<5>(A, a_rs, a_cs, B, ldb, K, store);
-    default: return tile_rows<kRows>(A, a_rs, a_cs, B, ldb, K, store);
-  }
+  if constexpr (R > 1)
+    if (rows < R) return tile<R - 1>(A, a_rs, a_cs, rows, B, ldb, K, store);
+  tile_rows<R>(A, a_rs, a_cs, B, ldb, K, store);
 }
 
 // op(B) as a dense [K, Np] block (Np = N rounded up to 16, zero-padded).
@@ -66,7 +61,7 @@ void tall_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const floa
   ScratchBuffer packed(size_t(K * Np) * sizeof(float), Device::cpu());
   const float* P = packed.as<float>();
   pack_b(tb, N, K, B, ldb, Np, packed.as<float>());
-  constexpr int64_t kTask = 96;  // rows per task: 16 tiles of 6
+  constexpr int64_t kTask = 96;  // rows per task: 8 tiles of 12 or 16 of 6
   int64_t tasks = (M + kTask - 1) / kTask;
   // Tasks handed out as threads free up, not split in advance: on shared cores a thread
   // that loses its core leaves its share to the others instead of holding up the product.

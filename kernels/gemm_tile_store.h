@@ -16,51 +16,76 @@ namespace ws::gemm_detail {
 
 constexpr int kCols = 16;  // outputs per tile row
 
-// Eight float lanes: an AVX register, or a plain array where AVX2 is missing (the same
-// operations lane by lane). The tiles below are written once over these.
-#ifdef WS_GEMM_AVX2
-using Lanes = __m256;
-inline Lanes lanes_zero() { return _mm256_setzero_ps(); }
-inline Lanes lanes_set1(float a) { return _mm256_set1_ps(a); }
-inline Lanes lanes_load(const float* p) { return _mm256_loadu_ps(p); }
-inline void lanes_store(float* p, Lanes v) { _mm256_storeu_ps(p, v); }
-inline Lanes lanes_fma(Lanes a, Lanes b, Lanes c) { return _mm256_fmadd_ps(a, b, c); }
-inline Lanes lanes_add(Lanes a, Lanes b) { return _mm256_add_ps(a, b); }
-inline Lanes lanes_mul(Lanes a, Lanes b) { return _mm256_mul_ps(a, b); }
-inline Lanes lanes_relu(Lanes a) { return _mm256_max_ps(a, _mm256_setzero_ps()); }
+// A row of 16 fp32 outputs (a register tile's row): one AVX-512 register, two AVX2
+// registers, or a plain array where neither is there (the same operations lane by lane).
+// Every lane computes the same sequence of operations on each, so the results are the same
+// bits whatever the register width. The tiles below are written once over these.
+#if defined(__AVX512F__)
+struct TileRow {
+  __m512 v;
+};
+inline TileRow row_set1(float a) { return {_mm512_set1_ps(a)}; }
+inline TileRow row_load(const float* p) { return {_mm512_loadu_ps(p)}; }
+inline void row_store(float* p, TileRow r) { _mm512_storeu_ps(p, r.v); }
+inline TileRow row_fma(TileRow a, TileRow b, TileRow c) { return {_mm512_fmadd_ps(a.v, b.v, c.v)}; }
+inline TileRow row_add(TileRow a, TileRow b) { return {_mm512_add_ps(a.v, b.v)}; }
+inline TileRow row_mul(TileRow a, TileRow b) { return {_mm512_mul_ps(a.v, b.v)}; }
+// max(a, 0) as a masked move (same bits, NaN -> 0 included): GCC 12 warns on _mm512_max_ps.
+inline TileRow row_relu(TileRow a) {
+  return {_mm512_maskz_mov_ps(_mm512_cmp_ps_mask(a.v, _mm512_setzero_ps(), _CMP_GT_OQ), a.v)};
+}
 // Bit l set where lane l > 0.
-inline unsigned lanes_positive(Lanes a) {
-  return unsigned(_mm256_movemask_ps(_mm256_cmp_ps(a, _mm256_setzero_ps(), _CMP_GT_OQ)));
+inline unsigned row_positive(TileRow a) {
+  return unsigned(_mm512_cmp_ps_mask(a.v, _mm512_setzero_ps(), _CMP_GT_OQ));
+}
+#elif defined(WS_GEMM_AVX2)
+struct TileRow {
+  __m256 lo, hi;
+};
+inline TileRow row_set1(float a) { return {_mm256_set1_ps(a), _mm256_set1_ps(a)}; }
+inline TileRow row_load(const float* p) { return {_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)}; }
+inline void row_store(float* p, TileRow r) {
+  _mm256_storeu_ps(p, r.lo);
+  _mm256_storeu_ps(p + 8, r.hi);
+}
+inline TileRow row_fma(TileRow a, TileRow b, TileRow c) {
+  return {_mm256_fmadd_ps(a.lo, b.lo, c.lo), _mm256_fmadd_ps(a.hi, b.hi, c.hi)};
+}
+inline TileRow row_add(TileRow a, TileRow b) { return {_mm256_add_ps(a.lo, b.lo), _mm256_add_ps(a.hi, b.hi)}; }
+inline TileRow row_mul(TileRow a, TileRow b) { return {_mm256_mul_ps(a.lo, b.lo), _mm256_mul_ps(a.hi, b.hi)}; }
+inline TileRow row_relu(TileRow a) {
+  return {_mm256_max_ps(a.lo, _mm256_setzero_ps()), _mm256_max_ps(a.hi, _mm256_setzero_ps())};
+}
+inline unsigned row_positive(TileRow a) {
+  auto half = [](__m256 x) { return unsigned(_mm256_movemask_ps(_mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ))); };
+  return half(a.lo) | half(a.hi) << 8;
 }
 #else
-struct Lanes {
-  float v[8];
+struct TileRow {
+  float v[16];
 };
 template <class F>
-inline Lanes lanes_map(F f) {
-  Lanes r;
-  for (int l = 0; l < 8; ++l) r.v[l] = f(l);
+inline TileRow row_map(F f) {
+  TileRow r;
+  for (int l = 0; l < 16; ++l) r.v[l] = f(l);
   return r;
 }
-inline Lanes lanes_set1(float a) { return lanes_map([&](int) { return a; }); }
-inline Lanes lanes_zero() { return lanes_set1(0.0f); }
-inline Lanes lanes_load(const float* p) { return lanes_map([&](int l) { return p[l]; }); }
-inline void lanes_store(float* p, Lanes v) { std::copy(v.v, v.v + 8, p); }
-inline Lanes lanes_fma(Lanes a, Lanes b, Lanes c) { return lanes_map([&](int l) { return a.v[l] * b.v[l] + c.v[l]; }); }
-inline Lanes lanes_add(Lanes a, Lanes b) { return lanes_map([&](int l) { return a.v[l] + b.v[l]; }); }
-inline Lanes lanes_mul(Lanes a, Lanes b) { return lanes_map([&](int l) { return a.v[l] * b.v[l]; }); }
-inline Lanes lanes_relu(Lanes a) { return lanes_map([&](int l) { return a.v[l] > 0.0f ? a.v[l] : 0.0f; }); }
-inline unsigned lanes_positive(Lanes a) {
+inline TileRow row_set1(float a) { return row_map([&](int) { return a; }); }
+inline TileRow row_load(const float* p) { return row_map([&](int l) { return p[l]; }); }
+inline void row_store(float* p, TileRow r) { std::copy(r.v, r.v + 16, p); }
+inline TileRow row_fma(TileRow a, TileRow b, TileRow c) {
+  return row_map([&](int l) { return a.v[l] * b.v[l] + c.v[l]; });
+}
+inline TileRow row_add(TileRow a, TileRow b) { return row_map([&](int l) { return a.v[l] + b.v[l]; }); }
+inline TileRow row_mul(TileRow a, TileRow b) { return row_map([&](int l) { return a.v[l] * b.v[l]; }); }
+inline TileRow row_relu(TileRow a) { return row_map([&](int l) { return a.v[l] > 0.0f ? a.v[l] : 0.0f; }); }
+inline unsigned row_positive(TileRow a) {
   unsigned m = 0;
-  for (int l = 0; l < 8; ++l) m |= unsigned(a.v[l] > 0.0f) << l;
+  for (int l = 0; l < 16; ++l) m |= unsigned(a.v[l] > 0.0f) << l;
   return m;
 }
 #endif
-
-// One row of a register tile: columns 0..7 and 8..15.
-struct TileRow {
-  Lanes lo, hi;
-};
+inline TileRow row_zero() { return row_set1(0.0f); }
 
 // Stores row i of a tile as C[i, 0..cols) = alpha row + beta C (no FMA: the rounding of
 // the plain formula, in the full-width and the partial case alike).
@@ -71,16 +96,13 @@ struct ScaleStore {
   int cols;
   void operator()(int i, const TileRow& row) const {
     float* c = C + i * ldc;
-    const Lanes va = lanes_set1(alpha), vb = lanes_set1(beta);
-    Lanes v[2] = {lanes_mul(va, row.lo), lanes_mul(va, row.hi)};
+    const TileRow v = row_mul(row_set1(alpha), row);
     if (cols == kCols) {
-      for (int h = 0; h < 2; ++h)
-        lanes_store(c + 8 * h, beta == 0.0f ? v[h] : lanes_add(v[h], lanes_mul(vb, lanes_load(c + 8 * h))));
+      row_store(c, beta == 0.0f ? v : row_add(v, row_mul(row_set1(beta), row_load(c))));
       return;
     }
     float t[kCols];
-    lanes_store(t, v[0]);
-    lanes_store(t + 8, v[1]);
+    row_store(t, v);
     for (int j = 0; j < cols; ++j) c[j] = beta == 0.0f ? t[j] : t[j] + beta * c[j];
   }
 };
@@ -102,19 +124,20 @@ struct EpilogueStore {
     float* out = C + r * ldc + j;
     uint8_t* bits = ep.relu_bits ? ep.relu_bits + r * (N / 8) + j / 8 : nullptr;
     if (cols == kCols) {
-      Lanes v[2] = {row.lo, row.hi};
-      for (int h = 0; h < 2; ++h) {
-        for (const float* t : terms)
-          if (t) v[h] = lanes_add(v[h], lanes_load(t + 8 * h));
-        if (ep.relu) v[h] = lanes_relu(v[h]);
-        if (bits) bits[h] = uint8_t(lanes_positive(v[h]));
-        lanes_store(out + 8 * h, v[h]);
+      TileRow v = row;
+      for (const float* t : terms)
+        if (t) v = row_add(v, row_load(t));
+      if (ep.relu) v = row_relu(v);
+      if (bits) {
+        const unsigned m = row_positive(v);
+        bits[0] = uint8_t(m);
+        bits[1] = uint8_t(m >> 8);
       }
+      row_store(out, v);
       return;
     }
     float v[kCols];
-    lanes_store(v, row.lo);
-    lanes_store(v + 8, row.hi);
+    row_store(v, row);
     unsigned mask = 0;
     for (int c = 0; c < cols; ++c) {
       for (const float* t : terms)
