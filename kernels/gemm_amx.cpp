@@ -7,10 +7,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <vector>
+#include <omp.h>
 
 #include <immintrin.h>
 
+#include "core/allocator.h"
 #include "core/error.h"
 #include "kernels/gemm_tile_store.h"
 
@@ -217,22 +218,29 @@ void tile_pass_n(int nb, const uint16_t* a_hi, const uint16_t* a_lo, int64_t a_s
 void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
               int64_t ldb, float beta, float* C, int64_t ldc, const RowEpilogue* ep) {
   const int64_t Kp = round_up(std::max<int64_t>(K, 1), kStep), Np = round_up(N, kTile);
-  std::vector<uint16_t> packed(size_t(2 * Kp * Np));
-  std::vector<float> bt;
-  if (tb) {  // op(B) = B^T: the [K, N] copy pack_vnni reads
-    bt.resize(size_t(K * N));
-    for (int64_t n = 0; n < N; ++n)
-      for (int64_t k = 0; k < K; ++k) bt[size_t(k * N + n)] = B[n * ldb + k];
+  // Scratch from the caching allocator: these kernels run hundreds of times a step.
+  ScratchBuffer packed_buf(size_t(2 * Kp * Np) * sizeof(uint16_t), Device::cpu());
+  uint16_t* packed = packed_buf.as<uint16_t>();
+  {
+    ScratchBuffer bt(tb ? size_t(K * N) * sizeof(float) : 0, Device::cpu());
+    if (tb)  // op(B) = B^T: the [K, N] copy pack_vnni reads
+      for (int64_t n = 0; n < N; ++n)
+        for (int64_t k = 0; k < K; ++k) bt.as<float>()[k * N + n] = B[n * ldb + k];
+    pack_vnni(K, N, Kp, Np, tb ? bt.as<float>() : B, tb ? N : ldb, packed);
   }
-  pack_vnni(K, N, Kp, Np, tb ? bt.data() : B, tb ? N : ldb, packed.data());
   // Rows per task: up to kRowTask, fewer for long rows (their hi/lo copy stays ~1 MiB).
   const int64_t task_rows = std::clamp<int64_t>((int64_t(1) << 18) / Kp / kTile * kTile, kTile, kRowTask);
   const int64_t tasks = (M + task_rows - 1) / task_rows, blocks = Np / kTile;
+  // Per thread: A's rows in hi and lo, then the accumulators' fp32 copy.
+  const int64_t per_thread = 2 * task_rows * Kp * int64_t(sizeof(uint16_t)) + kTile * kGroup * kTile * int64_t(sizeof(float));
+  ScratchBuffer threads_buf(size_t(omp_get_max_threads() * per_thread), Device::cpu());
 #pragma omp parallel
   {
     TilesOn tiles;
-    std::vector<uint16_t> a_hi(size_t(task_rows * Kp)), a_lo(size_t(task_rows * Kp));
-    std::vector<float> acc(size_t(kTile * kGroup * kTile));
+    char* mine = threads_buf.as<char>() + omp_get_thread_num() * per_thread;
+    uint16_t* a_hi = reinterpret_cast<uint16_t*>(mine);
+    uint16_t* a_lo = a_hi + task_rows * Kp;
+    float* acc = reinterpret_cast<float*>(a_lo + task_rows * Kp);
 #pragma omp for schedule(dynamic, 1)
     for (int64_t t = 0; t < tasks; ++t) {
       const int64_t r0 = t * task_rows, r1 = std::min(M, r0 + task_rows);
@@ -240,7 +248,7 @@ void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float
       for (int64_t i = 0; i < padded; ++i)  // the rows in bf16 hi/lo, zero past K and past the last row
         for (int64_t k = 0; k < Kp; k += kTile)
           split16(r0 + i < r1 ? load_n(A + (r0 + i) * lda + k, K - k) : _mm512_setzero_ps(),
-                  a_hi.data() + i * Kp + k, a_lo.data() + i * Kp + k);
+                  a_hi + i * Kp + k, a_lo + i * Kp + k);
       // Column groups outer: a group's packed B (4 x 16 columns x Kp) stays in cache while
       // the task's row tiles pass over it, however wide op(B) is.
       for (int64_t jb = 0; jb < blocks; jb += kGroup) {
@@ -249,13 +257,13 @@ void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float
           const int rows = int(std::min<int64_t>(kTile, r1 - r));
           if (ep)
             for (int q = 0; q < nb; ++q) prefetch_gathered(*ep, r, rows, (jb + q) * kTile, N);
-          tile_pass_n(nb, a_hi.data() + (r - r0) * Kp, a_lo.data() + (r - r0) * Kp, Kp * 2,
-                      packed.data() + jb * 2 * Kp * kTile, Kp, acc.data(), kGroup * kTile * sizeof(float), false);
+          tile_pass_n(nb, a_hi + (r - r0) * Kp, a_lo + (r - r0) * Kp, Kp * 2, packed + jb * 2 * Kp * kTile, Kp, acc,
+                      kGroup * kTile * sizeof(float), false);
           for (int q = 0; q < nb; ++q) {
             const int64_t j = (jb + q) * kTile;
             const int cols = int(std::min<int64_t>(kTile, N - j));
             for (int i = 0; i < rows; ++i) {
-              const float* v = acc.data() + i * kGroup * kTile + q * kTile;
+              const float* v = acc + i * kGroup * kTile + q * kTile;
               const TileRow tr = row_load(v);
               if (ep)
                 EpilogueStore{*ep, r, j, N, C, ldc, cols}(i, tr);
@@ -276,14 +284,20 @@ void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int6
               int64_t ldb, float beta, float* C, int64_t ldc) {
   const int64_t Mp = round_up(M, kTile), Np = round_up(N, kTile), chunks = (K + kRowChunk - 1) / kRowChunk;
   const int64_t lanes = std::min(kMaxLanes, std::max<int64_t>(chunks, 1)), blocks = Np / kTile;
-  std::vector<float> partial(size_t(lanes * Mp * Np), 0.0f);
+  ScratchBuffer partial(size_t(lanes * Mp * Np) * sizeof(float), Device::cpu());
+  // Per thread: a chunk of A^T in hi and lo, and the chunk of B packed.
+  const int64_t per_thread = (2 * Mp * kRowChunk + 2 * kRowChunk * Np) * int64_t(sizeof(uint16_t));
+  ScratchBuffer threads_buf(size_t(omp_get_max_threads() * per_thread), Device::cpu());
 #pragma omp parallel
   {
     TilesOn tiles;
-    std::vector<uint16_t> a_hi(size_t(Mp * kRowChunk)), a_lo(a_hi.size()), packed(size_t(2 * kRowChunk * Np));
+    uint16_t* a_hi = reinterpret_cast<uint16_t*>(threads_buf.as<char>() + omp_get_thread_num() * per_thread);
+    uint16_t* a_lo = a_hi + Mp * kRowChunk;
+    uint16_t* packed = a_lo + Mp * kRowChunk;
 #pragma omp for schedule(dynamic, 1)
     for (int64_t lane = 0; lane < lanes; ++lane) {
-      float* out = partial.data() + lane * Mp * Np;
+      float* out = partial.as<float>() + lane * Mp * Np;
+      std::fill(out, out + Mp * Np, 0.0f);
       for (int64_t c = lane; c < chunks; c += lanes) {
         const int64_t k0 = c * kRowChunk, kk = std::min(kRowChunk, K - k0);
         // A^T of the chunk, [Mp, kRowChunk] in hi/lo: 16 x 16 blocks transposed in registers.
@@ -294,26 +308,18 @@ void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int6
               r[q] = k + q < kk ? load_n(A + (k0 + k + q) * lda + i, M - i) : _mm512_setzero_ps();
             transpose16(r);
             for (int q = 0; q < kTile; ++q)
-              split16(r[q], a_hi.data() + (i + q) * kRowChunk + k, a_lo.data() + (i + q) * kRowChunk + k);
+              split16(r[q], a_hi + (i + q) * kRowChunk + k, a_lo + (i + q) * kRowChunk + k);
           }
-        pack_vnni(kk, N, kRowChunk, Np, B + k0 * ldb, ldb, packed.data());
+        pack_vnni(kk, N, kRowChunk, Np, B + k0 * ldb, ldb, packed);
         for (int64_t i = 0; i < Mp; i += kTile)
           for (int64_t jb = 0; jb < blocks; jb += kGroup)
-            tile_pass_n(int(std::min<int64_t>(kGroup, blocks - jb)), a_hi.data() + i * kRowChunk,
-                        a_lo.data() + i * kRowChunk, kRowChunk * 2, packed.data() + jb * 2 * kRowChunk * kTile,
-                        kRowChunk, out + i * Np + jb * kTile, Np * sizeof(float), true);
+            tile_pass_n(int(std::min<int64_t>(kGroup, blocks - jb)), a_hi + i * kRowChunk, a_lo + i * kRowChunk,
+                        kRowChunk * 2, packed + jb * 2 * kRowChunk * kTile, kRowChunk, out + i * Np + jb * kTile,
+                        Np * sizeof(float), true);
       }
     }
   }
-  const float* P = partial.data();
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < M; ++i)
-    for (int64_t j = 0; j < N; ++j) {
-      float s = 0.0f;
-      for (int64_t lane = 0; lane < lanes; ++lane) s += P[(lane * Mp + i) * Np + j];
-      const float v = alpha * s;
-      C[i * ldc + j] = beta == 0.0f ? v : v + beta * C[i * ldc + j];
-    }
+  sum_lanes(partial.as<float>(), lanes, Mp, Np, M, N, alpha, beta, C, ldc);
 }
 }  // namespace
 

@@ -124,15 +124,7 @@ void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A
       }
     }
   }
-  const float* P = partial.as<float>();
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < M; ++i)
-    for (int64_t j = 0; j < N; ++j) {
-      float s = 0.0f;
-      for (int64_t lane = 0; lane < kLanes; ++lane) s += P[(lane * M + i) * Np + j];
-      float v = alpha * s;
-      C[i * ldc + j] = beta == 0.0f ? v : v + beta * C[i * ldc + j];
-    }
+  sum_lanes(partial.as<float>(), kLanes, M, Np, M, N, alpha, beta, C, ldc);
 }
 
 }  // namespace
