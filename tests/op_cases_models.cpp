@@ -109,6 +109,7 @@ WS_OP_CASES(gmn_cases) {
     c.op = "edge_linear";
     c.realistic = z.big;
     c.variant = str_cat("ReLU, bias, residual, two grouped gathers", z.big ? ", E = 400k x 128" : "");
+    c.relu_gradient = true;
     c.inputs = [z] {
       Tensor i0 = random_indices(z.E, int32_t(z.T), 9), i1 = random_indices(z.E, int32_t(z.T), 10);
       Csr g0 = csr_from_index(i0, z.T), g1 = csr_from_index(i1, z.T);
@@ -357,6 +358,7 @@ WS_OP_CASES(field_cases) {
       m.op = "batched_mlp";
       m.realistic = big;
       m.variant = str_cat(act == MlpActivation::Sine ? "sine" : "ReLU", big ? ", 8 x 32768 x 64" : "");
+      m.relu_gradient = act == MlpActivation::Relu;
       m.inputs = [B, S, widths, P, big] {
         return std::vector<Tensor>{random_tensor({B, big ? S : 9, widths[0]}, 39), random_tensor({B, P}, 40, -0.8f, 0.8f)};
       };
@@ -371,6 +373,7 @@ WS_OP_CASES(field_cases) {
       OpCase m;
       m.op = "batched_mlp";
       m.variant = "ReLU, input gradient for columns [2, 5) only";
+      m.relu_gradient = true;
       m.inputs = [B, S, widths, P] {
         return std::vector<Tensor>{random_tensor({B, S, widths[0]}, 41), random_tensor({B, P}, 42, -0.5f, 0.5f)};
       };

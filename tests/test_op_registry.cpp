@@ -162,16 +162,15 @@ TEST_CASE("parity: op registry (GEMM cases under TF32): within the stated tolera
 // bf16x3 on the CPU within the TF32 tolerance of each case. Its GEMMs are 8x more accurate than
 // TF32 (test_gemm_amx.cpp checks their bound), but a pre-activation within ~1e-5 of zero may
 // change sign, and that ReLU's gradient then moves a whole row of the gradients by O(1): in
-// cases with a ReLU, up to 10 % of gradient values may differ (counted and printed; the
-// outputs must all agree).
+// cases marked relu_gradient, up to 10 % of gradient values may differ (counted and
+// printed; the outputs must all agree).
 TEST_CASE("precision: op registry (GEMM cases) in bf16x3 on the CPU: within TF32's tolerance") {
   if (!test::amx_or_skip("op registry in bf16x3")) return;
   int n = 0;
   for (const OpCase& c : op_registry())
     if (c.gemm && c.f) {
-      const bool relu = c.variant.find("ReLU") != std::string::npos;
       check_precision_parity(name_of(c), c.f, c.inputs(), GemmPrecision::Bf16x3, std::max(c.atol, c.tf32_atol),
-                             std::max(c.rtol, c.tf32_rtol), c.constant, relu ? 0.1 : 0.0);
+                             std::max(c.rtol, c.tf32_rtol), c.constant, c.relu_gradient ? 0.1 : 0.0);
       ++n;
     }
   MESSAGE(n, " GEMM cases run in bf16x3");

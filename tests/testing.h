@@ -28,11 +28,13 @@ Tensor box_positions(int64_t B, int64_t S_random, uint64_t seed, float lo, float
 std::vector<float> naive_matmul(const Tensor& A, const Tensor& B, bool ta, bool tb);
 
 // Checks |a - b| <= atol + rtol |b| element-wise; on failure reports the first mismatches.
+// `outliers` > 0: that fraction of the values may miss (counted and printed; NaN never passes).
 void check_close(const std::vector<float>& a, const std::vector<float>& b, double atol, double rtol,
-                 const std::string& what);
-inline void check_close(const Tensor& a, const Tensor& b, double atol, double rtol, const std::string& what) {
+                 const std::string& what, double outliers = 0);
+inline void check_close(const Tensor& a, const Tensor& b, double atol, double rtol, const std::string& what,
+                        double outliers = 0) {
   REQUIRE_MESSAGE(a.shape() == b.shape(), what, ": shapes ", a.shape().str(), " vs ", b.shape().str());
-  check_close(a.to_vector(), b.to_vector(), atol, rtol, what);
+  check_close(a.to_vector(), b.to_vector(), atol, rtol, what, outliers);
 }
 
 // f builds an output from Vars made of `inputs` (all F32; each requires a gradient
@@ -64,7 +66,7 @@ int check_param_gradients(ParamSet& ps, const std::function<Var()>& loss,
 void check_parity(const std::string& name, const VarFn& f, const std::vector<Tensor>& inputs,
                   double atol = 1e-4, double rtol = 1e-4, const std::vector<int>& constant = {});
 // The same on the CPU alone: f (forward and backward) under GEMM precision p against fp32.
-// grad_outliers > 0: that fraction of gradient values may miss the tolerance (ReLU sign flips).
+// grad_outliers: the fraction of gradient values that may miss the tolerance (ReLU sign flips).
 void check_precision_parity(const std::string& name, const VarFn& f, const std::vector<Tensor>& inputs,
                             GemmPrecision p, double atol, double rtol, const std::vector<int>& constant = {},
                             double grad_outliers = 0);
