@@ -170,9 +170,19 @@ GraphBatch assemble(const std::vector<const GraphTemplate*>& templates, const st
     WS_TRACE("field signatures");
     const int64_t f = extras.field_grid, K = 4 * f * f * f;
     Tensor host = Tensor::empty({G, K});
-    for (int64_t g = 0; g < G; ++g)
-      host.slice_rows(g, g + 1).copy_from(
-          field_signature(templates[size_t(g)]->arch, {params[size_t(g)]}, extras.field_grid, Device::cpu()));
+    for (size_t first : distinct) {  // one field batch per architecture; rows back in graph order
+      const GraphTemplate* t = templates[first];
+      std::vector<int64_t> rows;
+      std::vector<const float*> ps;
+      for (int64_t g = 0; g < G; ++g)
+        if (templates[size_t(g)] == t) {
+          rows.push_back(g);
+          ps.push_back(params[size_t(g)]);
+        }
+      const Tensor sig = field_signature(t->arch, ps, extras.field_grid, Device::cpu());  // [rows, K]
+      for (size_t i = 0; i < rows.size(); ++i)
+        host.slice_rows(rows[i], rows[i] + 1).copy_from(sig.slice_rows(int64_t(i), int64_t(i) + 1));
+    }
     b.field_signature = d.is_cpu() ? host : host.to(d);
   }
   return b;
