@@ -234,6 +234,7 @@ void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float
   // Per thread: A's rows in hi and lo, then the accumulators' fp32 copy.
   const int64_t per_thread = 2 * task_rows * Kp * int64_t(sizeof(uint16_t)) + kTile * kGroup * kTile * int64_t(sizeof(float));
   ScratchBuffer threads_buf(size_t(omp_get_max_threads() * per_thread), Device::cpu());
+  const bool stream = stream_output(C, ldc, M);
 #pragma omp parallel
   {
     TilesOn tiles;
@@ -241,7 +242,7 @@ void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float
     uint16_t* a_hi = reinterpret_cast<uint16_t*>(mine);
     uint16_t* a_lo = a_hi + task_rows * Kp;
     float* acc = reinterpret_cast<float*>(a_lo + task_rows * Kp);
-#pragma omp for schedule(dynamic, 1)
+#pragma omp for schedule(dynamic, 1) nowait
     for (int64_t t = 0; t < tasks; ++t) {
       const int64_t r0 = t * task_rows, r1 = std::min(M, r0 + task_rows);
       const int64_t padded = round_up(r1 - r0, kTile);
@@ -266,14 +267,15 @@ void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float
               const float* v = acc + i * kGroup * kTile + q * kTile;
               const TileRow tr = row_load(v);
               if (ep)
-                EpilogueStore{*ep, r, j, N, C, ldc, cols}(i, tr);
+                EpilogueStore{*ep, r, j, N, C, ldc, cols, stream}(i, tr);
               else
-                ScaleStore{alpha, beta, C + r * ldc + j, ldc, cols}(i, tr);
+                ScaleStore{alpha, beta, C + r * ldc + j, ldc, cols, stream}(i, tr);
             }
           }
         }
       }
     }
+    if (stream) stream_fence();
   }
 }
 
@@ -300,8 +302,13 @@ void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int6
       std::fill(out, out + Mp * Np, 0.0f);
       for (int64_t c = lane; c < chunks; c += lanes) {
         const int64_t k0 = c * kRowChunk, kk = std::min(kRowChunk, K - k0);
+        const int64_t next = (c + lanes) * kRowChunk, next_rows = std::min(kRowChunk, K - next);
         // A^T of the chunk, [Mp, kRowChunk] in hi/lo: 16 x 16 blocks transposed in registers.
-        for (int64_t k = 0; k < kRowChunk; k += kTile)
+        for (int64_t k = 0; k < kRowChunk; k += kTile) {
+          if (k < next_rows) {  // the lane's next chunk, both operands, 16 rows at a time
+            prefetch_rows(A, lda, next + k, std::min<int64_t>(kTile, next_rows - k), M);
+            prefetch_rows(B, ldb, next + k, std::min<int64_t>(kTile, next_rows - k), N);
+          }
           for (int64_t i = 0; i < Mp; i += kTile) {
             __m512 r[kTile];
             for (int q = 0; q < kTile; ++q)
@@ -310,6 +317,7 @@ void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int6
             for (int q = 0; q < kTile; ++q)
               split16(r[q], a_hi + (i + q) * kRowChunk + k, a_lo + (i + q) * kRowChunk + k);
           }
+        }
         pack_vnni(kk, N, kRowChunk, Np, B + k0 * ldb, ldb, packed);
         for (int64_t i = 0; i < Mp; i += kTile)
           for (int64_t jb = 0; jb < blocks; jb += kGroup)

@@ -66,21 +66,27 @@ void tall_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const floa
   // Tasks handed out as threads free up, not split in advance: on shared cores a thread
   // that loses its core leaves its share to the others instead of holding up the product.
   // Each task writes its own rows, so the result does not depend on who took it.
-#pragma omp parallel for schedule(dynamic, 4)
-  for (int64_t t = 0; t < tasks; ++t) {
-    int64_t r1 = std::min(M, (t + 1) * kTask);
-    for (int64_t j = 0; j < Np; j += kCols) {
-      int cols = int(std::min<int64_t>(kCols, N - j));
-      for (int64_t r = t * kTask; r < r1; r += kRows) {
-        int rows = int(std::min<int64_t>(kRows, r1 - r));
-        if (ep) {
-          prefetch_gathered(*ep, r, rows, j, N);
-          tile(A + r * lda, lda, 1, rows, P + j, Np, K, EpilogueStore{*ep, r, j, N, C, ldc, cols});
-        } else {
-          tile(A + r * lda, lda, 1, rows, P + j, Np, K, ScaleStore{alpha, beta, C + r * ldc + j, ldc, cols});
+  const bool stream = stream_output(C, ldc, M);
+#pragma omp parallel
+  {
+#pragma omp for schedule(dynamic, 4) nowait
+    for (int64_t t = 0; t < tasks; ++t) {
+      int64_t r1 = std::min(M, (t + 1) * kTask);
+      for (int64_t j = 0; j < Np; j += kCols) {
+        int cols = int(std::min<int64_t>(kCols, N - j));
+        for (int64_t r = t * kTask; r < r1; r += kRows) {
+          int rows = int(std::min<int64_t>(kRows, r1 - r));
+          if (ep) {
+            prefetch_gathered(*ep, r, rows, j, N);
+            tile(A + r * lda, lda, 1, rows, P + j, Np, K, EpilogueStore{*ep, r, j, N, C, ldc, cols, stream});
+          } else {
+            tile(A + r * lda, lda, 1, rows, P + j, Np, K,
+                 ScaleStore{alpha, beta, C + r * ldc + j, ldc, cols, stream});
+          }
         }
       }
     }
+    if (stream) stream_fence();
   }
 }
 
@@ -113,8 +119,13 @@ void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A
       }
       // Slices of kSlice rows, column strips outer: a strip of B (kSlice x 16) and the
       // rows of A a tile reads stay in L1 while every row tile passes over them.
+      const int64_t next = (c + kLanes) * kRowChunk, next_rows = std::min(kRowChunk, K - next);
       for (int64_t s0 = 0; s0 < kk; s0 += kSlice) {
         const int64_t ks = std::min(kSlice, kk - s0);
+        if (s0 < next_rows) {  // the lane's next chunk, both operands, a slice at a time
+          prefetch_rows(A, lda, next + s0, std::min(kSlice, next_rows - s0), M);
+          prefetch_rows(B, ldb, next + s0, std::min(kSlice, next_rows - s0), N);
+        }
         for (int64_t j = 0; j < Np; j += kCols)
           for (int64_t i = 0; i < M; i += kRows) {
             int rows = int(std::min<int64_t>(kRows, M - i));

@@ -87,6 +87,39 @@ inline unsigned row_positive(TileRow a) {
 #endif
 inline TileRow row_zero() { return row_set1(0.0f); }
 
+// Outputs this large are written with streaming stores, which skip the read of each line
+// before it is written and keep the output from evicting the operands: it leaves the
+// caches anyway. Measured on the 2-core Xeon (AMX bf16x3, K = N = 64): a 374,784-row product
+// 22.6 -> 15.1 ms, 131,072 rows 6.9 -> 3.5 ms, 65,536 rows (16 MiB out) within noise.
+constexpr int64_t kStreamBytes = int64_t(32) << 20;
+
+// Whether C [M, N] (rows ldc apart) is written with streaming stores: large, and every full
+// 16-column row piece on a 64-byte line.
+inline bool stream_output(const float* C, int64_t ldc, int64_t M) {
+  return M * ldc * int64_t(sizeof(float)) >= kStreamBytes && reinterpret_cast<uintptr_t>(C) % 64 == 0 &&
+         ldc % kCols == 0;
+}
+
+// A row piece written around the caches (p 64-byte aligned). Same values as row_store.
+inline void row_stream(float* p, TileRow r) {
+#if defined(__AVX512F__)
+  _mm512_stream_ps(p, r.v);
+#elif defined(WS_GEMM_AVX2)
+  _mm256_stream_ps(p, r.lo);
+  _mm256_stream_ps(p + 8, r.hi);
+#else
+  row_store(p, r);
+#endif
+}
+
+// Streaming stores are weakly ordered: each thread fences after its last one, before the
+// other threads (or the caller) read the output.
+inline void stream_fence() {
+#ifdef WS_GEMM_AVX2
+  _mm_sfence();
+#endif
+}
+
 // Stores row i of a tile as C[i, 0..cols) = alpha row + beta C (no FMA: the rounding of
 // the plain formula, in the full-width and the partial case alike).
 struct ScaleStore {
@@ -94,11 +127,17 @@ struct ScaleStore {
   float* C;
   int64_t ldc;
   int cols;
+  bool stream = false;  // streaming stores (stream_output) where beta == 0
   void operator()(int i, const TileRow& row) const {
     float* c = C + i * ldc;
     const TileRow v = row_mul(row_set1(alpha), row);
     if (cols == kCols) {
-      row_store(c, beta == 0.0f ? v : row_add(v, row_mul(row_set1(beta), row_load(c))));
+      if (beta != 0.0f)
+        row_store(c, row_add(v, row_mul(row_set1(beta), row_load(c))));
+      else if (stream)
+        row_stream(c, v);
+      else
+        row_store(c, v);
       return;
     }
     float t[kCols];
@@ -115,6 +154,7 @@ struct EpilogueStore {
   float* C;
   int64_t ldc;
   int cols;
+  bool stream = false;  // streaming stores (stream_output)
   void operator()(int i, const TileRow& row) const {
     const int64_t r = r0 + i;
     const float* terms[4] = {ep.bias ? ep.bias + j : nullptr,
@@ -133,7 +173,10 @@ struct EpilogueStore {
         bits[0] = uint8_t(m);
         bits[1] = uint8_t(m >> 8);
       }
-      row_store(out, v);
+      if (stream)
+        row_stream(out, v);
+      else
+        row_store(out, v);
       return;
     }
     float v[kCols];
@@ -178,6 +221,20 @@ inline void prefetch_gathered(const RowEpilogue& ep, int64_t r, int rows, int64_
         _mm_prefetch(reinterpret_cast<const char*>(ep.table[t] + int64_t(ep.idx[t][r + i]) * N + j), _MM_HINT_T0);
 #else
   (void)ep, (void)r, (void)rows, (void)j, (void)N;
+#endif
+}
+
+// Rows k .. k + rows - 1 of a row-major operand (row_len floats each, rows ld apart) asked
+// into L2 ahead of use: the long reductions read the next chunk of their lane while they
+// compute on this one (chunks of a lane are far apart in memory, so the hardware's stream
+// prefetcher starts each one cold).
+inline void prefetch_rows(const float* P, int64_t ld, int64_t k, int64_t rows, int64_t row_len) {
+#ifdef WS_GEMM_AVX2
+  for (int64_t q = 0; q < rows; ++q)
+    for (int64_t c = 0; c < row_len; c += 64 / int64_t(sizeof(float)))
+      _mm_prefetch(reinterpret_cast<const char*>(P + (k + q) * ld + c), _MM_HINT_T1);
+#else
+  (void)P, (void)ld, (void)k, (void)rows, (void)row_len;
 #endif
 }
 

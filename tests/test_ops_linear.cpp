@@ -70,3 +70,39 @@ TEST_CASE("gemm_batched: matrices spread over threads give exactly the per-matri
     CHECK(C.to_vector() == D.to_vector());
   }
 }
+
+#include "kernels/gemm_amx.h"
+#include "kernels/gemm_tile_store.h"
+
+TEST_CASE("tall GEMM: outputs of 32 MiB and more (streaming stores) hold the same bits as cached stores") {
+  // The kernels write each row from its own tile, so the product computed in row blocks
+  // below the streaming size must match the whole one bit for bit.
+  const int64_t M = gemm_detail::kStreamBytes / int64_t(sizeof(float)) / 64, N = 64, K = 16, block = 4096;
+  Tensor A = random_tensor({M, K}, 51), W = random_tensor({N, K}, 52), bias = random_tensor({N}, 53);
+  Tensor whole = Tensor::empty({M, N}), parts = Tensor::empty({M, N});
+  REQUIRE(gemm_detail::stream_output(whole.f32(), N, M));
+  CHECK_FALSE(gemm_detail::stream_output(whole.f32(), N, block));       // small
+  CHECK_FALSE(gemm_detail::stream_output(whole.f32() + 1, N, M));       // not on a 64-byte line
+  CHECK_FALSE(gemm_detail::stream_output(whole.f32(), N + 1, M));       // rows off the lines
+  std::vector<GemmPrecision> precisions = {GemmPrecision::Fp32};
+  if (amx_usable()) precisions.push_back(GemmPrecision::Bf16x3);
+  for (GemmPrecision p : precisions) {
+    set_gemm_precision(p);
+    for (bool fused : {false, true}) {
+      RowEpilogue ep;
+      ep.bias = bias.f32();
+      ep.relu = true;
+      auto run = [&](int64_t r0, int64_t rows, float* C) {
+        if (fused)
+          REQUIRE(gemm_rows_fused_cpu(true, rows, N, K, A.f32() + r0 * K, K, W.f32(), K, C + r0 * N, N, ep));
+        else
+          gemm(false, true, rows, N, K, 1.0f, A.f32() + r0 * K, K, W.f32(), K, 0.0f, C + r0 * N, N, Device::cpu());
+      };
+      run(0, M, whole.f32());
+      for (int64_t r0 = 0; r0 < M; r0 += block) run(r0, block, parts.f32());
+      CHECK_MESSAGE(whole.to_vector() == parts.to_vector(), gemm_precision_name(p), fused ? " fused" : " plain",
+                    ": streamed and cached stores differ");
+    }
+    set_gemm_precision(GemmPrecision::Fp32);
+  }
+}

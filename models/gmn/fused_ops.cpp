@@ -57,10 +57,10 @@ Var edge_linear(const Var& x, const Var& w, const Var& b, const std::vector<Edge
     if (!out.has_grad()) return;
     Tensor G = out.grad();
     if (relu) {  // ReLU's gradient from the output: out > 0 exactly where the input was
+      // In place: out's gradient has no reader after this backward (the tape runs it after
+      // every consumer of out), and a masked copy would cost a second [E, C] buffer.
       WS_TRACE("edge_linear backward: relu");
-      Tensor masked = Tensor::empty({E, C}, DType::F32, d);
-      unary_backward(Unary::Relu, out.value().f32(), nullptr, G.f32(), masked.f32(), E * C, false, d);
-      G = masked;
+      unary_backward(Unary::Relu, out.value().f32(), nullptr, G.f32(), G.f32(), E * C, false, d);
     }
     const float* g = G.f32();
     if (x.requires_grad()) {
