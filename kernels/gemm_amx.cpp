@@ -120,22 +120,6 @@ inline __m512 load_n(const float* p, int64_t n) {
   return n >= 16 ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(__mmask16((1u << std::max<int64_t>(n, 0)) - 1), p);
 }
 
-// The B side of a tile product, VNNI order: for each 16-column block, hi then lo, each
-// [Kp/2 pairs][16 columns][2] bf16, from op(B) = B [K, N] (rows ldb apart); zeros past K
-// and N. (A transposed op(B) is first copied to [K, N]: it is a small weight matrix.)
-void pack_vnni(int64_t K, int64_t N, int64_t Kp, int64_t Np, const float* B, int64_t ldb, uint16_t* out) {
-  for (int64_t j0 = 0; j0 < Np; j0 += kTile) {
-    uint16_t* hi = out + (j0 / kTile) * 2 * Kp * kTile;
-    uint16_t* lo = hi + Kp * kTile;
-    for (int64_t p = 0; p < Kp / 2; ++p) {
-      const int64_t k = 2 * p;
-      const __m512 even = k < K ? load_n(B + k * ldb + j0, N - j0) : _mm512_setzero_ps();
-      const __m512 odd = k + 1 < K ? load_n(B + (k + 1) * ldb + j0, N - j0) : _mm512_setzero_ps();
-      split_pairs(even, odd, hi + p * 2 * kTile, lo + p * 2 * kTile);
-    }
-  }
-}
-
 // 16 x 16 transpose of registers r[0..16) (the classic unpack / shuffle ladder).
 inline void transpose16(__m512 r[16]) {
   __m512 t[16];
@@ -156,6 +140,29 @@ inline void transpose16(__m512 r[16]) {
   for (int h = 0; h < 8; ++h) {
     r[h] = _mm512_shuffle_f32x4(t[h], t[8 + h], 0x88);
     r[8 + h] = _mm512_shuffle_f32x4(t[h], t[8 + h], 0xdd);
+  }
+}
+
+// The B side of a tile product, VNNI order: for each 16-column block, hi then lo, each
+// [Kp/2 pairs][16 columns][2] bf16, from op(B) = B [K, N] (rows ldb apart), or from
+// op(B) = B^T with B [N, K] when tb (16 x 16 blocks transposed in registers: a scalar
+// transpose strided its stores a page apart, 13 ms for a 1024 x 1312 weight); zeros past
+// K and N.
+void pack_vnni(bool tb, int64_t K, int64_t N, int64_t Kp, int64_t Np, const float* B, int64_t ldb, uint16_t* out) {
+  for (int64_t j0 = 0; j0 < Np; j0 += kTile) {
+    uint16_t* hi = out + (j0 / kTile) * 2 * Kp * kTile;
+    uint16_t* lo = hi + Kp * kTile;
+    for (int64_t k0 = 0; k0 < Kp; k0 += kTile) {
+      __m512 r[kTile];  // r[q]: op(B) row k0 + q at columns j0 .. j0 + 15
+      for (int q = 0; q < kTile; ++q)
+        if (tb)
+          r[q] = j0 + q < N ? load_n(B + (j0 + q) * ldb + k0, K - k0) : _mm512_setzero_ps();
+        else
+          r[q] = k0 + q < K ? load_n(B + (k0 + q) * ldb + j0, N - j0) : _mm512_setzero_ps();
+      if (tb) transpose16(r);
+      for (int q = 0; q < kTile; q += 2)
+        split_pairs(r[q], r[q + 1], hi + (k0 + q) * kTile, lo + (k0 + q) * kTile);
+    }
   }
 }
 
@@ -221,13 +228,7 @@ void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float
   // Scratch from the caching allocator: these kernels run hundreds of times a step.
   ScratchBuffer packed_buf(size_t(2 * Kp * Np) * sizeof(uint16_t), Device::cpu());
   uint16_t* packed = packed_buf.as<uint16_t>();
-  {
-    ScratchBuffer bt(tb ? size_t(K * N) * sizeof(float) : 0, Device::cpu());
-    if (tb)  // op(B) = B^T: the [K, N] copy pack_vnni reads
-      for (int64_t n = 0; n < N; ++n)
-        for (int64_t k = 0; k < K; ++k) bt.as<float>()[k * N + n] = B[n * ldb + k];
-    pack_vnni(K, N, Kp, Np, tb ? bt.as<float>() : B, tb ? N : ldb, packed);
-  }
+  pack_vnni(tb, K, N, Kp, Np, B, ldb, packed);
   // Rows per task: up to kRowTask, fewer for long rows (their hi/lo copy stays ~1 MiB).
   const int64_t task_rows = std::clamp<int64_t>((int64_t(1) << 18) / Kp / kTile * kTile, kTile, kRowTask);
   const int64_t tasks = (M + task_rows - 1) / task_rows, blocks = Np / kTile;
@@ -318,7 +319,7 @@ void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int6
               split16(r[q], a_hi + (i + q) * kRowChunk + k, a_lo + (i + q) * kRowChunk + k);
           }
         }
-        pack_vnni(kk, N, kRowChunk, Np, B + k0 * ldb, ldb, packed);
+        pack_vnni(false, kk, N, kRowChunk, Np, B + k0 * ldb, ldb, packed);
         for (int64_t i = 0; i < Mp; i += kTile)
           for (int64_t jb = 0; jb < blocks; jb += kGroup)
             tile_pass_n(int(std::min<int64_t>(kGroup, blocks - jb)), a_hi + i * kRowChunk, a_lo + i * kRowChunk,

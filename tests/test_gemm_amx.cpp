@@ -42,6 +42,7 @@ double max_error(const Shape3& c, std::vector<float>* out = nullptr) {
 
 const std::vector<Shape3> kShapes = {
     {false, false, 100, 40, 70},    // partial row, column and K tiles
+    {false, true, 100, 40, 70},     // the same through the transposed packing
     {false, true, 1000, 64, 64},    // the encoder's edge linears
     {false, true, 300, 1024, 1312}, // the decoder's first layer (K > 1024: CBLAS in fp32)
     {false, false, 64, 8, 1},       // the smallest: one column block, K = 1
