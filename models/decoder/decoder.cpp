@@ -37,9 +37,9 @@ Var Decoder::forward(const Var& z, const Tensor& x, const Tensor& point_nerf, co
     return edge_linear(fx_in, w[1], Var(), {EdgeGather{per_nerf, point_nerf, by_nerf}}, Var(), true);
   };
   Var a = input_layer(inp_);
-  a = relu(pre2_(relu(pre1_(a))));
+  a = linear_relu(linear_relu(a, pre1_.w, pre1_.b), pre2_.w, pre2_.b);
   Var h = add(a, input_layer(skip_));
-  h = relu(post2_(relu(post1_(h))));
+  h = linear_relu(linear_relu(h, post1_.w, post1_.b), post2_.w, post2_.b);
   return reshape(nerf_heads(reshape(head_(h), {1, P, 4}), x.reshape({1, P, 3})), {P, 4});
 }
 

@@ -161,7 +161,7 @@ Var GmnEncoder::forward(const GraphBatch& g) const {
       Var pm = linear(hsrc, wm[0], b.msg.b);
       Var m = edge_linear(e2, wm[1], Var(), {EdgeGather{pm, g.src, g.by_src}}, Var(), true);
       Var agg = segment_mean(m, g.by_dst);  // [N, h]; 0 for nodes without incoming edges
-      Var h2 = relu(b.node(concat_last({hsrc, agg})));
+      Var h2 = linear_relu(concat_last({hsrc, agg}), b.node.w, b.node.b);
       node = add(node, b.res_n(silu(h2)));
     }
     edge = edge_linear(silu(e2), b.res_e.w, b.res_e.b, {}, edge, false);  // e + Lin(SiLU(e'))

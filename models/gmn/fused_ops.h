@@ -27,6 +27,10 @@ struct EdgeGather {
 Var edge_linear(const Var& x, const Var& w, const Var& b, const std::vector<EdgeGather>& gathers,
                 const Var& residual, bool relu);
 
+// relu(x w^T + b) in one pass over the output, its backward masking in place: x [M,K],
+// w [C,K], b [C] -> [M,C]. An edge_linear without gathers (its time shows under that name).
+inline Var linear_relu(const Var& x, const Var& w, const Var& b) { return edge_linear(x, w, b, {}, Var(), true); }
+
 // x [E,K], w [C,K], b [C]; rows of graph g are graphs.offsets[g] .. [g+1]-1, edge_graph I32 [E]
 // their graph ids, inv_count F32 [G] = 1 / rows per graph -> z [G,C] = per-graph mean of relu(x w^T + b).
 Var readout_relu_mean(const Var& x, const Var& w, const Var& b, const Csr& graphs, const Tensor& edge_graph,
