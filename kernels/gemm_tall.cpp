@@ -76,6 +76,10 @@ void tall_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const floa
         int cols = int(std::min<int64_t>(kCols, N - j));
         for (int64_t r = t * kTask; r < r1; r += kRows) {
           int rows = int(std::min<int64_t>(kRows, r1 - r));
+          // The next task's rows (usually this thread's: tasks go out four at a time) while
+          // this one computes: 21.3 -> 19.1 ms for 375k x 64 x 64. (The AMX kernel, whose
+          // rows are converted up front, measured slower with it.)
+          if (j == 0 && r + kTask < M) prefetch_rows(A, lda, r + kTask, std::min<int64_t>(rows, M - r - kTask), K);
           if (ep) {
             prefetch_gathered(*ep, r, rows, j, N);
             tile(A + r * lda, lda, 1, rows, P + j, Np, K, EpilogueStore{*ep, r, j, N, C, ldc, cols, stream});
