@@ -62,8 +62,7 @@ constexpr int kTile = 16;           // rows of a tile; fp32 columns of an accumu
 constexpr int kStep = 32;           // bf16 per tile row (64 bytes): K per tile product
 constexpr int kGroup = 4;           // column tiles per pass: accumulators tmm0..3
 constexpr int64_t kRowTask = 256;   // most rows per task of the rows kernel
-constexpr int64_t kRowChunk = 512;  // K per chunk of the long reduction (fixed: determinism)
-constexpr int64_t kMaxLanes = 16;   // chunk c is summed into lane c % lanes
+constexpr int64_t kRowChunk = kReductionChunk;  // K per chunk of the long reduction
 
 int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
@@ -285,8 +284,8 @@ void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float
 // chunks in order into its own partial product, and the lanes are summed in order.
 void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
               int64_t ldb, float beta, float* C, int64_t ldc) {
-  const int64_t Mp = round_up(M, kTile), Np = round_up(N, kTile), chunks = (K + kRowChunk - 1) / kRowChunk;
-  const int64_t lanes = std::min(kMaxLanes, std::max<int64_t>(chunks, 1)), blocks = Np / kTile;
+  const int64_t Mp = round_up(M, kTile), Np = round_up(N, kTile), chunks = reduction_chunks(K);
+  const int64_t lanes = reduction_lanes(K), blocks = Np / kTile;
   ScratchBuffer partial(size_t(lanes * Mp * Np) * sizeof(float), Device::cpu());
   // Per thread: a chunk of A^T in hi and lo, and the chunk of B packed.
   const int64_t per_thread = (2 * Mp * kRowChunk + 2 * kRowChunk * Np) * int64_t(sizeof(uint16_t));

@@ -20,7 +20,11 @@ constexpr int kRows = 12;
 #else
 constexpr int kRows = 6;
 #endif
-constexpr int64_t kRowChunk = 512;             // rows per reduction chunk (fixed: determinism)
+constexpr int64_t kRowChunk = kReductionChunk;  // rows per reduction chunk (fixed: determinism)
+// Shapes these kernels take: from a few hundred rows on they beat the BLAS for NeRF-sized
+// layers (a few hundred to thousands of samples per NeRF) and, unlike it, give the same bits
+// for any thread count, so a fit does not depend on how many workers share the cores.
+constexpr int64_t kMinRows = 256, kMaxSmall = 1024;
 constexpr int64_t kSlice = 64;                 // rows of a chunk per pass over the output (L1-sized)
 
 // The register tile: row i < R is sum_k a(i, k) * b[k, 0..15], with a(i, k) = A[i * a_rs +
@@ -100,11 +104,8 @@ void tall_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const floa
 // number of threads.
 void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
                     int64_t ldb, float beta, float* C, int64_t ldc) {
-  constexpr int64_t kMaxLanes = 16;
-  int64_t Np = (N + kCols - 1) / kCols * kCols, chunks = (K + kRowChunk - 1) / kRowChunk;
-  // Lanes past the last chunk would only hold zeros, and adding +0 changes no sum: leave
-  // them out (same result, less zeroing and summing for short reductions).
-  const int64_t kLanes = std::min(kMaxLanes, std::max<int64_t>(chunks, 1));
+  int64_t Np = (N + kCols - 1) / kCols * kCols, chunks = reduction_chunks(K);
+  const int64_t kLanes = reduction_lanes(K);
   ScratchBuffer partial(size_t(kLanes * M * Np) * sizeof(float), Device::cpu());
   ScratchBuffer bpad_all(Np != N ? size_t(kLanes * kRowChunk * Np) * sizeof(float) : 0, Device::cpu());
 #pragma omp parallel for schedule(dynamic, 1)
@@ -156,10 +157,6 @@ void gemm_tall_cpu_forced(bool ta, bool tb, int64_t M, int64_t N, int64_t K, flo
 
 bool gemm_rows_fused_cpu(bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
                          int64_t ldb, float* C, int64_t ldc, const RowEpilogue& ep) {
-  // From a few hundred rows on: these kernels beat the BLAS for NeRF-sized layers (a few
-  // hundred to thousands of samples per NeRF) and, unlike it, give the same bits for any
-  // thread count, so a fit does not depend on how many workers share the cores.
-  constexpr int64_t kMinRows = 256, kMaxSmall = 1024;
   if (M < kMinRows || N > kMaxSmall || K > kMaxSmall || N < 8 || (ep.relu_bits && N % 8 != 0)) return false;
   count_gemm_flops(M, N, K);
   if (gemm_precision() == GemmPrecision::Bf16x3 && gemm_rows_fused_amx(tb, M, N, K, A, lda, B, ldb, C, ldc, ep))
@@ -170,10 +167,6 @@ bool gemm_rows_fused_cpu(bool tb, int64_t M, int64_t N, int64_t K, const float* 
 
 bool gemm_tall_cpu(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
                    const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
-  // From a few hundred rows on: these kernels beat the BLAS for NeRF-sized layers (a few
-  // hundred to thousands of samples per NeRF) and, unlike it, give the same bits for any
-  // thread count, so a fit does not depend on how many workers share the cores.
-  constexpr int64_t kMinRows = 256, kMaxSmall = 1024;
   if (!ta && M >= kMinRows && N <= kMaxSmall && K <= kMaxSmall && N >= 8) {
     tall_rows(tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     return true;

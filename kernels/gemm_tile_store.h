@@ -194,6 +194,14 @@ struct EpilogueStore {
   }
 };
 
+// How both long reductions (fp32 and AMX) split K: fixed chunks of kReductionChunk rows, chunk
+// c summed into lane c % lanes in order, so the result does not depend on the thread count.
+// Lanes past the last chunk would only hold zeros (adding +0 changes no sum): left out.
+constexpr int64_t kReductionChunk = 512;
+constexpr int64_t kMaxReductionLanes = 16;
+inline int64_t reduction_chunks(int64_t K) { return (K + kReductionChunk - 1) / kReductionChunk; }
+inline int64_t reduction_lanes(int64_t K) { return std::min(kMaxReductionLanes, std::max<int64_t>(reduction_chunks(K), 1)); }
+
 // The end of a long reduction split into lanes (partial products summed in a fixed order,
 // so the result does not depend on the thread count): C[i, j] = alpha * sum over lanes of
 // P[(lane * lane_rows + i) * Np + j] + beta * C[i, j], for i < M, j < N.
