@@ -22,6 +22,8 @@ struct CpuExec {
   // per-call scratch with it (a 4 KB stack array here, one register on CUDA); wide, so a
   // row of up to 1024 channels is one block and a segment's rows are read once.
   static constexpr int kColChunk = 1024;
+  // for_2d: grids of fewer rows than this split their columns over threads too.
+  static constexpr int64_t kFewRows = 64;
 
   // f(i) for i in [0, n).
   template <class F>
@@ -31,12 +33,23 @@ struct CpuExec {
   }
 
   // f(r, c) for every element of an R x C grid: rows split over threads, columns
-  // innermost and contiguous (no per-element division; vectorisable).
+  // innermost and contiguous (no per-element division; vectorisable). A few long rows
+  // (a same-shape binary op is one row of n) split into column blocks instead: split by
+  // rows alone, one thread would do them all.
   template <class F>
   static void for_2d(int64_t R, int64_t C, F f) {
+    if (R >= kFewRows) {
 #pragma omp parallel for schedule(static) if (R * C >= kParallelGrain)
-    for (int64_t r = 0; r < R; ++r)
-      for (int64_t c = 0; c < C; ++c) f(r, c);
+      for (int64_t r = 0; r < R; ++r)
+        for (int64_t c = 0; c < C; ++c) f(r, c);
+      return;
+    }
+    const int64_t blocks = (C + kColChunk - 1) / kColChunk;
+#pragma omp parallel for schedule(static) if (R * C >= kParallelGrain)
+    for (int64_t t = 0; t < R * blocks; ++t) {
+      const int64_t r = t / blocks, c0 = t % blocks * kColChunk, c1 = c0 + kColChunk < C ? c0 + kColChunk : C;
+      for (int64_t c = c0; c < c1; ++c) f(r, c);
+    }
   }
 
   // f(r, c0, nc) for rows r < R and column blocks [c0, c0 + nc) covering [0, C),

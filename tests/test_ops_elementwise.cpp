@@ -36,3 +36,27 @@ TEST_CASE("binary ops broadcast the second operand over leading dims") {
   CHECK_THROWS_WITH_AS(add(Var(a), Var(random_tensor({4, 3}, 1))), doctest::Contains("do not broadcast"), Error);
 }
 
+
+TEST_CASE("binary ops on a few long rows use every element once, on every thread") {
+  // Few rows (one, for same-shape operands) split over threads by column blocks; the
+  // blocks must tile each row exactly, at and around the block width.
+  for (int64_t R : {1, 3, 63}) {
+    for (int64_t C : {1023, 1024, 1025, 40000}) {
+      Tensor a = random_tensor({R, C}, 11), b = random_tensor({C}, 12, 0.5f, 2.0f);
+      Var va(a, true), vb(b, true);
+      Var y = mul(va, vb);
+      std::vector<float> av = a.to_vector(), bv = b.to_vector(), got = y.value().to_vector();
+      backward(sum(y));
+      std::vector<float> ga = va.grad().to_vector(), gb = vb.grad().to_vector();
+      int bad = 0;
+      for (int64_t i = 0; i < R * C; ++i) bad += got[size_t(i)] != av[size_t(i)] * bv[size_t(i % C)] ||
+                                                 ga[size_t(i)] != bv[size_t(i % C)];
+      for (int64_t c = 0; c < C; ++c) {
+        float want = 0;
+        for (int64_t r = 0; r < R; ++r) want += av[size_t(r * C + c)];
+        bad += std::fabs(gb[size_t(c)] - want) > 1e-4f * R;
+      }
+      CHECK_MESSAGE(bad == 0, R, " x ", C, ": ", bad, " wrong values");
+    }
+  }
+}

@@ -92,6 +92,12 @@ Var binary(Binary op, const Var& a, const Var& b) {
   if (out.requires_grad())
     record([op, a, b, out, d] {
       if (!out.has_grad()) return;
+      if (op == Binary::Add && a.numel() == b.numel()) {  // both gradients are out's: no kernel
+        if (a.requires_grad()) a.add_grad(out.grad(), false);
+        // Last: b may take the gradient buffer over (out is done with it, as in edge_linear).
+        if (b.requires_grad()) b.add_grad(out.grad(), true);
+        return;
+      }
       if (a.requires_grad()) operand_backward(op, false, a, a.value(), b.value(), out.grad(), d);
       if (b.requires_grad()) operand_backward(op, true, b, a.value(), b.value(), out.grad(), d);
     });
