@@ -122,9 +122,10 @@ TEST_CASE("readout_relu_mean: per-graph mean of ReLU(x W^T + b)") {
 
 TEST_CASE("readout backward rows: mask bits select gz[graph] * inv_count, exactly, vectorised or not") {
   // g[r, c] = mask bit (r, c) ? gz[graph[r], c] * inv_count[graph[r]] : 0; C = 24 takes the
-  // CPU's 8-lane path, C = 13 the shared body (the dispatch falls back when C % 8 != 0).
-  for (int64_t C : {24, 13}) {
-    const int64_t R = 37, G = 3, nb = (C + 7) / 8;
+  // CPU's 8-lane path, C = 13 the shared body (the dispatch falls back when C % 8 != 0);
+  // 300 x 1032 is split over threads and into column blocks (a row is wider than one block).
+  for (int64_t C : {24, 13, 1032}) {
+    const int64_t R = C > 1024 ? 300 : 37, G = 3, nb = (C + 7) / 8;
     std::vector<uint8_t> bits(static_cast<size_t>(R * nb));
     for (size_t i = 0; i < bits.size(); ++i) bits[i] = uint8_t((i * 73 + 11) % 256);
     std::vector<int32_t> graph(static_cast<size_t>(R));
