@@ -1,6 +1,7 @@
 #include "kernels/gemm.h"
 #include "kernels/gemm_amx.h"
 #include "kernels/gemm_tall.h"
+#include "kernels/reduce.h"
 
 #include <omp.h>
 
@@ -122,6 +123,14 @@ void gemm_batched(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
     return;
   }
   for (int64_t b = 0; b < batch; ++b) one(b);
+}
+
+void weight_bias_grads(int64_t M, int64_t N, int64_t K, const float* G, const float* X, float* dW, bool accumulate_w,
+                       float* db, bool accumulate_b, Device d) {
+  const float beta = accumulate_w ? 1.0f : 0.0f;
+  if (d.is_cpu() && gemm_long_sums_cpu(N, K, M, G, N, X, K, beta, dW, K, ColumnSums{db, accumulate_b})) return;
+  gemm(true, false, N, K, M, 1.0f, G, N, X, K, beta, dW, K, d);
+  sum_rows(G, db, M, N, accumulate_b, d);
 }
 
 void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,

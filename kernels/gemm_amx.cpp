@@ -281,12 +281,15 @@ void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float
 
 // Long reduction: C[M,N] = alpha A^T B + beta C, A stored [K, M], B [K, N] (weight
 // gradients: K huge). Chunks of kRowChunk rows of K go to lane c % lanes, each lane adds its
-// chunks in order into its own partial product, and the lanes are summed in order.
+// chunks in order into its own partial product, and the lanes are summed in order. With
+// sums, A's columns are summed in fp32 from the rows loaded for the transpose, in the same
+// lane order (long_reduction's order: the two kernels' sums agree to the bit).
 void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
-              int64_t ldb, float beta, float* C, int64_t ldc) {
+              int64_t ldb, float beta, float* C, int64_t ldc, const ColumnSums* sums = nullptr) {
   const int64_t Mp = round_up(M, kTile), Np = round_up(N, kTile), chunks = reduction_chunks(K);
   const int64_t lanes = reduction_lanes(K), blocks = Np / kTile;
   ScratchBuffer partial(size_t(lanes * Mp * Np) * sizeof(float), Device::cpu());
+  ScratchBuffer partial_sums(sums ? size_t(lanes * Mp) * sizeof(float) : 0, Device::cpu());
   // Per thread: a chunk of A^T in hi and lo, and the chunk of B packed.
   const int64_t per_thread = (2 * Mp * kRowChunk + 2 * kRowChunk * Np) * int64_t(sizeof(uint16_t));
   ScratchBuffer threads_buf(size_t(omp_get_max_threads() * per_thread), Device::cpu());
@@ -300,6 +303,8 @@ void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int6
     for (int64_t lane = 0; lane < lanes; ++lane) {
       float* out = partial.as<float>() + lane * Mp * Np;
       std::fill(out, out + Mp * Np, 0.0f);
+      float* lane_sums = sums ? partial_sums.as<float>() + lane * Mp : nullptr;
+      if (lane_sums) std::fill(lane_sums, lane_sums + Mp, 0.0f);
       for (int64_t c = lane; c < chunks; c += lanes) {
         const int64_t k0 = c * kRowChunk, kk = std::min(kRowChunk, K - k0);
         const int64_t next = (c + lanes) * kRowChunk, next_rows = std::min(kRowChunk, K - next);
@@ -313,6 +318,11 @@ void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int6
             __m512 r[kTile];
             for (int q = 0; q < kTile; ++q)
               r[q] = k + q < kk ? load_n(A + (k0 + k + q) * lda + i, M - i) : _mm512_setzero_ps();
+            if (lane_sums && k < kk) {  // rows in order, one add each (zero rows past kk skipped)
+              __m512 s = _mm512_loadu_ps(lane_sums + i);
+              for (int q = 0; q < kTile && k + q < kk; ++q) s = _mm512_add_ps(s, r[q]);
+              _mm512_storeu_ps(lane_sums + i, s);
+            }
             transpose16(r);
             for (int q = 0; q < kTile; ++q)
               split16(r[q], a_hi + (i + q) * kRowChunk + k, a_lo + (i + q) * kRowChunk + k);
@@ -328,6 +338,7 @@ void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int6
     }
   }
   sum_lanes(partial.as<float>(), lanes, Mp, Np, M, N, alpha, beta, C, ldc);
+  if (sums) sum_lane_sums(partial_sums.as<float>(), lanes, Mp, M, sums->out, sums->accumulate);
 }
 }  // namespace
 
@@ -343,6 +354,13 @@ bool gemm_amx_cpu(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
     return true;
   }
   return false;
+}
+
+bool gemm_long_sums_amx(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb,
+                        float beta, float* C, int64_t ldc, const ColumnSums& sums) {
+  if (!amx_usable() || N < 1 || K < 256) return false;
+  amx_long(M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc, &sums);
+  return true;
 }
 
 bool gemm_rows_fused_amx(bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,

@@ -30,4 +30,9 @@ bool gemm_amx_cpu(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
 bool gemm_rows_fused_amx(bool trans_b, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
                          int64_t ldb, float* C, int64_t ldc, const RowEpilogue& ep);
 
+// C[M,N] = A^T B + beta C and A's column sums (gemm_long_sums_cpu's contract) on the
+// tiles; false as above.
+bool gemm_long_sums_amx(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb,
+                        float beta, float* C, int64_t ldc, const ColumnSums& sums);
+
 }  // namespace ws

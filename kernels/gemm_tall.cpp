@@ -103,16 +103,19 @@ void tall_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const floa
 // its chunks in order, then the lanes are summed in order: the same result for any
 // number of threads.
 void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
-                    int64_t ldb, float beta, float* C, int64_t ldc) {
+                    int64_t ldb, float beta, float* C, int64_t ldc, const ColumnSums* sums = nullptr) {
   int64_t Np = (N + kCols - 1) / kCols * kCols, chunks = reduction_chunks(K);
   const int64_t kLanes = reduction_lanes(K);
   ScratchBuffer partial(size_t(kLanes * M * Np) * sizeof(float), Device::cpu());
+  ScratchBuffer partial_sums(sums ? size_t(kLanes * M) * sizeof(float) : 0, Device::cpu());
   ScratchBuffer bpad_all(Np != N ? size_t(kLanes * kRowChunk * Np) * sizeof(float) : 0, Device::cpu());
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t lane = 0; lane < kLanes; ++lane) {
     float* out = partial.as<float>() + lane * M * Np;
     std::fill(out, out + M * Np, 0.0f);
     float* bpad = Np != N ? bpad_all.as<float>() + lane * kRowChunk * Np : nullptr;
+    float* lane_sums = sums ? partial_sums.as<float>() + lane * M : nullptr;
+    if (lane_sums) std::fill(lane_sums, lane_sums + M, 0.0f);
     for (int64_t c = lane; c < chunks; c += kLanes) {
       int64_t k0 = c * kRowChunk, kk = std::min(kRowChunk, K - k0);
       const float* Bc = B + k0 * ldb;
@@ -131,6 +134,9 @@ void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A
           prefetch_rows(A, lda, next + s0, std::min(kSlice, next_rows - s0), M);
           prefetch_rows(B, ldb, next + s0, std::min(kSlice, next_rows - s0), N);
         }
+        if (lane_sums)  // the slice's rows of A in order, while they are in L1 (amx_long's order)
+          for (int64_t k = k0 + s0; k < k0 + s0 + ks; ++k)
+            for (int64_t i = 0; i < M; ++i) lane_sums[i] += A[k * lda + i];
         for (int64_t j = 0; j < Np; j += kCols)
           for (int64_t i = 0; i < M; i += kRows) {
             int rows = int(std::min<int64_t>(kRows, M - i));
@@ -141,6 +147,7 @@ void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A
     }
   }
   sum_lanes(partial.as<float>(), kLanes, M, Np, M, N, alpha, beta, C, ldc);
+  if (sums) sum_lane_sums(partial_sums.as<float>(), kLanes, M, M, sums->out, sums->accumulate);
 }
 
 }  // namespace
@@ -162,6 +169,19 @@ bool gemm_rows_fused_cpu(bool tb, int64_t M, int64_t N, int64_t K, const float* 
   if (gemm_precision() == GemmPrecision::Bf16x3 && gemm_rows_fused_amx(tb, M, N, K, A, lda, B, ldb, C, ldc, ep))
     return true;
   tall_rows(tb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C, ldc, &ep);
+  return true;
+}
+
+bool gemm_long_sums_cpu(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb,
+                        float beta, float* C, int64_t ldc, const ColumnSums& sums) {
+  // gemm()'s choice for A^T B: the tiles for any width, else the fp32 kernel's shapes.
+  const bool amx = gemm_precision() == GemmPrecision::Bf16x3 &&
+                   gemm_long_sums_amx(M, N, K, A, lda, B, ldb, beta, C, ldc, sums);
+  if (!amx) {
+    if (K < kMinRows || M > kMaxSmall || N > kMaxSmall || N < 8) return false;
+    long_reduction(M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc, &sums);
+  }
+  count_gemm_flops(M, N, K);
   return true;
 }
 

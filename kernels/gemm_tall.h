@@ -30,6 +30,20 @@ struct RowEpilogue {
 bool gemm_rows_fused_cpu(bool trans_b, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
                          int64_t ldb, float* C, int64_t ldc, const RowEpilogue& ep);
 
+// Column sums of A that a long reduction adds up while it reads A for A^T B:
+// out[i] (+)= sum over k of A[k, i], in the reduction's fixed chunk order.
+struct ColumnSums {
+  float* out = nullptr;  // [M]
+  bool accumulate = false;
+};
+
+// C[M,N] = A^T B + beta C (A [K, M], B [K, N]) and A's column sums, in one pass over A: a
+// linear layer's weight gradient G^T X and bias gradient from the same read of G. The fp32
+// and AMX kernels sum the columns in the same order (same bits). Returns false, doing
+// nothing, for shapes the long reductions are not for.
+bool gemm_long_sums_cpu(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb,
+                        float beta, float* C, int64_t ldc, const ColumnSums& sums);
+
 // Forces the kernel (tests compare it with the naive loop at small shapes).
 void gemm_tall_cpu_forced(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha,
                           const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C,

@@ -21,7 +21,9 @@ TEST_CASE("built-in blocked GEMM matches the naive loop (beta and transposes)") 
   }
 }
 
+#include "kernels/gemm_amx.h"
 #include "kernels/gemm_tall.h"
+#include "kernels/reduce.h"
 
 TEST_CASE("tall-skinny GEMM kernel matches the naive loop (odd sizes, alpha, beta, transposes)") {
   struct Case { bool ta, tb; int64_t M, N, K; };
@@ -104,5 +106,38 @@ TEST_CASE("tall GEMM: outputs of 32 MiB and more (streaming stores) hold the sam
                     ": streamed and cached stores differ");
     }
     set_gemm_precision(GemmPrecision::Fp32);
+  }
+}
+
+TEST_CASE("weight_bias_grads: G^T X and G's column sums in one pass match the GEMM and sum_rows") {
+  // The long reductions (fp32, and AMX under bf16x3) sum G's columns while reading it; they
+  // sum in the same order, so their bias gradients agree to the bit. Shapes: the encoder's
+  // edge linears (partial last chunk), a one-column input (the edge value's linear, AMX
+  // only), odd widths, and a width past the fp32 kernel's (GEMM + sum_rows fallback).
+  struct Case { int64_t M, N, K; };
+  const bool amx = amx_usable();
+  for (Case c : {Case{5000, 64, 64}, Case{3000, 64, 1}, Case{1300, 17, 24}, Case{600, 1100, 8}, Case{100, 16, 16}}) {
+    Tensor G = random_tensor({c.M, c.N}, 41), X = random_tensor({c.M, c.K}, 42);
+    std::vector<float> sums_by_precision[2];
+    for (GemmPrecision p : {GemmPrecision::Fp32, GemmPrecision::Bf16x3}) {
+      if (p == GemmPrecision::Bf16x3 && !amx) continue;
+      set_gemm_precision(p);
+      for (bool acc : {false, true}) {
+        Tensor dW = random_tensor({c.N, c.K}, 43), db = random_tensor({c.N}, 44);
+        Tensor wantW = dW.clone(), wantb = db.clone();
+        weight_bias_grads(c.M, c.N, c.K, G.f32(), X.f32(), dW.f32(), acc, db.f32(), acc, Device::cpu());
+        gemm_blocked_cpu(true, false, c.N, c.K, c.M, 1.0f, G.f32(), c.N, X.f32(), c.K, acc ? 1.0f : 0.0f, wantW.f32(),
+                         c.K);
+        sum_rows(G.f32(), wantb.f32(), c.M, c.N, acc, Device::cpu());
+        const std::string what = str_cat(gemm_precision_name(p), " M=", c.M, " N=", c.N, " K=", c.K, " acc=", acc);
+        check_close(dW, wantW, 1e-3, 1e-4, what + " weight");
+        check_close(db, wantb, 1e-4, 1e-5, what + " bias");
+        if (!acc) sums_by_precision[p == GemmPrecision::Bf16x3] = db.to_vector();
+      }
+    }
+    set_gemm_precision(GemmPrecision::Fp32);
+    const bool both_long = c.M >= 256 && c.N <= 1024 && c.K >= 8;  // the fp32 kernel's shapes too
+    if (amx && both_long)
+      CHECK_MESSAGE(sums_by_precision[0] == sums_by_precision[1], "M=", c.M, " N=", c.N, " K=", c.K);
   }
 }
