@@ -22,8 +22,6 @@ struct CpuExec {
   // per-call scratch with it (a 4 KB stack array here, one register on CUDA); wide, so a
   // row of up to 1024 channels is one block and a segment's rows are read once.
   static constexpr int kColChunk = 1024;
-  // for_2d: grids of fewer rows than this split their columns over threads too.
-  static constexpr int64_t kFewRows = 64;
 
   // f(i) for i in [0, n).
   template <class F>
@@ -32,18 +30,12 @@ struct CpuExec {
     for (int64_t i = 0; i < n; ++i) f(i);
   }
 
-  // f(r, c) for every element of an R x C grid: rows split over threads, columns
-  // innermost and contiguous (no per-element division; vectorisable). A few long rows
-  // (a same-shape binary op is one row of n) split into column blocks instead: split by
-  // rows alone, one thread would do them all.
+  // f(r, c) for every element of an R x C grid, in (row, column block) tasks split over
+  // threads: columns innermost and contiguous (no per-element division; vectorisable).
+  // Blocks, not whole rows, so a few long rows (a same-shape binary op is one row of n)
+  // still spread over the threads.
   template <class F>
   static void for_2d(int64_t R, int64_t C, F f) {
-    if (R >= kFewRows) {
-#pragma omp parallel for schedule(static) if (R * C >= kParallelGrain)
-      for (int64_t r = 0; r < R; ++r)
-        for (int64_t c = 0; c < C; ++c) f(r, c);
-      return;
-    }
     const int64_t blocks = (C + kColChunk - 1) / kColChunk;
 #pragma omp parallel for schedule(static) if (R * C >= kParallelGrain)
     for (int64_t t = 0; t < R * blocks; ++t) {

@@ -37,10 +37,11 @@ TEST_CASE("binary ops broadcast the second operand over leading dims") {
 }
 
 
-TEST_CASE("binary ops on a few long rows use every element once, on every thread") {
-  // Few rows (one, for same-shape operands) split over threads by column blocks; the
-  // blocks must tile each row exactly, at and around the block width.
-  for (int64_t R : {1, 3, 63}) {
+TEST_CASE("binary ops on few or many long rows use every element once, on every thread") {
+  // Grids split over threads in (row, column block) tasks, so that few rows (one, for
+  // same-shape operands) spread too; the blocks must tile each row exactly, at and around
+  // the block width.
+  for (int64_t R : {1, 3, 63, 100}) {
     for (int64_t C : {1023, 1024, 1025, 40000}) {
       Tensor a = random_tensor({R, C}, 11), b = random_tensor({C}, 12, 0.5f, 2.0f);
       Var va(a, true), vb(b, true);
