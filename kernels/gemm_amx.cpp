@@ -66,6 +66,9 @@ constexpr int64_t kRowChunk = kReductionChunk;  // K per chunk of the long reduc
 
 int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
+// The shapes the long reduction takes (A^T B, N columns, K rows of both operands).
+bool long_fits(int64_t N, int64_t K) { return N >= 1 && K >= 256; }
+
 // Palette 1, tiles 0..7 all 16 rows x 64 bytes: tmm0-3 accumulate fp32 [16, 16], tmm4/5
 // hold A's hi/lo rows [16, 32 bf16], tmm6/7 B's hi/lo [16 pairs, 16 x 2 bf16].
 struct alignas(64) TileConfig {
@@ -338,7 +341,7 @@ void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int6
     }
   }
   sum_lanes(partial.as<float>(), lanes, Mp, Np, M, N, alpha, beta, C, ldc);
-  if (sums) sum_lane_sums(partial_sums.as<float>(), lanes, Mp, M, sums->out, sums->accumulate);
+  if (sums) sum_lanes(partial_sums.as<float>(), lanes, Mp, 1, M, 1, 1.0f, sums->accumulate ? 1.0f : 0.0f, sums->out, 1);
 }
 }  // namespace
 
@@ -349,7 +352,7 @@ bool gemm_amx_cpu(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
     amx_rows(tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, nullptr);
     return true;
   }
-  if (ta && !tb && K >= 256) {
+  if (ta && !tb && long_fits(N, K)) {
     amx_long(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     return true;
   }
@@ -358,7 +361,7 @@ bool gemm_amx_cpu(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
 
 bool gemm_long_sums_amx(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb,
                         float beta, float* C, int64_t ldc, const ColumnSums& sums) {
-  if (!amx_usable() || N < 1 || K < 256) return false;
+  if (!amx_usable() || !long_fits(N, K)) return false;
   amx_long(M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc, &sums);
   return true;
 }

@@ -25,6 +25,8 @@ constexpr int64_t kRowChunk = kReductionChunk;  // rows per reduction chunk (fix
 // layers (a few hundred to thousands of samples per NeRF) and, unlike it, give the same bits
 // for any thread count, so a fit does not depend on how many workers share the cores.
 constexpr int64_t kMinRows = 256, kMaxSmall = 1024;
+// The shapes the long reduction takes: A^T B with K rows of both operands, C [M, N].
+bool long_fits(int64_t M, int64_t N, int64_t K) { return K >= kMinRows && M <= kMaxSmall && N <= kMaxSmall && N >= 8; }
 constexpr int64_t kSlice = 64;                 // rows of a chunk per pass over the output (L1-sized)
 
 // The register tile: row i < R is sum_k a(i, k) * b[k, 0..15], with a(i, k) = A[i * a_rs +
@@ -147,7 +149,7 @@ void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A
     }
   }
   sum_lanes(partial.as<float>(), kLanes, M, Np, M, N, alpha, beta, C, ldc);
-  if (sums) sum_lane_sums(partial_sums.as<float>(), kLanes, M, M, sums->out, sums->accumulate);
+  if (sums) sum_lanes(partial_sums.as<float>(), kLanes, M, 1, M, 1, 1.0f, sums->accumulate ? 1.0f : 0.0f, sums->out, 1);
 }
 
 }  // namespace
@@ -178,7 +180,7 @@ bool gemm_long_sums_cpu(int64_t M, int64_t N, int64_t K, const float* A, int64_t
   const bool amx = gemm_precision() == GemmPrecision::Bf16x3 &&
                    gemm_long_sums_amx(M, N, K, A, lda, B, ldb, beta, C, ldc, sums);
   if (!amx) {
-    if (K < kMinRows || M > kMaxSmall || N > kMaxSmall || N < 8) return false;
+    if (!long_fits(M, N, K)) return false;
     long_reduction(M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc, &sums);
   }
   count_gemm_flops(M, N, K);
@@ -192,7 +194,7 @@ bool gemm_tall_cpu(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alph
     return true;
   }
   // Weight gradients G^T X: K (rows of both operands) huge, M and N small, B not transposed.
-  if (ta && !tb && K >= kMinRows && M <= kMaxSmall && N <= kMaxSmall && N >= 8) {
+  if (ta && !tb && long_fits(M, N, K)) {
     long_reduction(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     return true;
   }

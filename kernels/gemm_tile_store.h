@@ -204,7 +204,8 @@ inline int64_t reduction_lanes(int64_t K) { return std::min(kMaxReductionLanes, 
 
 // The end of a long reduction split into lanes (partial products summed in a fixed order,
 // so the result does not depend on the thread count): C[i, j] = alpha * sum over lanes of
-// P[(lane * lane_rows + i) * Np + j] + beta * C[i, j], for i < M, j < N.
+// P[(lane * lane_rows + i) * Np + j] + beta * C[i, j], for i < M, j < N. Column sums are
+// the case N = Np = ldc = 1.
 inline void sum_lanes(const float* P, int64_t lanes, int64_t lane_rows, int64_t Np, int64_t M, int64_t N,
                       float alpha, float beta, float* C, int64_t ldc) {
 #pragma omp parallel for schedule(static)
@@ -215,16 +216,6 @@ inline void sum_lanes(const float* P, int64_t lanes, int64_t lane_rows, int64_t 
       const float v = alpha * s;
       C[i * ldc + j] = beta == 0.0f ? v : v + beta * C[i * ldc + j];
     }
-}
-
-// The end of a long reduction's column sums: out[i] (+)= sum over lanes, in order, of
-// P[lane * stride + i], for i < M.
-inline void sum_lane_sums(const float* P, int64_t lanes, int64_t stride, int64_t M, float* out, bool accumulate) {
-  for (int64_t i = 0; i < M; ++i) {
-    float s = 0.0f;
-    for (int64_t lane = 0; lane < lanes; ++lane) s += P[lane * stride + i];
-    out[i] = accumulate ? out[i] + s : s;
-  }
 }
 
 // The gathered table rows the epilogue of rows r .. r + rows - 1 will add at column j,
