@@ -28,6 +28,7 @@ struct VarNode {
 struct GradSlot {
   Tensor t;
   bool accumulate = false;
+  float* f32_or_null() const { return t.defined() ? t.f32() : nullptr; }  // no slot taken: null
 };
 
 class Var {

@@ -128,9 +128,10 @@ void gemm_batched(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
 void weight_bias_grads(int64_t M, int64_t N, int64_t K, const float* G, const float* X, float* dW, bool accumulate_w,
                        float* db, bool accumulate_b, Device d) {
   const float beta = accumulate_w ? 1.0f : 0.0f;
-  if (d.is_cpu() && gemm_long_sums_cpu(N, K, M, G, N, X, K, beta, dW, K, ColumnSums{db, accumulate_b})) return;
-  gemm(true, false, N, K, M, 1.0f, G, N, X, K, beta, dW, K, d);
-  sum_rows(G, db, M, N, accumulate_b, d);
+  if (dW && db && d.is_cpu() && gemm_long_sums_cpu(N, K, M, G, N, X, K, beta, dW, K, ColumnSums{db, accumulate_b}))
+    return;
+  if (dW) gemm(true, false, N, K, M, 1.0f, G, N, X, K, beta, dW, K, d);
+  if (db) sum_rows(G, db, M, N, accumulate_b, d);
 }
 
 void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,

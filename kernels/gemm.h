@@ -15,8 +15,9 @@ void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alp
 
 // A linear layer's weight and bias gradients from its output gradient G [M, N] and input
 // X [M, K]: dW[N, K] = G^T X (+ dW when accumulate_w), db[N] = G's column sums (+ db when
-// accumulate_b). On the CPU the long reductions sum G's columns while they read G for the
-// product (one pass over G instead of two); elsewhere a GEMM, then sum_rows.
+// accumulate_b); either may be null (not wanted). On the CPU the long reductions sum G's
+// columns while they read G for the product (one pass over G instead of two); elsewhere a
+// GEMM, then sum_rows.
 void weight_bias_grads(int64_t M, int64_t N, int64_t K, const float* G, const float* X, float* dW, bool accumulate_w,
                        float* db, bool accumulate_b, Device d);
 

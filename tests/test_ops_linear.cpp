@@ -136,6 +136,16 @@ TEST_CASE("weight_bias_grads: G^T X and G's column sums in one pass match the GE
       }
     }
     set_gemm_precision(GemmPrecision::Fp32);
+    {  // either gradient alone (the other not wanted): the GEMM or the column sums only
+      Tensor dW = Tensor::empty({c.N, c.K}), db = Tensor::empty({c.N});
+      Tensor wantW = Tensor::empty({c.N, c.K}), wantb = Tensor::empty({c.N});
+      weight_bias_grads(c.M, c.N, c.K, G.f32(), X.f32(), dW.f32(), false, nullptr, false, Device::cpu());
+      weight_bias_grads(c.M, c.N, c.K, G.f32(), X.f32(), nullptr, false, db.f32(), false, Device::cpu());
+      gemm(true, false, c.N, c.K, c.M, 1.0f, G.f32(), c.N, X.f32(), c.K, 0.0f, wantW.f32(), c.K, Device::cpu());
+      sum_rows(G.f32(), wantb.f32(), c.M, c.N, false, Device::cpu());
+      CHECK(dW.to_vector() == wantW.to_vector());
+      CHECK(db.to_vector() == wantb.to_vector());
+    }
     const bool both_long = c.M >= 256 && c.N <= 1024 && c.K >= 8;  // the fp32 kernel's shapes too
     if (amx && both_long)
       CHECK_MESSAGE(sums_by_precision[0] == sums_by_precision[1], "M=", c.M, " N=", c.N, " K=", c.K);

@@ -76,16 +76,10 @@ Var linear(const Var& x, const Var& w, const Var& b) {
         GradSlot s = x.grad_slot();
         gemm(false, false, M, K, N, 1.0f, G, N, w.value().f32(), K, s.accumulate ? 1.0f : 0.0f, s.t.f32(), K, d);
       }
-      if (w.requires_grad() && b.requires_grad()) {  // dW[N,K] = G^T X, db = G's column sums: one pass over G
-        GradSlot sw = w.grad_slot(), sb = b.grad_slot();
-        weight_bias_grads(M, N, K, G, x.value().f32(), sw.t.f32(), sw.accumulate, sb.t.f32(), sb.accumulate, d);
-      } else if (w.requires_grad()) {  // dW[N,K] = G^T X
-        GradSlot s = w.grad_slot();
-        gemm(true, false, N, K, M, 1.0f, G, N, x.value().f32(), K, s.accumulate ? 1.0f : 0.0f, s.t.f32(), K, d);
-      } else if (b.requires_grad()) {
-        GradSlot s = b.grad_slot();
-        sum_rows(G, s.t.f32(), M, N, s.accumulate, d);
-      }
+      // dW[N,K] = G^T X and db = G's column sums, in one pass over G where both are wanted
+      GradSlot sw = w.requires_grad() ? w.grad_slot() : GradSlot{}, sb = b.requires_grad() ? b.grad_slot() : GradSlot{};
+      weight_bias_grads(M, N, K, G, x.value().f32(), sw.f32_or_null(), sw.accumulate, sb.f32_or_null(), sb.accumulate,
+                        d);
     });
   return out;
 }

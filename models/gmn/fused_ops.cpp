@@ -68,18 +68,11 @@ Var edge_linear(const Var& x, const Var& w, const Var& b, const std::vector<Edge
       GradSlot s = x.grad_slot();
       gemm(false, false, E, K, C, 1.0f, g, C, w.value().f32(), K, beta_of(s), s.t.f32(), K, d);
     }
-    if (w.requires_grad() && b.requires_grad()) {  // one pass over g for both
+    if (w.requires_grad() || b.requires_grad()) {  // one pass over g for both
       WS_TRACE("edge_linear backward: weight and bias");
-      GradSlot sw = w.grad_slot(), sb = b.grad_slot();
-      weight_bias_grads(E, C, K, g, x.value().f32(), sw.t.f32(), sw.accumulate, sb.t.f32(), sb.accumulate, d);
-    } else if (w.requires_grad()) {
-      WS_TRACE("edge_linear backward: weight");
-      GradSlot s = w.grad_slot();
-      gemm(true, false, C, K, E, 1.0f, g, C, x.value().f32(), K, beta_of(s), s.t.f32(), K, d);
-    } else if (b.requires_grad()) {
-      WS_TRACE("edge_linear backward: bias");
-      GradSlot s = b.grad_slot();
-      sum_rows(g, s.t.f32(), E, C, s.accumulate, d);
+      GradSlot sw = w.requires_grad() ? w.grad_slot() : GradSlot{}, sb = b.requires_grad() ? b.grad_slot() : GradSlot{};
+      weight_bias_grads(E, C, K, g, x.value().f32(), sw.f32_or_null(), sw.accumulate, sb.f32_or_null(), sb.accumulate,
+                        d);
     }
     for (const EdgeGather& ga : gathers) {
       if (!ga.table.requires_grad()) continue;
@@ -165,15 +158,10 @@ Var readout_relu_mean(const Var& x, const Var& w, const Var& b, const Csr& graph
           WS_TRACE("readout_relu_mean backward: input");
           gemm(false, false, R, K, C, 1.0f, g, C, w.value().f32(), K, beta_of(sx), sx.t.f32() + r0 * K, K, d);
         }
-        const bool acc_w = first ? sw.accumulate : true, acc_b = first ? sb.accumulate : true;
-        if (w.requires_grad() && b.requires_grad()) {  // one pass over the tile for both
+        if (w.requires_grad() || b.requires_grad()) {  // one pass over the tile for both
           WS_TRACE("readout_relu_mean backward: weight and bias");
-          weight_bias_grads(R, C, K, g, x.value().f32() + r0 * K, sw.t.f32(), acc_w, sb.t.f32(), acc_b, d);
-        } else if (w.requires_grad()) {
-          WS_TRACE("readout_relu_mean backward: weight");
-          gemm(true, false, C, K, R, 1.0f, g, C, x.value().f32() + r0 * K, K, acc_w ? 1.0f : 0.0f, sw.t.f32(), K, d);
-        } else if (b.requires_grad()) {
-          sum_rows(g, sb.t.f32(), R, C, acc_b, d);
+          weight_bias_grads(R, C, K, g, x.value().f32() + r0 * K, sw.f32_or_null(), first ? sw.accumulate : true,
+                            sb.f32_or_null(), first ? sb.accumulate : true, d);
         }
       }
     });
