@@ -52,6 +52,8 @@ class Var {
 
   // For backward closures: the slot to write this Var's gradient into.
   GradSlot grad_slot() const;
+  // grad_slot() where this Var takes a gradient, else an empty slot (f32_or_null() is null).
+  GradSlot grad_slot_if_required() const { return requires_grad() ? grad_slot() : GradSlot{}; }
   // Adds g into the gradient. g is taken over without a copy when the gradient is
   // still empty and `g_is_private` says no other tensor shares g's storage.
   void add_grad(const Tensor& g, bool g_is_private = false) const;

@@ -77,7 +77,7 @@ Var linear(const Var& x, const Var& w, const Var& b) {
         gemm(false, false, M, K, N, 1.0f, G, N, w.value().f32(), K, s.accumulate ? 1.0f : 0.0f, s.t.f32(), K, d);
       }
       // dW[N,K] = G^T X and db = G's column sums, in one pass over G where both are wanted
-      GradSlot sw = w.requires_grad() ? w.grad_slot() : GradSlot{}, sb = b.requires_grad() ? b.grad_slot() : GradSlot{};
+      GradSlot sw = w.grad_slot_if_required(), sb = b.grad_slot_if_required();
       weight_bias_grads(M, N, K, G, x.value().f32(), sw.f32_or_null(), sw.accumulate, sb.f32_or_null(), sb.accumulate,
                         d);
     });

@@ -70,7 +70,7 @@ Var edge_linear(const Var& x, const Var& w, const Var& b, const std::vector<Edge
     }
     if (w.requires_grad() || b.requires_grad()) {  // one pass over g for both
       WS_TRACE("edge_linear backward: weight and bias");
-      GradSlot sw = w.requires_grad() ? w.grad_slot() : GradSlot{}, sb = b.requires_grad() ? b.grad_slot() : GradSlot{};
+      GradSlot sw = w.grad_slot_if_required(), sb = b.grad_slot_if_required();
       weight_bias_grads(E, C, K, g, x.value().f32(), sw.f32_or_null(), sw.accumulate, sb.f32_or_null(), sb.accumulate,
                         d);
     }
@@ -142,10 +142,7 @@ Var readout_relu_mean(const Var& x, const Var& w, const Var& b, const Csr& graph
     record([x, w, b, z, bits, edge_graph, inv_count, E, K, C, nb, tile, d] {
       if (!z.has_grad()) return;
       Tensor buf = Tensor::empty({std::min(tile, E), C}, DType::F32, d);
-      GradSlot sx, sw, sb;
-      if (x.requires_grad()) sx = x.grad_slot();
-      if (w.requires_grad()) sw = w.grad_slot();
-      if (b.requires_grad()) sb = b.grad_slot();
+      GradSlot sx = x.grad_slot_if_required(), sw = w.grad_slot_if_required(), sb = b.grad_slot_if_required();
       for (int64_t r0 = 0; r0 < E; r0 += tile) {
         int64_t R = std::min(tile, E - r0);
         bool first = r0 == 0;
