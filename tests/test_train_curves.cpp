@@ -79,6 +79,18 @@ TEST_CASE("learning curves: several runs get a line each, an empty log is named"
   CHECK_THROWS_WITH_AS(learning_curve_charts({empty}), doctest::Contains("curves_empty/log.jsonl: no log lines"), Error);
 }
 
+TEST_CASE("learning curves: runs in folders of the same name are told apart by their parents") {
+  // Two experiments that each keep their run in a folder called `run` (and a trailing slash).
+  std::string a = fake_run("curves_same/A/seed0/run"), b = fake_run("curves_same/B/seed0/run") + "/";
+  std::vector<Chart> charts = learning_curve_charts({a, b});
+  CHECK(charts[0].series[0].name == "A/seed0/run total");
+  CHECK(charts[0].series[1].name == "B/seed0/run total");
+  CHECK(charts[4].series[1].name == "B/seed0/run");
+  // Folder names that differ are enough on their own.
+  charts = learning_curve_charts({fake_run("curves_same/A/x"), fake_run("curves_same/A/y")});
+  CHECK(charts[0].series[0].name == "x total");
+}
+
 TEST_CASE("plot --log writes learning_curves.png, --embeddings or --log, not both or neither") {
   std::string run = fake_run("curves_cli"), out = test::temp_path("curves_cli_out");
   CHECK(test::run_wsnerf("plot --log " + run + " --out " + out).status == 0);

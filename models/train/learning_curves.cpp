@@ -26,10 +26,36 @@ struct RunLog {
   std::vector<std::string> archs;
 };
 
-RunLog read_run(const std::string& run) {
+// The runs' legend names: the fewest trailing path components that tell each run from the
+// others ("A/s0/run" and "B/s0/run", not "run" twice); the folder name when that suffices.
+std::vector<std::string> run_labels(const std::vector<std::string>& runs) {
+  std::vector<std::vector<std::string>> parts;  // each run's components, last first
+  size_t longest = 1;
+  for (const std::string& run : runs) {
+    std::vector<std::string> p;
+    for (const auto& c : std::filesystem::path(run).lexically_normal())
+      if (!c.empty() && c != "/") p.insert(p.begin(), c.string());
+    if (p.empty()) p.push_back(run);
+    longest = std::max(longest, p.size());
+    parts.push_back(p);
+  }
+  auto label = [&](size_t r, size_t n) {
+    std::string s;
+    for (size_t i = std::min(n, parts[r].size()); i-- > 0;) s += parts[r][i] + (i ? "/" : "");
+    return s;
+  };
+  for (size_t n = 1;; ++n) {
+    std::vector<std::string> labels;
+    for (size_t r = 0; r < runs.size(); ++r) labels.push_back(label(r, n));
+    std::vector<std::string> sorted = labels;
+    std::sort(sorted.begin(), sorted.end());
+    if (n >= longest || std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end()) return labels;
+  }
+}
+
+RunLog read_run(const std::string& run, const std::string& name) {
   RunLog r;
-  r.name = std::filesystem::path(run).filename().string();
-  if (r.name.empty()) r.name = std::filesystem::path(run).parent_path().filename().string();
+  r.name = name;
   std::vector<json> all = read_train_log(run, "");
   WS_CHECK(!all.empty(), run, "/log.jsonl: no log lines (has the run finished a step?)");
   for (const json& j : all) {
@@ -83,7 +109,8 @@ double arch_mean(const json& line, const std::string& key) {
 std::vector<Chart> learning_curve_charts(const std::vector<std::string>& run_dirs) {
   WS_CHECK(!run_dirs.empty(), "learning curves: no runs");
   std::vector<RunLog> runs;
-  for (const std::string& r : run_dirs) runs.push_back(read_run(r));
+  const std::vector<std::string> names = run_labels(run_dirs);
+  for (size_t r = 0; r < run_dirs.size(); ++r) runs.push_back(read_run(run_dirs[r], names[r]));
   const bool one = runs.size() == 1;
   const std::string step = "training step";
   Chart loss{"training loss (mean over the epoch)", step, "loss", {}};
