@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <set>
 
 #include "models/train/trainer.h"
 
@@ -29,27 +30,24 @@ struct RunLog {
 // The runs' legend names: the fewest trailing path components that tell each run from the
 // others ("A/s0/run" and "B/s0/run", not "run" twice); the folder name when that suffices.
 std::vector<std::string> run_labels(const std::vector<std::string>& runs) {
-  std::vector<std::vector<std::string>> parts;  // each run's components, last first
+  std::vector<std::vector<std::string>> parts;  // each run's path components, root dropped
   size_t longest = 1;
   for (const std::string& run : runs) {
     std::vector<std::string> p;
-    for (const auto& c : std::filesystem::path(run).lexically_normal())
-      if (!c.empty() && c != "/") p.insert(p.begin(), c.string());
+    for (const auto& c : std::filesystem::path(run).lexically_normal().relative_path())
+      if (!c.empty()) p.push_back(c.string());  // a trailing slash gives an empty one
     if (p.empty()) p.push_back(run);
     longest = std::max(longest, p.size());
     parts.push_back(p);
   }
-  auto label = [&](size_t r, size_t n) {
-    std::string s;
-    for (size_t i = std::min(n, parts[r].size()); i-- > 0;) s += parts[r][i] + (i ? "/" : "");
-    return s;
-  };
-  for (size_t n = 1;; ++n) {
+  for (size_t n = 1;; ++n) {  // each run's last n components
     std::vector<std::string> labels;
-    for (size_t r = 0; r < runs.size(); ++r) labels.push_back(label(r, n));
-    std::vector<std::string> sorted = labels;
-    std::sort(sorted.begin(), sorted.end());
-    if (n >= longest || std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end()) return labels;
+    for (const std::vector<std::string>& p : parts) {
+      std::string s;
+      for (size_t i = p.size() - std::min(n, p.size()); i < p.size(); ++i) s += (s.empty() ? "" : "/") + p[i];
+      labels.push_back(s);
+    }
+    if (n >= longest || std::set<std::string>(labels.begin(), labels.end()).size() == labels.size()) return labels;
   }
 }
 
