@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <utility>
 
 #include "core/error.h"
 
@@ -87,12 +89,14 @@ Image draw_chart(const Chart& ch, int width, int height) {
   // The y label shares the title's row (left of it), clear of the y tick labels below.
   c.text(4, 8, ch.y_label, kLabel);
   c.text(std::max(left, 4 + Canvas::text_width(ch.y_label) + 16), 8, ch.title, kLabel);
+  // The range maps inside the frame by `inset` pixels, so a marker at its edge is whole.
+  const double inset = 4;
   auto fy = [&](double y) {
     double t = ch.log_y ? (std::log10(y) - std::log10(y_lo)) / (std::log10(y_hi) - std::log10(y_lo))
                         : (y - y_lo) / (y_hi - y_lo);
-    return top + ph * (1 - t);
+    return top + inset + (ph - 2 * inset) * (1 - t);
   };
-  auto fx = [&](double x) { return left + pw * (x - x_lo) / (x_hi - x_lo); };
+  auto fx = [&](double x) { return left + inset + (pw - 2 * inset) * (x - x_lo) / (x_hi - x_lo); };
   for (double t : chart_ticks(y_lo, y_hi, ch.log_y)) {
     const double y = fy(t);
     c.line(left, y, left + pw, y, kGrid, 1.0);
@@ -108,8 +112,10 @@ Image draw_chart(const Chart& ch, int width, int height) {
   c.frame(left - 1, top - 1, left + pw + 1, top + ph + 1, kAxis);
   c.text(left + pw / 2 - Canvas::text_width(ch.x_label) / 2, height - 14, ch.x_label, kLabel);
 
+  std::vector<std::pair<double, double>> inked;  // the lines' pixels, every ~2 px: the legend avoids them
+  std::vector<std::string> names;                 // legend names; "(no data)" marks a series with no point
   for (const ChartSeries& s : ch.series) {
-    bool have = false;
+    bool have = false, any = false;
     double px = 0, py = 0;
     for (size_t i = 0; i < s.x.size(); ++i) {
       if (!plotted(s.y[i], ch.log_y) || !std::isfinite(s.x[i])) {
@@ -117,21 +123,39 @@ Image draw_chart(const Chart& ch, int width, int height) {
         continue;
       }
       const double x = fx(s.x[i]), y = std::clamp(fy(s.y[i]), double(top), double(top + ph));
-      if (have) c.line(px, py, x, y, s.color, 1.6, s.dashed);
+      if (have) {
+        c.line(px, py, x, y, s.color, 1.6, s.dashed);
+        const int n = 1 + int(std::hypot(x - px, y - py) / 2);
+        for (int k = 1; k < n; ++k) inked.push_back({px + (x - px) * k / n, py + (y - py) * k / n});
+      }
+      inked.push_back({x, y});
       if (s.markers) c.marker(x, y, 2.5, Marker{}, s.color);
-      have = true, px = x, py = y;
+      have = any = true, px = x, py = y;
     }
+    names.push_back(any || empty ? s.name : s.name + " (no data)");
   }
-  // Legend: a short line and the name per series, top-right inside the plot.
+  // Legend: a short line and the name per series in a white box, inside the plot where it
+  // covers the fewest line pixels: a corner or the middle of a side, top-right first.
   int name_w = 0;
-  for (const ChartSeries& s : ch.series) name_w = std::max(name_w, Canvas::text_width(s.name));
-  const int lx = left + pw - name_w - 34;
-  for (size_t i = 0; i < ch.series.size(); ++i) {
+  for (const std::string& n : names) name_w = std::max(name_w, Canvas::text_width(n));
+  const int bw = name_w + 38, bh = 13 * int(names.size()) + 4;
+  const int xs[3] = {left + pw - 2 - bw, left + 2, left + (pw - bw) / 2};
+  const int ys[3] = {top + 2, top + ph - 2 - bh, top + (ph - bh) / 2};
+  const int spots[8][2] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}, {0, 2}, {1, 2}, {2, 0}, {2, 1}};
+  int bx = xs[0], by = ys[0];
+  size_t fewest = SIZE_MAX;
+  for (const auto& sp : spots) {
+    const int x0 = xs[sp[0]], y0 = ys[sp[1]];
+    size_t covered = 0;
+    for (const auto& [x, y] : inked) covered += x >= x0 - 2 && x <= x0 + bw + 2 && y >= y0 - 2 && y <= y0 + bh + 2;
+    if (covered < fewest) fewest = covered, bx = x0, by = y0;
+  }
+  if (!names.empty()) c.fill_rect(bx, by, bx + bw, by + bh, kWhite);
+  for (size_t i = 0; i < names.size(); ++i) {
     const ChartSeries& s = ch.series[i];
-    const int ly = top + 6 + 13 * int(i);
-    c.fill_rect(lx - 4, ly - 2, left + pw - 2, ly + 11, kWhite);
-    c.line(lx, ly + 5, lx + 22, ly + 5, s.color, 2.0, s.dashed);
-    c.text(lx + 28, ly, s.name, kLabel);
+    const int ly = by + 4 + 13 * int(i);
+    c.line(bx + 4, ly + 5, bx + 26, ly + 5, s.color, 2.0, s.dashed);
+    c.text(bx + 32, ly, names[i], kLabel);
   }
   if (empty) c.text(left + 10, top + ph / 2, "no data", kAxis);
   return c.image();

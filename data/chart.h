@@ -26,7 +26,8 @@ struct Chart {
   std::optional<double> y_min, y_max;  // fixed y range; default: the data's, padded
 };
 
-// One chart, width x height pixels. Series with no finite point still get a legend entry.
+// One chart, width x height pixels. The legend sits inside the plot where it hides the
+// least of the lines; a series with no finite point still gets an entry, marked "(no data)".
 Image draw_chart(const Chart& chart, int width = 560, int height = 360);
 
 // Charts tiled row-major, `columns` per row, each width x height, under a title line.
