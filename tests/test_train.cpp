@@ -49,6 +49,12 @@ TEST_CASE("train: rc runs, logs each epoch, keeps the best encoder, and embeds")
     CHECK(p["obj_frac_raw"]["TRI"].get<double>() > 0.0);
     CHECK(p["nn_class"]["MLP"].is_null());  // one val object per class: no 1-NN
   }
+  // SigLIP's t and bias as they stand after each epoch: the last epoch's are the checkpoint's.
+  TensorFile heads = load_safetensors(run + "/checkpoint/last_heads.safetensors");
+  CHECK(epochs[1]["siglip_t"].get<double>() ==
+        doctest::Approx(std::exp(double(heads.get("siglip.log_t").to_vector()[0]))).epsilon(1e-6));
+  CHECK(epochs[1]["siglip_bias"].get<double>() == double(heads.get("siglip.bias").to_vector()[0]));
+  CHECK(epochs[0]["siglip_t"].get<double>() != epochs[1]["siglip_t"].get<double>());  // it learns
   std::vector<NerfEntry> nerfs = list_nerfs(data, {"MLP", "TRI", "HASH"}, {"train", "test"}, true);
   EmbeddingSet e = embed_nerfs(run + "/best.safetensors", nerfs, Device::cpu());
   CHECK(e.size() == int64_t(nerfs.size()));
@@ -139,6 +145,7 @@ TEST_CASE("train: objective c (no decoder) and r on one architecture") {
   TrainConfig r = tiny_config(data, "r");
   r.archs = {"MLP"};
   CHECK(train(r, test::temp_path("run_r_mlp")).epochs_done == 2);
+  CHECK_FALSE(read_train_log(test::temp_path("run_r_mlp"))[0].contains("siglip_t"));  // no SigLIP to log
   TrainConfig bad = tiny_config(data, "rc");
   bad.archs = {"MLP"};
   CHECK_THROWS_WITH_AS(train(bad, test::temp_path("run_bad")), doctest::Contains("at least two"), Error);

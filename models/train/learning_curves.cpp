@@ -121,6 +121,7 @@ std::vector<Chart> learning_curve_charts(const std::vector<std::string>& run_dir
   recall.y_min = nn.y_min = 0.0;
   recall.y_max = nn.y_max = 1.0;
   cen.y_max = raw.y_max = 1.0;
+  Chart sig{"SigLIP's learned logit scale t and bias b", step, "value", {}};
   for (size_t r = 0; r < runs.size(); ++r) {
     const RunLog& run = runs[r];
     const std::string tag = one ? "" : run.name + " ";
@@ -136,6 +137,11 @@ std::vector<Chart> learning_curve_charts(const std::vector<std::string>& run_dir
     recall.series.push_back(series(tag + "centred", run.probes, col, [](const json& j) { return number(j["probes"], "recall1_centred"); }));
     recall.series.push_back(series(tag + "raw", run.probes, one ? palette_color(1) : col,
                                    [](const json& j) { return number(j["probes"], "recall1_raw"); }, !one));
+    if (!run.epochs.empty() && run.epochs.back().contains("siglip_t")) {  // logs from before it lack them
+      sig.series.push_back(series(tag + "t", run.epochs, col, [](const json& j) { return number(j, "siglip_t"); }));
+      sig.series.push_back(series(tag + "b", run.epochs, one ? palette_color(1) : col,
+                                  [](const json& j) { return number(j, "siglip_bias"); }, !one));
+    }
     if (one || r + 1 == runs.size())
       recall.series.push_back(series("chance", run.probes, kGrey, [](const json& j) { return number(j["probes"], "recall1_chance"); }, true));
     if (one) {
@@ -152,7 +158,9 @@ std::vector<Chart> learning_curve_charts(const std::vector<std::string>& run_dir
       cen.series.push_back(series(run.name, run.probes, col, [](const json& j) { return arch_mean(j, "obj_frac_centred"); }));
     }
   }
-  return {loss, val, recall, nn, raw, cen};
+  std::vector<Chart> charts = {loss, val, recall, nn, raw, cen};
+  if (!sig.series.empty()) charts.push_back(sig);
+  return charts;
 }
 
 Image learning_curves_figure(const std::vector<std::string>& runs) {

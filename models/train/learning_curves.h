@@ -11,8 +11,8 @@
 namespace ws {
 
 // The charts, in order: training losses, validation metric, cross-architecture recall@1,
-// 1-NN class accuracy, the objects' share of the embedding raw and centred. A run whose
-// log has no lines fails naming it.
+// 1-NN class accuracy, the objects' share of the embedding raw and centred, and SigLIP's
+// learned t and bias when a run's log has them. A run whose log has no lines fails naming it.
 std::vector<Chart> learning_curve_charts(const std::vector<std::string>& runs);
 
 // Those charts tiled three per row under a title naming the runs.

@@ -579,6 +579,10 @@ TrainSummary train(const TrainConfig& cfg, const std::string& run) {
                            {"train_render", n ? st.sums[1] / n : 0}, {"train_contrastive", n ? st.sums[2] / n : 0},
                            {summary.metric, metric}, {"best", best}, {"lr", sched.lr(st.step)}, {"seconds", secs},
                            {"kind", "epoch"}, {"step", st.step}, {"probes", probes.to_json()}};
+    if (contrasts(cfg.objective)) {  // SigLIP's learned logit scale t = exp(log_t) and bias
+      line["siglip_t"] = std::exp(double(m.log_t.value().item()));
+      line["siglip_bias"] = m.bias.value().item();
+    }
     append_log_line(run, line);
     bar.finish(str_cat(summary.metric, " ", metric, best ? " (best)" : "", " | ", probes.brief()));
     RunState next = st;

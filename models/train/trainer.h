@@ -4,8 +4,9 @@
 //
 // A run directory holds:
 //   config.json            the resolved configuration (a resumed run must match it)
-//   log.jsonl              one JSON line per epoch (losses, validation metric, lr, time and
-//                          the probes of the val embeddings, models/eval/probes.h), plus a
+//   log.jsonl              one JSON line per epoch (losses, validation metric, lr, time,
+//                          SigLIP's t and bias when the objective has SigLIP, and the
+//                          probes of the val embeddings, models/eval/probes.h), plus a
 //                          "probe" line at step 0 and every probe_every steps
 //   best.safetensors       the encoder with the best validation metric (what `embed` takes)
 //   checkpoint/            a link to ckpt-<epoch>-<batch>/, the last checkpoint, switched by
