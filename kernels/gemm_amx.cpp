@@ -63,6 +63,7 @@ constexpr int kStep = 32;           // bf16 per tile row (64 bytes): K per tile 
 constexpr int kGroup = 4;           // column tiles per pass: accumulators tmm0..3
 constexpr int64_t kRowTask = 256;   // most rows per task of the rows kernel
 constexpr int64_t kRowChunk = kReductionChunk;  // K per chunk of the long reduction
+constexpr int64_t kFusedMaxWidth = 256;         // widest N and K the fused linear backward takes
 
 int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
@@ -222,6 +223,43 @@ void tile_pass_n(int nb, const uint16_t* a_hi, const uint16_t* a_lo, int64_t a_s
   }
 }
 
+// Rows r0 .. r1 of C[M,N] = store(A op(B)), op(B) packed (pack_vnni, Kp x Np): the rows
+// split into bf16 hi/lo in a_hi / a_lo ([round_up(r1 - r0, 16), Kp] each), then passed over
+// every column group; acc is the accumulators' fp32 copy (kTile x kGroup x kTile).
+void rows_block(int64_t r0, int64_t r1, int64_t N, int64_t K, int64_t Kp, int64_t Np, float alpha, const float* A,
+                int64_t lda, const uint16_t* packed, float beta, float* C, int64_t ldc, const RowEpilogue* ep,
+                bool stream, uint16_t* a_hi, uint16_t* a_lo, float* acc) {
+  const int64_t padded = round_up(r1 - r0, kTile), blocks = Np / kTile;
+  for (int64_t i = 0; i < padded; ++i)  // the rows in bf16 hi/lo, zero past K and past the last row
+    for (int64_t k = 0; k < Kp; k += kTile)
+      split16(r0 + i < r1 ? load_n(A + (r0 + i) * lda + k, K - k) : _mm512_setzero_ps(), a_hi + i * Kp + k,
+              a_lo + i * Kp + k);
+  // Column groups outer: a group's packed B (4 x 16 columns x Kp) stays in cache while
+  // the rows' tiles pass over it, however wide op(B) is.
+  for (int64_t jb = 0; jb < blocks; jb += kGroup) {
+    const int nb = int(std::min<int64_t>(kGroup, blocks - jb));
+    for (int64_t r = r0; r < r1; r += kTile) {
+      const int rows = int(std::min<int64_t>(kTile, r1 - r));
+      if (ep)
+        for (int q = 0; q < nb; ++q) prefetch_gathered(*ep, r, rows, (jb + q) * kTile, N);
+      tile_pass_n(nb, a_hi + (r - r0) * Kp, a_lo + (r - r0) * Kp, Kp * 2, packed + jb * 2 * Kp * kTile, Kp, acc,
+                  kGroup * kTile * sizeof(float), false);
+      for (int q = 0; q < nb; ++q) {
+        const int64_t j = (jb + q) * kTile;
+        const int cols = int(std::min<int64_t>(kTile, N - j));
+        for (int i = 0; i < rows; ++i) {
+          const float* v = acc + i * kGroup * kTile + q * kTile;
+          const TileRow tr = row_load(v);
+          if (ep)
+            EpilogueStore{*ep, r, j, N, C, ldc, cols, stream}(i, tr);
+          else
+            ScaleStore{alpha, beta, C + r * ldc + j, ldc, cols, stream}(i, tr);
+        }
+      }
+    }
+  }
+}
+
 // Many rows: C[M,N] = store(A[M,K] op(B)), A rows contiguous. op(B) is packed once; each task
 // converts its rows of A, then passes them over every column tile.
 void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
@@ -233,7 +271,7 @@ void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float
   pack_vnni(tb, K, N, Kp, Np, B, ldb, packed);
   // Rows per task: up to kRowTask, fewer for long rows (their hi/lo copy stays ~1 MiB).
   const int64_t task_rows = std::clamp<int64_t>((int64_t(1) << 18) / Kp / kTile * kTile, kTile, kRowTask);
-  const int64_t tasks = (M + task_rows - 1) / task_rows, blocks = Np / kTile;
+  const int64_t tasks = (M + task_rows - 1) / task_rows;
   // Per thread: A's rows in hi and lo, then the accumulators' fp32 copy.
   const int64_t per_thread = 2 * task_rows * Kp * int64_t(sizeof(uint16_t)) + kTile * kGroup * kTile * int64_t(sizeof(float));
   ScratchBuffer threads_buf(size_t(omp_get_max_threads() * per_thread), Device::cpu());
@@ -246,40 +284,46 @@ void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float
     uint16_t* a_lo = a_hi + task_rows * Kp;
     float* acc = reinterpret_cast<float*>(a_lo + task_rows * Kp);
 #pragma omp for schedule(dynamic, 1) nowait
-    for (int64_t t = 0; t < tasks; ++t) {
-      const int64_t r0 = t * task_rows, r1 = std::min(M, r0 + task_rows);
-      const int64_t padded = round_up(r1 - r0, kTile);
-      for (int64_t i = 0; i < padded; ++i)  // the rows in bf16 hi/lo, zero past K and past the last row
-        for (int64_t k = 0; k < Kp; k += kTile)
-          split16(r0 + i < r1 ? load_n(A + (r0 + i) * lda + k, K - k) : _mm512_setzero_ps(),
-                  a_hi + i * Kp + k, a_lo + i * Kp + k);
-      // Column groups outer: a group's packed B (4 x 16 columns x Kp) stays in cache while
-      // the task's row tiles pass over it, however wide op(B) is.
-      for (int64_t jb = 0; jb < blocks; jb += kGroup) {
-        const int nb = int(std::min<int64_t>(kGroup, blocks - jb));
-        for (int64_t r = r0; r < r1; r += kTile) {
-          const int rows = int(std::min<int64_t>(kTile, r1 - r));
-          if (ep)
-            for (int q = 0; q < nb; ++q) prefetch_gathered(*ep, r, rows, (jb + q) * kTile, N);
-          tile_pass_n(nb, a_hi + (r - r0) * Kp, a_lo + (r - r0) * Kp, Kp * 2, packed + jb * 2 * Kp * kTile, Kp, acc,
-                      kGroup * kTile * sizeof(float), false);
-          for (int q = 0; q < nb; ++q) {
-            const int64_t j = (jb + q) * kTile;
-            const int cols = int(std::min<int64_t>(kTile, N - j));
-            for (int i = 0; i < rows; ++i) {
-              const float* v = acc + i * kGroup * kTile + q * kTile;
-              const TileRow tr = row_load(v);
-              if (ep)
-                EpilogueStore{*ep, r, j, N, C, ldc, cols, stream}(i, tr);
-              else
-                ScaleStore{alpha, beta, C + r * ldc + j, ldc, cols, stream}(i, tr);
-            }
-          }
-        }
-      }
-    }
+    for (int64_t t = 0; t < tasks; ++t)
+      rows_block(t * task_rows, std::min(M, (t + 1) * task_rows), N, K, Kp, Np, alpha, A, lda, packed, beta, C, ldc,
+                 ep, stream, a_hi, a_lo, acc);
     if (stream) stream_fence();
   }
+}
+
+// One chunk of a long reduction A^T B (A [K, M], B [K, N], chunk c: rows c kRowChunk ..):
+// out [Mp, Np] += the chunk's product in bf16x3; lane_sums [Mp] (when given) += A's column
+// sums over the chunk, rows in order. `next` (or -1): the lane's next chunk, asked into L2
+// while this one is converted. Scratch: a_hi / a_lo [Mp, kRowChunk], packed [2 kRowChunk Np].
+void long_chunk(int64_t c, int64_t next, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
+                int64_t ldb, float* out, float* lane_sums, uint16_t* a_hi, uint16_t* a_lo, uint16_t* packed) {
+  const int64_t Mp = round_up(M, kTile), Np = round_up(N, kTile), blocks = Np / kTile;
+  const int64_t k0 = c * kRowChunk, kk = std::min(kRowChunk, K - k0);
+  const int64_t n0 = next * kRowChunk, next_rows = next < 0 ? 0 : std::min(kRowChunk, K - n0);
+  // A^T of the chunk, [Mp, kRowChunk] in hi/lo: 16 x 16 blocks transposed in registers.
+  for (int64_t k = 0; k < kRowChunk; k += kTile) {
+    if (k < next_rows) {  // the lane's next chunk, both operands, 16 rows at a time
+      prefetch_rows(A, lda, n0 + k, std::min<int64_t>(kTile, next_rows - k), M);
+      prefetch_rows(B, ldb, n0 + k, std::min<int64_t>(kTile, next_rows - k), N);
+    }
+    for (int64_t i = 0; i < Mp; i += kTile) {
+      __m512 r[kTile];
+      for (int q = 0; q < kTile; ++q) r[q] = k + q < kk ? load_n(A + (k0 + k + q) * lda + i, M - i) : _mm512_setzero_ps();
+      if (lane_sums && k < kk) {  // rows in order, one add each (zero rows past kk skipped)
+        __m512 s = _mm512_loadu_ps(lane_sums + i);
+        for (int q = 0; q < kTile && k + q < kk; ++q) s = _mm512_add_ps(s, r[q]);
+        _mm512_storeu_ps(lane_sums + i, s);
+      }
+      transpose16(r);
+      for (int q = 0; q < kTile; ++q) split16(r[q], a_hi + (i + q) * kRowChunk + k, a_lo + (i + q) * kRowChunk + k);
+    }
+  }
+  pack_vnni(false, kk, N, kRowChunk, Np, B + k0 * ldb, ldb, packed);
+  for (int64_t i = 0; i < Mp; i += kTile)
+    for (int64_t jb = 0; jb < blocks; jb += kGroup)
+      tile_pass_n(int(std::min<int64_t>(kGroup, blocks - jb)), a_hi + i * kRowChunk, a_lo + i * kRowChunk,
+                  kRowChunk * 2, packed + jb * 2 * kRowChunk * kTile, kRowChunk, out + i * Np + jb * kTile,
+                  Np * sizeof(float), true);
 }
 
 // Long reduction: C[M,N] = alpha A^T B + beta C, A stored [K, M], B [K, N] (weight
@@ -290,7 +334,7 @@ void amx_rows(bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float
 void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
               int64_t ldb, float beta, float* C, int64_t ldc, const ColumnSums* sums = nullptr) {
   const int64_t Mp = round_up(M, kTile), Np = round_up(N, kTile), chunks = reduction_chunks(K);
-  const int64_t lanes = reduction_lanes(K), blocks = Np / kTile;
+  const int64_t lanes = reduction_lanes(K);
   ScratchBuffer partial(size_t(lanes * Mp * Np) * sizeof(float), Device::cpu());
   ScratchBuffer partial_sums(sums ? size_t(lanes * Mp) * sizeof(float) : 0, Device::cpu());
   // Per thread: a chunk of A^T in hi and lo, and the chunk of B packed.
@@ -308,40 +352,75 @@ void amx_long(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int6
       std::fill(out, out + Mp * Np, 0.0f);
       float* lane_sums = sums ? partial_sums.as<float>() + lane * Mp : nullptr;
       if (lane_sums) std::fill(lane_sums, lane_sums + Mp, 0.0f);
-      for (int64_t c = lane; c < chunks; c += lanes) {
-        const int64_t k0 = c * kRowChunk, kk = std::min(kRowChunk, K - k0);
-        const int64_t next = (c + lanes) * kRowChunk, next_rows = std::min(kRowChunk, K - next);
-        // A^T of the chunk, [Mp, kRowChunk] in hi/lo: 16 x 16 blocks transposed in registers.
-        for (int64_t k = 0; k < kRowChunk; k += kTile) {
-          if (k < next_rows) {  // the lane's next chunk, both operands, 16 rows at a time
-            prefetch_rows(A, lda, next + k, std::min<int64_t>(kTile, next_rows - k), M);
-            prefetch_rows(B, ldb, next + k, std::min<int64_t>(kTile, next_rows - k), N);
-          }
-          for (int64_t i = 0; i < Mp; i += kTile) {
-            __m512 r[kTile];
-            for (int q = 0; q < kTile; ++q)
-              r[q] = k + q < kk ? load_n(A + (k0 + k + q) * lda + i, M - i) : _mm512_setzero_ps();
-            if (lane_sums && k < kk) {  // rows in order, one add each (zero rows past kk skipped)
-              __m512 s = _mm512_loadu_ps(lane_sums + i);
-              for (int q = 0; q < kTile && k + q < kk; ++q) s = _mm512_add_ps(s, r[q]);
-              _mm512_storeu_ps(lane_sums + i, s);
-            }
-            transpose16(r);
-            for (int q = 0; q < kTile; ++q)
-              split16(r[q], a_hi + (i + q) * kRowChunk + k, a_lo + (i + q) * kRowChunk + k);
-          }
-        }
-        pack_vnni(false, kk, N, kRowChunk, Np, B + k0 * ldb, ldb, packed);
-        for (int64_t i = 0; i < Mp; i += kTile)
-          for (int64_t jb = 0; jb < blocks; jb += kGroup)
-            tile_pass_n(int(std::min<int64_t>(kGroup, blocks - jb)), a_hi + i * kRowChunk, a_lo + i * kRowChunk,
-                        kRowChunk * 2, packed + jb * 2 * kRowChunk * kTile, kRowChunk, out + i * Np + jb * kTile,
-                        Np * sizeof(float), true);
-      }
+      for (int64_t c = lane; c < chunks; c += lanes)
+        long_chunk(c, c + lanes < chunks ? c + lanes : -1, M, N, K, A, lda, B, ldb, out, lane_sums, a_hi, a_lo,
+                   packed);
     }
   }
   sum_lanes(partial.as<float>(), lanes, Mp, Np, M, N, alpha, beta, C, ldc);
   if (sums) sum_lanes(partial_sums.as<float>(), lanes, Mp, 1, M, 1, 1.0f, sums->accumulate ? 1.0f : 0.0f, sums->out, 1);
+}
+
+// ReLU's gradient on rows r0 .. r1 of G [*, N] (rows contiguous), in place: out > 0 ? G : 0,
+// the ReLU pass's formula (kernels/elementwise.h), so the same bits.
+void relu_grad_rows(float* G, const float* out, int64_t r0, int64_t r1, int64_t N) {
+  for (int64_t i = r0 * N, end = r1 * N; i < end; i += 16) {
+    const __mmask16 m = end - i >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (end - i)) - 1);
+    const __mmask16 pos = _mm512_cmp_ps_mask(_mm512_maskz_loadu_ps(m, out + i), _mm512_setzero_ps(), _CMP_GT_OQ);
+    _mm512_mask_storeu_ps(G + i, m, _mm512_maskz_loadu_ps(pos & m, G + i));
+  }
+}
+
+// linear_backward_amx: the long reduction's lanes and chunks (amx_long's, so dW and db get
+// its bits); each chunk of rows is masked, multiplied into dX (amx_rows' tile passes, the
+// same bits per row) and added into the lane's dW while it is in cache.
+void amx_linear_backward(const LinearGrads& g) {
+  const int64_t M = g.M, N = g.N, K = g.K;
+  // dX = G W: reduction over N (padded to Kx), K columns (padded to Nx); W packed once.
+  const int64_t Kx = round_up(N, kStep), Nx = round_up(K, kTile);
+  ScratchBuffer packed_w(g.dX ? size_t(2 * Kx * Nx) * sizeof(uint16_t) : 0, Device::cpu());
+  if (g.dX) pack_vnni(false, N, K, Kx, Nx, g.W, K, packed_w.as<uint16_t>());
+  // dW = G^T X: [N, K] padded to [Mp, Np], one partial per lane; db one row per lane.
+  const int64_t Mp = round_up(N, kTile), Np = round_up(K, kTile), chunks = reduction_chunks(M);
+  const int64_t lanes = reduction_lanes(M);
+  ScratchBuffer partial(g.dW ? size_t(lanes * Mp * Np) * sizeof(float) : 0, Device::cpu());
+  ScratchBuffer partial_sums(g.db ? size_t(lanes * Mp) * sizeof(float) : 0, Device::cpu());
+  // Per thread: a chunk's rows in hi/lo and the accumulators (dX), A^T and B packed (dW).
+  const int64_t rows_part = 2 * kRowChunk * Kx * int64_t(sizeof(uint16_t)) + kTile * kGroup * kTile * int64_t(sizeof(float));
+  const int64_t per_thread = rows_part + (2 * Mp * kRowChunk + 2 * kRowChunk * Np) * int64_t(sizeof(uint16_t));
+  ScratchBuffer threads_buf(size_t(omp_get_max_threads() * per_thread), Device::cpu());
+  const bool stream = g.dX && stream_output(g.dX, K, M);
+#pragma omp parallel
+  {
+    TilesOn tiles;
+    char* mine = threads_buf.as<char>() + omp_get_thread_num() * per_thread;
+    uint16_t* x_hi = reinterpret_cast<uint16_t*>(mine);
+    uint16_t* x_lo = x_hi + kRowChunk * Kx;
+    float* acc = reinterpret_cast<float*>(x_lo + kRowChunk * Kx);
+    uint16_t* w_hi = reinterpret_cast<uint16_t*>(mine + rows_part);
+    uint16_t* w_lo = w_hi + Mp * kRowChunk;
+    uint16_t* packed = w_lo + Mp * kRowChunk;
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t lane = 0; lane < lanes; ++lane) {
+      float* out = g.dW ? partial.as<float>() + lane * Mp * Np : nullptr;
+      if (out) std::fill(out, out + Mp * Np, 0.0f);
+      float* lane_sums = g.db ? partial_sums.as<float>() + lane * Mp : nullptr;
+      if (lane_sums) std::fill(lane_sums, lane_sums + Mp, 0.0f);
+      for (int64_t c = lane; c < chunks; c += lanes) {
+        const int64_t r0 = c * kRowChunk, r1 = std::min(M, r0 + kRowChunk);
+        if (g.relu_out) relu_grad_rows(g.G, g.relu_out, r0, r1, N);
+        if (g.dX)
+          rows_block(r0, r1, K, N, Kx, Nx, 1.0f, g.G, N, packed_w.as<uint16_t>(), g.accumulate_x ? 1.0f : 0.0f, g.dX,
+                     K, nullptr, stream, x_hi, x_lo, acc);
+        if (g.dW)
+          long_chunk(c, c + lanes < chunks ? c + lanes : -1, N, K, M, g.G, N, g.X, K, out, lane_sums, w_hi, w_lo,
+                     packed);
+      }
+    }
+    if (stream) stream_fence();
+  }
+  if (g.dW) sum_lanes(partial.as<float>(), lanes, Mp, Np, N, K, 1.0f, g.accumulate_w ? 1.0f : 0.0f, g.dW, K);
+  if (g.db) sum_lanes(partial_sums.as<float>(), lanes, Mp, 1, N, 1, 1.0f, g.accumulate_b ? 1.0f : 0.0f, g.db, 1);
 }
 }  // namespace
 
@@ -370,6 +449,16 @@ bool gemm_rows_fused_amx(bool tb, int64_t M, int64_t N, int64_t K, const float* 
                          int64_t ldb, float* C, int64_t ldc, const RowEpilogue& ep) {
   if (!amx_usable() || M < 64 || N < 8 || K < 1 || (ep.relu_bits && N % 8 != 0)) return false;
   amx_rows(tb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C, ldc, &ep);
+  return true;
+}
+
+bool linear_backward_amx(const LinearGrads& g) {
+  // db without dW: the separate path sums G's columns with sum_rows, in another order.
+  // Widths past kFusedMaxWidth: not measured (a chunk's hi/lo rows outgrow L2 there).
+  if (!amx_usable() || g.M < 256 || g.N < 1 || g.K < 1 || g.N > kFusedMaxWidth || g.K > kFusedMaxWidth ||
+      (g.db && !g.dW))
+    return false;
+  amx_linear_backward(g);
   return true;
 }
 

@@ -154,6 +154,13 @@ void long_reduction(int64_t M, int64_t N, int64_t K, float alpha, const float* A
 
 }  // namespace
 
+bool linear_backward_fused_cpu(const LinearGrads& g) {
+  if (gemm_precision() != GemmPrecision::Bf16x3 || !linear_backward_amx(g)) return false;
+  if (g.dX) count_gemm_flops(g.M, g.K, g.N);
+  if (g.dW) count_gemm_flops(g.N, g.K, g.M);
+  return true;
+}
+
 void gemm_tall_cpu_forced(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                           int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   if (!ta)

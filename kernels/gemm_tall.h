@@ -44,6 +44,26 @@ struct ColumnSums {
 bool gemm_long_sums_cpu(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb,
                         float beta, float* C, int64_t ldc, const ColumnSums& sums);
 
+// A linear layer's backward over many rows, y = act(x W^T + ...) with x [M, K], W [N, K]
+// (act ReLU or none), from its output gradient G [M, N]. Any of dX, dW, db may be null.
+struct LinearGrads {
+  int64_t M = 0, N = 0, K = 0;
+  float* G = nullptr;                // [M, N]; ReLU's gradient applied in place when relu_out is given
+  const float* relu_out = nullptr;   // [M, N]: the layer's output (G zeroed where it is <= 0), or null
+  const float* X = nullptr;          // [M, K]
+  const float* W = nullptr;          // [N, K]
+  float* dX = nullptr;               // [M, K] = G W (+ dX when accumulate_x)
+  float* dW = nullptr;               // [N, K] = G^T X (+ dW when accumulate_w)
+  float* db = nullptr;               // [N] = G's column sums (+ db when accumulate_b)
+  bool accumulate_x = false, accumulate_w = false, accumulate_b = false;
+};
+
+// All of LinearGrads in one pass over G (and the ReLU mask folded into it), for bf16x3 on
+// AMX tiles: the same bits as the ReLU pass, gemm() for dX and weight_bias_grads one after
+// another, with G read once instead of three times. Returns false, doing nothing, unless
+// the precision is bf16x3, the tiles are usable and the shape suits (linear_backward_amx).
+bool linear_backward_fused_cpu(const LinearGrads& g);
+
 // Forces the kernel (tests compare it with the naive loop at small shapes).
 void gemm_tall_cpu_forced(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha,
                           const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C,

@@ -71,13 +71,16 @@ Var linear(const Var& x, const Var& w, const Var& b) {
   if (out.requires_grad())
     record([x, w, b, out, M, N, K, d] {
       if (!out.has_grad()) return;
-      const float* G = out.grad().f32();
-      if (x.requires_grad()) {  // dX[M,K] = G W
-        GradSlot s = x.grad_slot();
-        gemm(false, false, M, K, N, 1.0f, G, N, w.value().f32(), K, s.accumulate ? 1.0f : 0.0f, s.t.f32(), K, d);
+      float* G = out.grad().f32();
+      GradSlot sx = x.grad_slot_if_required(), sw = w.grad_slot_if_required(), sb = b.grad_slot_if_required();
+      if (d.is_cpu() && gemm_precision() == GemmPrecision::Bf16x3) {  // all three in one pass over G
+        if (linear_backward_fused_cpu({M, N, K, G, nullptr, x.value().f32(), w.value().f32(), sx.f32_or_null(),
+                                       sw.f32_or_null(), sb.f32_or_null(), sx.accumulate, sw.accumulate, sb.accumulate}))
+          return;
       }
+      if (sx.t.defined())  // dX[M,K] = G W
+        gemm(false, false, M, K, N, 1.0f, G, N, w.value().f32(), K, sx.accumulate ? 1.0f : 0.0f, sx.t.f32(), K, d);
       // dW[N,K] = G^T X and db = G's column sums, in one pass over G where both are wanted
-      GradSlot sw = w.grad_slot_if_required(), sb = b.grad_slot_if_required();
       weight_bias_grads(M, N, K, G, x.value().f32(), sw.f32_or_null(), sw.accumulate, sb.f32_or_null(), sb.accumulate,
                         d);
     });

@@ -56,23 +56,32 @@ Var edge_linear(const Var& x, const Var& w, const Var& b, const std::vector<Edge
   record([x, w, b, gathers, residual, out, relu, E, K, C, d] {
     if (!out.has_grad()) return;
     Tensor G = out.grad();
-    if (relu) {  // ReLU's gradient from the output: out > 0 exactly where the input was
-      // In place: out's gradient has no reader after this backward (the tape runs it after
-      // every consumer of out), and a masked copy would cost a second [E, C] buffer.
-      WS_TRACE("edge_linear backward: relu");
-      unary_backward(Unary::Relu, out.value().f32(), nullptr, G.f32(), G.f32(), E * C, false, d);
+    // ReLU's gradient is applied to G in place: out's gradient has no reader after this
+    // backward (the tape runs it after every consumer of out), and a masked copy would cost
+    // a second [E, C] buffer. out > 0 exactly where the input was.
+    GradSlot sx = x.grad_slot_if_required(), sw = w.grad_slot_if_required(), sb = b.grad_slot_if_required();
+    bool fused = false;
+    if (d.is_cpu() && gemm_precision() == GemmPrecision::Bf16x3) {  // all of it in one pass over G
+      WS_TRACE("edge_linear backward: relu, input, weight and bias");
+      fused = linear_backward_fused_cpu({E, C, K, G.f32(), relu ? out.value().f32() : nullptr, x.value().f32(),
+                                         w.value().f32(), sx.f32_or_null(), sw.f32_or_null(), sb.f32_or_null(),
+                                         sx.accumulate, sw.accumulate, sb.accumulate});
     }
     const float* g = G.f32();
-    if (x.requires_grad()) {
-      WS_TRACE("edge_linear backward: input");
-      GradSlot s = x.grad_slot();
-      gemm(false, false, E, K, C, 1.0f, g, C, w.value().f32(), K, beta_of(s), s.t.f32(), K, d);
-    }
-    if (w.requires_grad() || b.requires_grad()) {  // one pass over g for both
-      WS_TRACE("edge_linear backward: weight and bias");
-      GradSlot sw = w.grad_slot_if_required(), sb = b.grad_slot_if_required();
-      weight_bias_grads(E, C, K, g, x.value().f32(), sw.f32_or_null(), sw.accumulate, sb.f32_or_null(), sb.accumulate,
-                        d);
+    if (!fused) {  // the same, pass by pass (fp32, CUDA, or shapes the fused kernel refuses)
+      if (relu) {
+        WS_TRACE("edge_linear backward: relu");
+        unary_backward(Unary::Relu, out.value().f32(), nullptr, G.f32(), G.f32(), E * C, false, d);
+      }
+      if (sx.t.defined()) {
+        WS_TRACE("edge_linear backward: input");
+        gemm(false, false, E, K, C, 1.0f, g, C, w.value().f32(), K, beta_of(sx), sx.t.f32(), K, d);
+      }
+      if (sw.t.defined() || sb.t.defined()) {  // one pass over g for both
+        WS_TRACE("edge_linear backward: weight and bias");
+        weight_bias_grads(E, C, K, g, x.value().f32(), sw.f32_or_null(), sw.accumulate, sb.f32_or_null(),
+                          sb.accumulate, d);
+      }
     }
     for (const EdgeGather& ga : gathers) {
       if (!ga.table.requires_grad()) continue;
@@ -151,14 +160,21 @@ Var readout_relu_mean(const Var& x, const Var& w, const Var& b, const Csr& graph
           WS_TRACE("readout_relu_mean backward: rows");
           masked_graph_rows(bits.u8() + r0 * nb, z.grad().f32(), edge_graph.i32() + r0, inv_count.f32(), g, R, C, d);
         }
+        const bool acc_w = first ? sw.accumulate : true, acc_b = first ? sb.accumulate : true;
+        if (d.is_cpu() && gemm_precision() == GemmPrecision::Bf16x3) {  // all three in one pass over the tile
+          WS_TRACE("readout_relu_mean backward: input, weight and bias");
+          if (linear_backward_fused_cpu({R, C, K, g, nullptr, x.value().f32() + r0 * K, w.value().f32(),
+                                         x.requires_grad() ? sx.t.f32() + r0 * K : nullptr, sw.f32_or_null(),
+                                         sb.f32_or_null(), sx.accumulate, acc_w, acc_b}))
+            continue;
+        }
         if (x.requires_grad()) {
           WS_TRACE("readout_relu_mean backward: input");
           gemm(false, false, R, K, C, 1.0f, g, C, w.value().f32(), K, beta_of(sx), sx.t.f32() + r0 * K, K, d);
         }
         if (w.requires_grad() || b.requires_grad()) {  // one pass over the tile for both
           WS_TRACE("readout_relu_mean backward: weight and bias");
-          weight_bias_grads(R, C, K, g, x.value().f32() + r0 * K, sw.f32_or_null(), first ? sw.accumulate : true,
-                            sb.f32_or_null(), first ? sb.accumulate : true, d);
+          weight_bias_grads(R, C, K, g, x.value().f32() + r0 * K, sw.f32_or_null(), acc_w, sb.f32_or_null(), acc_b, d);
         }
       }
     });
