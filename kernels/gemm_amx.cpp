@@ -63,7 +63,7 @@ constexpr int kStep = 32;           // bf16 per tile row (64 bytes): K per tile 
 constexpr int kGroup = 4;           // column tiles per pass: accumulators tmm0..3
 constexpr int64_t kRowTask = 256;   // most rows per task of the rows kernel
 constexpr int64_t kRowChunk = kReductionChunk;  // K per chunk of the long reduction
-constexpr int64_t kFusedMaxWidth = 256;         // widest N and K the fused linear backward takes
+constexpr int64_t kFusedMaxWidth = 256;         // widest G the fused linear backward takes with dX
 
 int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
@@ -454,9 +454,8 @@ bool gemm_rows_fused_amx(bool tb, int64_t M, int64_t N, int64_t K, const float* 
 
 bool linear_backward_amx(const LinearGrads& g) {
   // db without dW: the separate path sums G's columns with sum_rows, in another order.
-  // Widths past kFusedMaxWidth: not measured (a chunk's hi/lo rows outgrow L2 there).
-  if (!amx_usable() || g.M < 256 || g.N < 1 || g.K < 1 || g.N > kFusedMaxWidth || g.K > kFusedMaxWidth ||
-      (g.db && !g.dW))
+  // dX with G wider than kFusedMaxWidth: not measured (a chunk's hi/lo rows outgrow L2).
+  if (!amx_usable() || g.M < 256 || g.N < 1 || g.K < 1 || (g.dX && g.N > kFusedMaxWidth) || (g.db && !g.dW))
     return false;
   amx_linear_backward(g);
   return true;

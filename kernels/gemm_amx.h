@@ -36,8 +36,8 @@ bool gemm_long_sums_amx(int64_t M, int64_t N, int64_t K, const float* A, int64_t
                         float beta, float* C, int64_t ldc, const ColumnSums& sums);
 
 // LinearGrads in one pass over G (linear_backward_fused_cpu's contract) on the tiles; false
-// as above, for fewer than 256 rows (not a long reduction), widths N or K over 256 (not
-// measured), or db without dW.
+// as above, for fewer than 256 rows (not a long reduction), dX with G wider than 256
+// columns (not measured), or db without dW.
 bool linear_backward_amx(const LinearGrads& g);
 
 }  // namespace ws

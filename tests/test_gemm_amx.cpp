@@ -148,7 +148,8 @@ TEST_CASE("linear backward fused (AMX): the same bits as the ReLU pass, gemm and
   // Partial chunks, tiles and columns; each part alone and all together, fresh and accumulated.
   for (const Case& c : {Case{1000, 40, 24, true, true, true, true, false}, Case{5000, 64, 64, true, true, true, false, true},
                         Case{777, 48, 64, false, true, true, true, true}, Case{2000, 64, 32, true, true, false, false, false},
-                        Case{2000, 64, 32, false, false, true, false, false}}) {
+                        Case{2000, 64, 32, false, false, true, false, false},
+                        Case{1500, 40, 547, true, false, true, true, false}}) {  // the decoder's first layer: no dX
     Tensor G0 = random_tensor({c.M, c.N}, 61), Y = random_tensor({c.M, c.N}, 62), X = random_tensor({c.M, c.K}, 63);
     Tensor W = random_tensor({c.N, c.K}, 64), dx0 = random_tensor({c.M, c.K}, 65), dw0 = random_tensor({c.N, c.K}, 66);
     Tensor db0 = random_tensor({c.N}, 67);
@@ -183,8 +184,8 @@ TEST_CASE("linear backward fused (AMX): the same bits as the ReLU pass, gemm and
     CHECK_MESSAGE(fused.dw.to_vector() == sep.dw.to_vector(), what, ": dW");
     CHECK_MESSAGE(fused.db.to_vector() == sep.db.to_vector(), what, ": db");
   }
-  // db without dW (the separate path sums with sum_rows, in another order) and widths over
-  // 256 (not measured): refused, so the caller takes the separate path.
+  // db without dW (the separate path sums with sum_rows, in another order) and dX from a G
+  // wider than 256 (not measured): refused, so the caller takes the separate path.
   float none[4] = {};
   CHECK_FALSE(linear_backward_fused_cpu({512, 1, 1, none, nullptr, none, none, nullptr, nullptr, none}));
   CHECK_FALSE(linear_backward_fused_cpu({512, 300, 1, none, nullptr, none, none, none, none, nullptr}));
